@@ -1,0 +1,35 @@
+# OrderHub: the two commands a new user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export ORDERHUB_HOME ?= $(CURDIR)/.orderhub
+export DAGSTER_HOME ?= $(ORDERHUB_HOME)/dagster_home
+# Demo-only secrets. Real deployments set these in the environment (see README, "Pointing at real platforms").
+export ORDERHUB_PII_SALT ?= demo-salt-change-me
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: install demo ui test bench clean
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/python -m orderhub.demo
+
+ui: install
+	$(BIN)/python -m orderhub.ui
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(ORDERHUB_HOME)

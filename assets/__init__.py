@@ -1,0 +1,1 @@
+"""Dagster assets, one module per domain; each exposes `defs`. Asset key == DuckDB table name."""

@@ -1,0 +1,5 @@
+"""after_sales domain assets (being built)."""
+
+import dagster as dg
+
+defs = dg.Definitions()

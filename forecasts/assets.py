@@ -1,0 +1,5 @@
+"""Forecast assets (being built)."""
+
+import dagster as dg
+
+defs = dg.Definitions()

@@ -1,0 +1,1 @@
+"""OrderHub core: Dagster-free domain logic (pure functions) used by the asset wrappers."""

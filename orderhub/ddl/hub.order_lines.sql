@@ -1,0 +1,12 @@
+create table if not exists hub.order_lines (
+    order_id        varchar not null,
+    line_no         integer not null,
+    order_date      date not null,     -- copied from the order so the partition can be replaced
+    channel_sku     varchar,
+    sku_id          varchar,           -- hub SKU via hub.sku_map; null = unmapped (a blocking check)
+    quantity        integer not null,
+    unit_price_fen  bigint not null,
+    paid_fen        bigint not null,
+    status          varchar not null,
+    primary key (order_id, line_no)
+);

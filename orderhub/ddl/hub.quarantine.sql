@@ -1,0 +1,13 @@
+-- Records that could not be standardized (or referenced unknown entities). Nothing vanishes.
+create table if not exists hub.quarantine (
+    quarantine_id   varchar primary key,  -- sha256 of (entity, content_hash, reason)
+    entity          varchar not null,     -- 'order' | 'file' | 'ticket' | ...
+    source          varchar not null,
+    channel         varchar,
+    batch_id        varchar,
+    content_hash    varchar,
+    reason          varchar not null,     -- machine-readable, e.g. 'bad_amount', 'missing_field', 'bad_timestamp'
+    message         varchar not null,     -- for humans
+    record          json,                 -- raw payload (PII is only ever here and in raw.*)
+    quarantined_at  timestamptz not null
+);

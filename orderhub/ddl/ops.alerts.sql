@@ -1,0 +1,13 @@
+create table if not exists ops.alerts (
+    alert_id         varchar primary key,
+    dedupe_key       varchar not null,   -- same open problem => same key => not re-sent
+    kind             varchar not null,   -- 'check_failed' | 'run_failed' | 'freshness' | 'stock_out' | 'replenishment' | 'recovered' | ...
+    severity         varchar not null,   -- 'info' | 'warning' | 'error'
+    asset            varchar,
+    message          varchar not null,
+    created_at       timestamptz not null,
+    resolved_at      timestamptz,
+    delivery_status  varchar not null,   -- 'pending' | 'sent' | 'failed' | 'not_configured' | 'suppressed'
+    delivery_attempts integer not null default 0,
+    last_error       varchar
+);

@@ -1,0 +1,6 @@
+-- Incremental cursors; advanced in the same transaction that lands the window's data.
+create table if not exists ops.cursors (
+    cursor_name  varchar primary key,  -- e.g. 'api:taobao:shop-tb-01'
+    value        varchar not null,     -- ISO-8601 UTC watermark or an opaque token
+    updated_at   timestamptz not null
+);

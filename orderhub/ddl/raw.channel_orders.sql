@@ -1,0 +1,14 @@
+-- Append-only landing log: every distinct record exactly as received. The hub is rebuilt from here.
+create table if not exists raw.channel_orders (
+    content_hash      varchar primary key,  -- sha256 of the canonical record JSON; a record received twice is stored once
+    source            varchar not null,     -- 'api' | 'erp' | 'file'
+    channel           varchar not null,     -- 'taobao' | 'douyin' | 'pdd' | 'jd' | 'erp'
+    shop_id           varchar not null,
+    mapping           varchar not null,     -- name of the mapping file that translates this record (e.g. 'taobao_api')
+    batch_id          varchar not null,
+    received_at       timestamptz not null,
+    channel_order_id  varchar,              -- extracted at landing by the mapping (null if unreadable)
+    source_updated_at timestamptz,          -- the platform's modified time, UTC
+    order_date        date,                 -- business day (Asia/Shanghai) the order was created: hub partition key
+    record            json not null
+);

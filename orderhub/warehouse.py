@@ -1,0 +1,67 @@
+"""DuckDB warehouse access: schema bootstrap, transactions and idempotent window replacement.
+
+Every table's DDL lives in `orderhub/ddl/<schema>.<table>.sql` (one file per table) so that each domain
+owns its tables; `connect()` applies them all idempotently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DDL_DIR = Path(__file__).parent / "ddl"
+SCHEMAS = ("raw", "hub", "ops", "inventory", "kpi", "forecast", "stg")
+
+
+def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
+    for schema in SCHEMAS:
+        con.execute(f"create schema if not exists {schema}")
+    for ddl in sorted(DDL_DIR.glob("*.sql")):
+        con.execute(ddl.read_text(encoding="utf-8"))
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse with UTC session time; writers also get the schema bootstrapped."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("set TimeZone = 'UTC'")
+    if not read_only:
+        apply_ddl(con)
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All-or-nothing: a crash or exception inside leaves the previous state."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    else:
+        con.execute("commit")
+
+
+def replace_where(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    select_sql: str,
+    where_sql: str,
+    params: list | None = None,
+) -> int:
+    """Replace the rows of `table` matching `where_sql` with the rows of `select_sql`, atomically.
+
+    The select must return the table's columns in order. Used for partition windows so that re-runs
+    and backfills are idempotent. Returns the number of rows inserted. Call outside a transaction.
+    """
+    params = params or []
+    with transaction(con):
+        con.execute(f"delete from {table} where {where_sql}", params)
+        con.execute(f"insert into {table} {select_sql}")
+        return con.execute(f"select count(*) from {table} where {where_sql}", params).fetchone()[0]

@@ -1,0 +1,1 @@
+"""Dagster entry point (definitions.py) plus jobs, schedules, sensors and partitions per domain."""

@@ -1,0 +1,24 @@
+"""The one Dagster entry point: merges each domain's `defs` with the shared resources."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets import after_sales, fulfilment, hub, ingest, inventory, kpi
+from forecasts import assets as forecast_assets
+from quality import checks
+from resources.warehouse import warehouse_resource
+
+shared = dg.Definitions(resources={"warehouse": warehouse_resource})
+
+defs = dg.Definitions.merge(
+    shared,
+    ingest.defs,
+    hub.defs,
+    inventory.defs,
+    fulfilment.defs,
+    after_sales.defs,
+    kpi.defs,
+    forecast_assets.defs,
+    checks.defs,
+)

@@ -1,0 +1,1 @@
+"""Data-quality: Great Expectations suites per table, wrapped as Dagster asset checks; alerting."""

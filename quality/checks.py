@@ -1,0 +1,5 @@
+"""Asset checks (being built)."""
+
+import dagster as dg
+
+defs = dg.Definitions()

@@ -1,0 +1,1 @@
+"""Dagster resources: thin, configurable clients for every external system OrderHub talks to."""
