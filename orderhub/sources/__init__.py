@@ -1,0 +1,1 @@
+"""Pure, Dagster-free helpers for the source connectors (signing, time formats, windows, paging)."""

@@ -1,0 +1,61 @@
+"""Channel API resources, one per marketplace, configured from the environment.
+
+Environment variables (all optional; unset means "talk to the local simulator with its demo credentials"):
+
+- ``ORDERHUB_SIMULATOR_URL``  root of the simulator, default ``http://127.0.0.1:8765``
+- ``ORDERHUB_<CH>_BASE_URL``  API root for channel CH (TAOBAO, DOUYIN, PDD), default ``$ORDERHUB_SIMULATOR_URL/<ch>``.
+  Real platforms: Taobao ``https://eco.taobao.com`` (TOP router ``/router/rest``), Douyin
+  ``https://openapi-fxg.jinritemai.com`` (``/order/searchList`` ...), Pinduoduo ``https://gw-api.pinduoduo.com``
+  (``/api/router``).
+- ``ORDERHUB_<CH>_APP_KEY`` / ``ORDERHUB_<CH>_APP_SECRET``  app credentials (PDD: client_id / client_secret).
+- ``ORDERHUB_<CH>_SHOP_ID``  OrderHub's id for the shop, default the simulator's shop
+  (``tb-flagship``, ``dy-official``, ``pdd-store``).
+- ``ORDERHUB_TAOBAO_SESSION``  the seller's TOP authorisation token (``session`` parameter), default empty.
+
+When a variable is set it is passed as ``dg.EnvVar`` so secrets are resolved at run time and never shown in
+the Dagster UI.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from resources.channels.base import ApiError, ChannelApi
+from resources.channels.douyin import DouyinApi
+from resources.channels.pdd import PddApi
+from resources.channels.taobao import TaobaoApi
+
+__all__ = ["ApiError", "ChannelApi", "DouyinApi", "PddApi", "TaobaoApi", "channel_resources", "CHANNEL_APIS"]
+
+DEFAULT_SIMULATOR_URL = "http://127.0.0.1:8765"
+
+# channel -> (client class, simulator path prefix, simulator app key, simulator secret, simulator shop)
+CHANNEL_APIS: dict[str, tuple[type[ChannelApi], str, str, str, str]] = {
+    "taobao": (TaobaoApi, "taobao", "sim-tb-key", "sim-tb-secret", "tb-flagship"),
+    "douyin": (DouyinApi, "douyin", "sim-dy-key", "sim-dy-secret", "dy-official"),
+    "pdd": (PddApi, "pdd", "sim-pdd-id", "sim-pdd-secret", "pdd-store"),
+}
+
+
+def _setting(name: str, default: str) -> str | dg.EnvVar:
+    return dg.EnvVar(name) if os.environ.get(name) else default
+
+
+def channel_resources() -> dict[str, ChannelApi]:
+    """Resource key per channel ("taobao_api", "douyin_api", "pdd_api"), configured from the environment."""
+    simulator = os.environ.get("ORDERHUB_SIMULATOR_URL", DEFAULT_SIMULATOR_URL).rstrip("/")
+    resources: dict[str, ChannelApi] = {}
+    for channel, (cls, prefix, key, secret, shop) in CHANNEL_APIS.items():
+        env = f"ORDERHUB_{channel.upper()}"
+        extra = {"session_key": _setting("ORDERHUB_TAOBAO_SESSION", "")} if cls is TaobaoApi else {}
+        resources[f"{channel}_api"] = cls(
+            channel=channel,
+            shop_id=_setting(f"{env}_SHOP_ID", shop),
+            base_url=_setting(f"{env}_BASE_URL", f"{simulator}/{prefix}"),
+            app_key=_setting(f"{env}_APP_KEY", key),
+            app_secret=_setting(f"{env}_APP_SECRET", secret),
+            **extra,
+        )
+    return resources

@@ -1,0 +1,154 @@
+"""Base of every channel API client: windows, paging, retries, call logging and error bodies.
+
+Each platform subclass only knows its own signing, parameter names and response shapes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, Self
+
+import dagster as dg
+import requests
+from pydantic import PrivateAttr
+
+from orderhub import http
+from orderhub.calllog import CallLog
+from orderhub.http import ApiError
+from orderhub.sources.paging import Page, back_to_front
+from orderhub.sources.timefmt import split_windows
+
+__all__ = ["ApiError", "ChannelApi", "Page"]
+
+# An undecodable 200 body (truncated/garbled by a proxy) is re-requested this many extra times.
+MALFORMED_BODY_RETRIES = 2
+
+
+class ChannelApi(dg.ConfigurableResource):
+    """A marketplace's open API for one shop: orders, after-sales, listed stock, stock push, shipment confirm."""
+
+    channel: str
+    shop_id: str
+    base_url: str
+    app_key: str
+    app_secret: str
+    timeout_s: float = 10
+    page_size: int = 100
+    overlap_s: int = 120
+
+    max_window: ClassVar[timedelta] = timedelta(days=1)
+    first_page: ClassVar[int] = 1
+
+    # Test seams (never config): where sessions come from and how retry waits sleep.
+    _session_factory: Callable[[], requests.Session] | None = PrivateAttr(default=None)
+    _sleep: Callable[[float], None] | None = PrivateAttr(default=None)
+
+    def with_transport(
+        self, session_factory: Callable[[], requests.Session] | None = None, sleep: Callable[[float], None] | None = None
+    ) -> Self:
+        """A copy using the given session factory / sleep (tests inject fakes; default: real HTTP, time.sleep)."""
+        clone = self.model_copy()
+        clone._session_factory = session_factory
+        clone._sleep = sleep
+        return clone
+
+    # ---- windows ---------------------------------------------------------------------------------
+    def windows(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        """The platform-sized windows fetch_orders queries for [start, end): start moved back by overlap_s
+        (catches updates that became visible late), split into windows of at most `max_window`."""
+        return split_windows(start - timedelta(seconds=self.overlap_s), end, self.max_window)
+
+    def fetch_orders(self, start: datetime, end: datetime, calls: CallLog) -> list[dict]:
+        """Every order record modified in [start, end) (plus the overlap), exactly as received.
+
+        Raises ApiError if any window cannot be fetched: the caller must then not advance its cursor."""
+        with self._session() as session:
+            return [r for s, e in self.windows(start, end) for r in self._order_window(session, s, e, calls)]
+
+    def fetch_after_sales(self, start: datetime, end: datetime, calls: CallLog) -> list[dict]:
+        """Refund / after-sales tickets modified in [start, end) (plus the overlap), exactly as received."""
+        with self._session() as session:
+            return [r for s, e in self.windows(start, end) for r in self._after_sales_window(session, s, e, calls)]
+
+    def list_stock(self, calls: CallLog) -> list[dict]:
+        """Stock currently listed on the platform: one {"channel_sku", "quantity"} per SKU."""
+        with self._session() as session:
+            rows = back_to_front(lambda p: self._stock_page(session, p, calls), self.page_size, self.first_page)
+        # Paging may read a page twice; a SKU's last reading (page 1 is read last) wins.
+        return list({row["channel_sku"]: row for row in rows}.values())
+
+    def push_stock(self, items: list[dict], calls: CallLog) -> list[dict]:
+        """Set listed stock (full overwrite) per {"channel_sku", "quantity"}; one failure never stops the rest."""
+        results = []
+        with self._session() as session:
+            for item in items:
+                sku, qty = str(item["channel_sku"]), int(item["quantity"])
+                try:
+                    self._push_one(session, sku, qty, calls)
+                    results.append({"channel_sku": sku, "quantity": qty, "ok": True, "error": None})
+                except ApiError as exc:
+                    results.append({"channel_sku": sku, "quantity": qty, "ok": False, "error": str(exc)})
+        return results
+
+    def confirm_shipment(self, channel_order_id: str, tracking_no: str, carrier: str, calls: CallLog) -> None:
+        """Tell the platform the order shipped with this waybill; raises ApiError if it refuses."""
+        with self._session() as session:
+            self._confirm(session, channel_order_id, tracking_no, carrier, calls)
+
+    # ---- per platform ----------------------------------------------------------------------------
+    def _order_window(self, session: requests.Session, start: datetime, end: datetime, calls: CallLog) -> list[dict]:
+        raise NotImplementedError
+
+    def _after_sales_window(self, session: requests.Session, start: datetime, end: datetime, calls: CallLog) -> list[dict]:
+        raise NotImplementedError
+
+    def _stock_page(self, session: requests.Session, page_no: int, calls: CallLog) -> Page:
+        """One page of listed stock, records already as {"channel_sku": str, "quantity": int}."""
+        raise NotImplementedError
+
+    def _push_one(self, session: requests.Session, channel_sku: str, quantity: int, calls: CallLog) -> None:
+        raise NotImplementedError
+
+    def _confirm(self, session: requests.Session, order_id: str, tracking_no: str, carrier: str, calls: CallLog) -> None:
+        raise NotImplementedError
+
+    # ---- shared plumbing -------------------------------------------------------------------------
+    @contextmanager
+    def _session(self) -> Iterator[requests.Session]:
+        session = self._session_factory() if self._session_factory else requests.Session()
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def _page_all(self, fetch: Callable[[int], Page]) -> list[dict]:
+        return back_to_front(fetch, self.page_size, self.first_page)
+
+    def _post_json(self, session: requests.Session, url: str, endpoint: str, calls: CallLog, **kwargs: Any) -> Any:
+        """POST via the shared retry policy and decode the JSON body. Non-retryable HTTP errors and bodies
+        that are still undecodable after a couple of re-requests raise ApiError."""
+        for extra in range(MALFORMED_BODY_RETRIES + 1):
+            resp = http.request(
+                session, "POST", url, channel=self.channel, endpoint=endpoint, calls=calls,
+                timeout=self.timeout_s, sleep=self._sleep or time.sleep, **kwargs,
+            )
+            if resp.status_code >= 400:
+                raise ApiError(self.channel, endpoint, f"HTTP {resp.status_code}: {resp.text[:300]}", resp.status_code)
+            try:
+                return resp.json()
+            except (ValueError, json.JSONDecodeError):
+                _mark_last_failed(calls, endpoint, f"undecodable body: {resp.text[:200]!r}")
+        raise ApiError(self.channel, endpoint, f"undecodable response body after {MALFORMED_BODY_RETRIES + 1} tries", 200)
+
+
+def _mark_last_failed(calls: CallLog, endpoint: str, error: str) -> None:
+    # The HTTP layer logged a 200 as ok; the body was useless, so ops.api_calls should say so.
+    for record in reversed(calls.records):
+        if record.endpoint == endpoint:
+            record.ok, record.error = False, error
+            return
+
