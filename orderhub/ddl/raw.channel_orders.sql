@@ -1,4 +1,7 @@
 -- Append-only landing log: every distinct record exactly as received. The hub is rebuilt from here.
+-- Records the mapping cannot standardize are kept too (quarantine_reason set, and a row in hub.quarantine):
+-- raw stays the complete log, and for every batch received = stored + deduplicated + quarantined where
+-- stored counts the new standardizable rows and quarantined the new flagged ones.
 create table if not exists raw.channel_orders (
     content_hash      varchar primary key,  -- sha256 of the canonical record JSON; a record received twice is stored once
     source            varchar not null,     -- 'api' | 'erp' | 'file'
@@ -10,5 +13,6 @@ create table if not exists raw.channel_orders (
     channel_order_id  varchar,              -- extracted at landing by the mapping (null if unreadable)
     source_updated_at timestamptz,          -- the platform's modified time, UTC
     order_date        date,                 -- business day (Asia/Shanghai) the order was created: hub partition key
-    record            json not null
+    record            json not null,
+    quarantine_reason varchar               -- null = standardizable; else the hub.quarantine reason
 );

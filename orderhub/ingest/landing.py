@@ -1,0 +1,172 @@
+"""Landing: records exactly as received -> raw.channel_orders, with dedupe, quarantine and accounting.
+
+One call lands one batch (one API window, one ERP poll, one file) in ONE transaction together with the
+cursor advance and the HTTP call log, so a crash leaves either everything or nothing: the cursor never
+moves past data that is not durably stored, and a re-delivered record is recognised by its content hash.
+
+Accounting per batch (ops.ingest_batches), exact by construction and asserted against what was written:
+    received     = records handed in
+    deduplicated = records whose content hash was already in raw, or earlier in the same batch
+    quarantined  = new records the mapping cannot standardize (kept in raw flagged + a hub.quarantine row)
+    stored       = new standardizable records
+    received = stored + deduplicated + quarantined
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from orderhub.calllog import CallLog
+from orderhub.standardize.compiler import lit, standardize_sql
+from orderhub.standardize.mapping import load_mapping
+from orderhub.warehouse import transaction
+
+
+class AccountingError(AssertionError):
+    """The rows written do not add up to what was received: the batch is rolled back."""
+
+
+@dataclass
+class LandResult:
+    batch_id: str
+    source: str
+    channel: str
+    shop_id: str | None
+    received: int
+    stored: int
+    deduplicated: int
+    quarantined: int
+    order_dates: list[date] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def as_metadata(self) -> dict[str, Any]:
+        return {"received": self.received, "stored": self.stored, "deduplicated": self.deduplicated,
+                "quarantined": self.quarantined, "reasons": self.reasons}
+
+
+def canonical_json(record: Any) -> str:
+    """Stable text of a record: sorted keys, no whitespace, UTF-8 kept. Same content => same hash."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def new_batch_id(source: str, channel: str) -> str:
+    return f"{source}-{channel}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def land(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    channel: str,
+    shop_id: str | None,
+    mapping: str,
+    records: list[Any],
+    batch_id: str | None = None,
+    window: tuple[datetime | None, datetime | None] = (None, None),
+    cursor_updates: dict[str, str] | None = None,
+    calls: CallLog | None = None,
+    run_id: str | None = None,
+) -> LandResult:
+    """Land python records (dicts from a connector, the ERP or an export reader)."""
+    incoming = pa.table({"seq": pa.array(range(len(records)), pa.int64()),
+                         "record_text": pa.array([canonical_json(r) for r in records], pa.string())})
+    con.register("_land_arrow", incoming)
+    try:
+        return land_sql(con, "select seq, record_text from _land_arrow", source=source, channel=channel,
+                        shop_id=shop_id, mapping=mapping, batch_id=batch_id, window=window,
+                        cursor_updates=cursor_updates, calls=calls, run_id=run_id)
+    finally:
+        con.unregister("_land_arrow")
+
+
+def land_sql(
+    con: duckdb.DuckDBPyConnection,
+    incoming_sql: str,
+    *,
+    source: str,
+    channel: str,
+    shop_id: str | None,
+    mapping: str,
+    batch_id: str | None = None,
+    window: tuple[datetime | None, datetime | None] = (None, None),
+    cursor_updates: dict[str, str] | None = None,
+    calls: CallLog | None = None,
+    run_id: str | None = None,
+) -> LandResult:
+    """Land the rows of `incoming_sql` (columns: seq, record_text = canonical JSON). Vectorized throughout."""
+    m = load_mapping(mapping)
+    batch_id = batch_id or new_batch_id(source, channel)
+    shop = shop_id or m.default_shop_id or channel
+    started = datetime.now(timezone.utc)
+    con.execute(f"create or replace temp table _land_in as "
+                f"select seq, sha256(record_text) as content_hash, record_text from ({incoming_sql})")
+    received = con.execute("select count(*) from _land_in").fetchone()[0]
+    # first occurrence of each hash not yet in raw; identical hash => identical text
+    con.execute("""create or replace temp table _land_new as
+        select content_hash, min(seq) as seq, any_value(record_text) as record_text
+        from _land_in anti join raw.channel_orders using (content_hash) group by content_hash""")
+    src = (f"select content_hash, cast(record_text as json) as record, {lit(shop)} as shop_id,"
+           f" cast({lit(started.isoformat())} as timestamptz) as received_at, {lit(source)} as source from _land_new")
+    con.execute(f"""create or replace temp table _land_std as
+        select content_hash, shop_id, channel_order_id, source_updated_at, order_date, reason, message
+        from ({standardize_sql(m, src)})""")
+    new, quarantined = con.execute(
+        "select count(*), count(*) filter (where reason is not null) from _land_std").fetchone()
+    reasons = dict(con.execute(
+        "select reason, count(*) from _land_std where reason is not null group by reason order by reason").fetchall())
+    dates = [r[0] for r in con.execute(
+        "select distinct order_date from _land_std where reason is null and order_date is not null order by 1"
+    ).fetchall()]
+    result = LandResult(batch_id, source, channel, shop, received, new - quarantined, received - new,
+                        quarantined, dates, reasons)
+    with transaction(con):
+        con.execute(f"""insert into raw.channel_orders
+            select n.content_hash, {lit(source)}, {lit(channel)}, s.shop_id, {lit(mapping)}, {lit(batch_id)},
+                   cast(? as timestamptz), s.channel_order_id, s.source_updated_at, s.order_date,
+                   cast(n.record_text as json), s.reason
+            from _land_new n join _land_std s using (content_hash) order by n.seq""", [started])
+        con.execute(f"""insert into hub.quarantine
+            select sha256('order|' || content_hash || '|' || s.reason), 'order', {lit(source)}, {lit(channel)},
+                   {lit(batch_id)}, content_hash, s.reason, s.message, cast(n.record_text as json), cast(? as timestamptz)
+            from _land_new n join _land_std s using (content_hash) where s.reason is not null
+            on conflict do nothing""", [started])
+        written = con.execute("select count(*) from raw.channel_orders where batch_id = ?", [batch_id]).fetchone()[0]
+        if written != result.stored + result.quarantined or received != (
+            result.stored + result.deduplicated + result.quarantined
+        ):
+            raise AccountingError(f"batch {batch_id}: received {received}, wrote {written}, {result.as_metadata()}")
+        con.execute("insert into ops.ingest_batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            batch_id, source, channel, shop, window[0], window[1], received, result.stored,
+            result.deduplicated, quarantined, started, datetime.now(timezone.utc), run_id])
+        for name, value in (cursor_updates or {}).items():
+            set_cursor(con, name, value)
+        if calls is not None:
+            calls.flush(con)
+    return result
+
+
+def set_cursor(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
+    con.execute("insert or replace into ops.cursors values (?, ?, ?)", [name, value, datetime.now(timezone.utc)])
+
+
+def get_cursor(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    row = con.execute("select value from ops.cursors where cursor_name = ?", [name]).fetchone()
+    return row[0] if row else None
+
+
+def quarantine_file(
+    con: duckdb.DuckDBPyConnection, *, channel: str, path: str, reason: str, message: str, batch_id: str | None = None
+) -> None:
+    """A dropped file that cannot be read at all: one 'file' quarantine row, nothing half-loaded."""
+    now = datetime.now(timezone.utc)
+    record = canonical_json({"path": path, "reason": reason, "message": message})
+    con.execute("""insert into hub.quarantine values (sha256('file|' || ? || '|' || ?), 'file', 'file', ?, ?,
+                   sha256(?), ?, ?, cast(? as json), ?) on conflict do nothing""",
+                [path + now.isoformat(), reason, channel, batch_id, record, reason, message, record, now])

@@ -1,0 +1,157 @@
+"""Rebuild the hub order model for a window of order dates, deterministically from raw.channel_orders.
+
+raw is the log; each order-date partition of hub.orders / hub.order_lines / hub.order_status_history is a
+pure function of the raw versions of the orders created that day:
+- versions of one order are ordered by (source_updated_at, received_at, content_hash): a late-arriving
+  older update sorts before what came after it, so it never overwrites newer data;
+- the status state machine walks the versions: pending_payment -> paid -> shipped -> completed, with
+  cancelled (before shipping) and refunded branches; a version whose status would go backwards
+  (completed -> paid) or leave a terminal state is kept in history with is_illegal and not applied;
+- the order row is the latest version that is not illegal, its lines come from that version.
+Everything is set-based SQL (window functions), never a Python loop per order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from orderhub.standardize.compiler import lit, standardize_sql
+from orderhub.standardize.mapping import load_mapping
+from orderhub.warehouse import transaction
+
+RANK = "case status when 'pending_payment' then 0 when 'paid' then 1 when 'shipped' then 2 " \
+       "when 'completed' then 3 else 4 end"
+ORDER_COLUMNS = ("order_id, channel, shop_id, channel_order_id, buyer_key, status, order_date, created_at, paid_at,"
+                 " shipped_at, completed_at, cancelled_at, total_fen, discount_fen, freight_fen, paid_fen,"
+                 " promotion_type, receiver_province, receiver_city, source_updated_at, ingested_at")
+LINE_COLUMNS = "order_id, line_no, order_date, channel_sku, sku_id, quantity, unit_price_fen, paid_fen, status"
+HISTORY_COLUMNS = "order_id, order_date, from_status, to_status, changed_at, source, content_hash, is_illegal"
+
+
+@dataclass
+class HubResult:
+    start_date: date
+    end_date: date
+    versions: int
+    orders: int
+    lines: int
+    transitions: int
+    illegal_transitions: int
+    unmapped_lines: int
+
+    def as_metadata(self) -> dict[str, int | str]:
+        return {"start_date": self.start_date.isoformat(), "end_date": self.end_date.isoformat(),
+                "raw_versions": self.versions, "orders": self.orders, "order_lines": self.lines,
+                "status_transitions": self.transitions, "illegal_transitions": self.illegal_transitions,
+                "unmapped_lines": self.unmapped_lines}
+
+
+def _versions_sql(con: duckdb.DuckDBPyConnection, start: date, end: date) -> str:
+    window = f"order_date between {lit(start.isoformat())} and {lit(end.isoformat())}"
+    names = [r[0] for r in con.execute(
+        f"select distinct mapping from raw.channel_orders where {window} and quarantine_reason is null order by 1"
+    ).fetchall()]
+    parts = [standardize_sql(load_mapping(n), f"select content_hash, record, shop_id, received_at, source "
+                                              f"from raw.channel_orders where mapping = {lit(n)} and {window} "
+                                              f"and quarantine_reason is null") for n in names]
+    return " union all ".join(f"({p})" for p in parts)
+
+
+def stage_versions(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
+    """Standardize every raw version in the window into temp table _hub_versions (+ state machine)."""
+    versions = _versions_sql(con, start, end)
+    if not versions:
+        con.execute("create or replace temp table _hub_versions as select null::varchar as order_id limit 0")
+        return 0
+    w = "partition by order_id order by source_updated_at, received_at, content_hash"
+    con.execute(f"""create or replace temp table _hub_versions as
+    with v as (
+        select channel || ':' || channel_order_id as order_id, *, {RANK} as status_rank from ({versions})
+    ), blocked as (  -- cancelling is only legal before shipping
+        select *, case when status = 'cancelled' and coalesce(bool_or(status in ('shipped', 'completed'))
+                       over (w rows between unbounded preceding and 1 preceding), false) then -1
+                       else status_rank end as effective_rank
+        from v window w as ({w})
+    ), advanced as (
+        select *, effective_rank > coalesce(max(effective_rank) over (w rows between unbounded preceding and 1 preceding), -1)
+                  as is_advance
+        from blocked window w as ({w})
+    )
+    select *,
+        last_value(case when is_advance then status end ignore nulls)
+            over (w rows between unbounded preceding and 1 preceding) as from_status,
+        row_number() over (w) as version_no
+    from advanced window w as ({w})""")
+    return con.execute("select count(*) from _hub_versions").fetchone()[0]
+
+
+def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, salt: str) -> HubResult:
+    """Replace hub.orders / hub.order_lines / hub.order_status_history for order dates in [start, end]."""
+    if not salt:
+        raise ValueError("a PII salt is required (ORDERHUB_PII_SALT): buyer ids are only stored salted+hashed")
+    n_versions = stage_versions(con, start_date, end_date)
+    if n_versions:
+        con.execute("""create or replace temp table _hub_history as
+        select order_id, order_date, from_status, status as to_status,
+            case when not is_advance then source_updated_at
+                 when status = 'pending_payment' then created_at
+                 when status = 'paid' then coalesce(paid_at, source_updated_at)
+                 when status = 'shipped' then coalesce(shipped_at, source_updated_at)
+                 when status = 'completed' then coalesce(completed_at, source_updated_at)
+                 when status = 'cancelled' then coalesce(cancelled_at, source_updated_at)
+                 else source_updated_at end as changed_at,
+            source, content_hash, not is_advance as is_illegal, version_no
+        from _hub_versions where status is distinct from from_status""")
+        con.execute(f"""create or replace temp table _hub_orders as
+        with legal as (
+            select * from _hub_versions where is_advance or status = from_status
+        ), latest as (
+            select * from legal qualify row_number() over (partition by order_id
+                order by source_updated_at desc, received_at desc, content_hash desc) = 1
+        ), reached as (
+            select order_id, min(changed_at) filter (where to_status = 'completed') as completed_at,
+                   min(changed_at) filter (where to_status = 'cancelled') as cancelled_at
+            from _hub_history where not is_illegal group by order_id
+        )
+        select l.order_id, l.channel, l.shop_id, l.channel_order_id,
+            case when l.buyer_id is not null then sha256({lit(salt)} || '|' || l.channel || '|' || l.buyer_id) end as buyer_key,
+            l.status, l.order_date, l.created_at, l.paid_at, l.shipped_at,
+            coalesce(r.completed_at, case when l.status = 'completed' then l.completed_at end) as completed_at,
+            case when l.status = 'cancelled' then r.cancelled_at end as cancelled_at,
+            l.total_fen, l.discount_fen, l.freight_fen, l.paid_fen, l.promotion_type, l.receiver_province,
+            l.receiver_city, l.source_updated_at, l.received_at as ingested_at,
+            l.line_sku, l.line_qty, l.line_unit_fen, l.line_paid_fen, l.line_status
+        from latest l left join reached r using (order_id)""")
+        con.execute("""create or replace temp table _hub_lines as
+        with exploded as (
+            select order_id, channel, order_date, unnest(range(1, len(line_sku) + 1)) as line_no,
+                   unnest(line_sku) as channel_sku, unnest(line_qty) as quantity,
+                   unnest(line_unit_fen) as unit_price_fen, unnest(line_paid_fen) as paid_fen,
+                   unnest(line_status) as status
+            from _hub_orders
+        )
+        select e.order_id, e.line_no, e.order_date, e.channel_sku, m.sku_id, e.quantity, e.unit_price_fen,
+               e.paid_fen, e.status
+        from exploded e left join hub.sku_map m on m.channel = e.channel and m.channel_sku = e.channel_sku""")
+    window = "order_date between ? and ?"
+    params = [start_date, end_date]
+    with transaction(con):
+        for table in ("hub.order_status_history", "hub.order_lines", "hub.orders"):
+            con.execute(f"delete from {table} where {window}", params)
+        if n_versions:
+            con.execute(f"insert into hub.orders ({ORDER_COLUMNS}) select {ORDER_COLUMNS} from _hub_orders")
+            con.execute(f"insert into hub.order_lines ({LINE_COLUMNS}) select {LINE_COLUMNS} from _hub_lines")
+            con.execute(f"insert into hub.order_status_history ({HISTORY_COLUMNS}) select {HISTORY_COLUMNS} "
+                        f"from _hub_history order by order_id, version_no")
+    stats = con.execute(f"""select
+        (select count(*) from hub.orders where {window}),
+        (select count(*) from hub.order_lines where {window}),
+        (select count(*) from hub.order_status_history where {window}),
+        (select count(*) from hub.order_status_history where {window} and is_illegal),
+        (select count(*) from hub.order_lines where {window} and sku_id is null)""", params * 5).fetchone()
+    for t in ("_hub_versions", "_hub_history", "_hub_orders", "_hub_lines"):
+        con.execute(f"drop table if exists {t}")
+    return HubResult(start_date, end_date, n_versions, *stats)
