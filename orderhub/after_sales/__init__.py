@@ -1,0 +1,1 @@
+"""After-sales tickets from channel refund APIs and the customer-service form (Dagster-free)."""

@@ -1,0 +1,139 @@
+"""Land after-sales tickets: validate, link to hub.orders, quarantine orphans, merge, enforce closing rule.
+
+A ticket is 'closed' only when a refund or a reshipment is recorded for it; a source that says closed/success
+without either yields 'resolved' (source_status keeps what the platform said). The table's CHECK constraint
+enforces the same rule for any other writer, and close_ticket() refuses to close without a resolution.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from orderhub.after_sales.normalize import CHANNEL_SQL, CS_SQL
+from orderhub.warehouse import transaction
+
+TYPES = ("wrong_item", "wrong_address", "damaged", "return", "refund_only")
+
+STAGE_SQL = f"""
+create or replace temp table as_staged as
+with staged as ({{select_sql}}),
+latest as (
+    select * from staged
+    qualify ticket_code is null
+         or row_number() over (partition by ticket_code order by updated_at desc nulls last, content_hash) = 1
+)
+select s.*, s.channel || ':' || s.channel_order_id as order_id,
+       case when s.ticket_code is null or s.channel_order_id is null or s.channel is null then 'missing_field'
+            when s.ticket_type is null or s.ticket_type not in {TYPES} then 'unknown_type'
+            when s.outcome is null then 'unknown_status'
+            when s.created_at is null or s.updated_at is null then 'bad_timestamp'
+            when o.order_id is null then 'unknown_order'
+       end as problem
+from latest s left join hub.orders o on o.order_id = s.channel || ':' || s.channel_order_id
+"""
+
+QUARANTINE_SQL = """
+insert into hub.quarantine
+select sha256('ticket|' || content_hash || '|' || problem), 'ticket',
+       case when source = 'channel_api' then 'api' else 'cs_form' end, channel, $batch_id, content_hash, problem,
+       'after-sales ticket ' || coalesce(ticket_code, '?') || ' for order ' || coalesce(order_id, '?') || ': ' || problem,
+       record, $now
+from as_staged where problem is not null
+on conflict do nothing
+"""
+
+MERGE_SQL = """
+insert or replace into hub.after_sales_tickets
+with s as (select * from as_staged where problem is null),
+e as (select * from hub.after_sales_tickets),
+order_refund as (select order_id, source_updated_at as at from hub.orders where status = 'refunded'),
+ticket_refund as (
+    select order_id, min(refund_recorded_at) as at from hub.after_sales_tickets
+    where refund_recorded_at is not null group by order_id
+),
+merged as (
+    select s.*,
+           coalesce(e.refund_recorded_at,
+                    case when s.outcome = 'success' and s.refund_fen > 0 and not s.is_exchange then s.updated_at end,
+                    case when s.outcome = 'success' then coalesce(tr.at, orf.at) end) as refund_at,
+           coalesce(e.reshipment_recorded_at,
+                    case when s.outcome = 'success' and s.is_exchange then s.updated_at end) as reship_at,
+           e.reshipment_waybill_no, e.closed_at as prev_closed_at, e.ingested_at as prev_ingested_at
+    from s
+    left join e using (ticket_code)
+    left join order_refund orf on orf.order_id = s.order_id
+    left join ticket_refund tr on tr.order_id = s.order_id
+    where e.ticket_code is null or s.updated_at >= e.updated_at  -- a late, older version never wins
+),
+final as (
+    select *, case when outcome <> 'success' then outcome
+                   when refund_at is not null or reship_at is not null then 'closed'
+                   else 'resolved' end as status
+    from merged
+)
+select ticket_code, source, channel, order_id, channel_order_id, ticket_type, status, source_status, refund_fen,
+       reason, created_at, updated_at, refund_at, reship_at, reshipment_waybill_no,
+       case when status = 'closed' then coalesce(prev_closed_at, updated_at) end,
+       coalesce(prev_ingested_at, $now)
+from final
+"""
+
+
+def _incoming(feeds: dict[str, list[dict]]) -> pd.DataFrame:
+    rows = []
+    for feed, records in feeds.items():
+        for r in records:
+            text = json.dumps(r, ensure_ascii=False, sort_keys=True, default=str)
+            rows.append((feed, text, hashlib.sha256(text.encode()).hexdigest()))
+    return pd.DataFrame(rows, columns=["channel", "record", "content_hash"])
+
+
+def land_tickets(con: duckdb.DuckDBPyConnection, feeds: dict[str, list[dict]], now: datetime,
+                 batch_id: str | None = None) -> dict[str, int]:
+    """feeds: {"taobao"|"douyin"|"pdd": raw after-sales records, "cs": CS form tickets}. One transaction.
+
+    Channel tickets merge before CS tickets so a CS ticket can see the channel refund for its order.
+    Returns received / stored / superseded (older version in the same batch or already newer in the table) /
+    quarantined counts."""
+    frame = _incoming(feeds)
+    incoming_raw = frame  # noqa: F841 - used in SQL
+    counts = {"received": len(frame), "stored": 0, "quarantined": 0}
+    with transaction(con):
+        con.execute("create or replace temp table incoming as"
+                    " select channel, cast(record as json) as record, content_hash from incoming_raw")
+        for select_sql in (CHANNEL_SQL, CS_SQL):
+            con.execute(STAGE_SQL.format(select_sql=select_sql))
+            counts["quarantined"] += con.execute("select count(*) from as_staged where problem is not null").fetchone()[0]
+            con.execute(QUARANTINE_SQL, {"batch_id": batch_id, "now": now})
+            before = con.execute("select count(*) from as_staged where problem is null").fetchone()[0]
+            con.execute(MERGE_SQL, {"now": now})
+            counts["stored"] += before
+    counts["superseded"] = counts["received"] - counts["stored"] - counts["quarantined"]
+    return counts
+
+
+def record_reshipment(con: duckdb.DuckDBPyConnection, ticket_code: str, waybill_no: str, at: datetime) -> None:
+    """Record that a replacement was shipped for this ticket (the fact that allows closing it)."""
+    with transaction(con):
+        n = con.execute("update hub.after_sales_tickets set reshipment_recorded_at = ?, reshipment_waybill_no = ?"
+                        " where ticket_code = ? returning 1", [at, waybill_no, ticket_code]).fetchall()
+        if not n:
+            raise KeyError(f"unknown ticket {ticket_code}")
+
+
+def close_ticket(con: duckdb.DuckDBPyConnection, ticket_code: str, at: datetime) -> None:
+    """Close a ticket; refuses unless its refund or reshipment is recorded."""
+    with transaction(con):
+        row = con.execute("select refund_recorded_at, reshipment_recorded_at from hub.after_sales_tickets"
+                          " where ticket_code = ?", [ticket_code]).fetchone()
+        if row is None:
+            raise KeyError(f"unknown ticket {ticket_code}")
+        if row[0] is None and row[1] is None:
+            raise ValueError(f"ticket {ticket_code} cannot be closed: no refund or reshipment recorded")
+        con.execute("update hub.after_sales_tickets set status = 'closed', closed_at = coalesce(closed_at, ?)"
+                    " where ticket_code = ?", [at, ticket_code])

@@ -1,0 +1,13 @@
+-- Where a channel's listed stock disagrees with OrderHub's availability (rebuilt each run).
+create table if not exists inventory.stock_conflicts (
+    channel          varchar not null,
+    channel_sku      varchar not null,
+    sku_id           varchar,
+    listed_qty       integer not null,
+    available_qty    integer,            -- sum over warehouses of max(available, 0); null when unmapped
+    difference       integer,            -- listed_qty - available_qty
+    conflict_type    varchar not null,   -- 'listed_but_sold_out' | 'sold_out_but_available' | 'quantity_mismatch' | 'unmapped_listing'
+    tolerance        integer not null,
+    detected_at      timestamptz not null,
+    primary key (channel, channel_sku)
+);

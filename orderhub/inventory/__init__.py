@@ -1,0 +1,1 @@
+"""Inventory: WMS snapshot, reservations, availability, channel stock conflicts and push-back (Dagster-free)."""
