@@ -1,0 +1,49 @@
+"""Read what the dashboard shows from the KPI tables; a table that is missing or empty is "no data yet"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+QUERIES = {
+    "daily": "select * from kpi.daily_fulfilment order by order_day, channel",
+    "backlog": "select * from kpi.channel_backlog order by channel, backlog_state",
+    "heatmap": "select * from kpi.hourly_heatmap order by weekday, hour_of_day",
+    "stock_outs": "select * from kpi.stock_outs limit 20",
+    "replenishment": "select * from kpi.replenishment_top order by suggestion_rank limit 20",
+    "targets": "select * from stg.stg_kpi_targets",
+}
+
+
+@dataclass
+class DashboardData:
+    frames: dict[str, pd.DataFrame]
+    missing: dict[str, str] = field(default_factory=dict)  # frame name → why it is empty (e.g. table not built)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+    @property
+    def overall(self) -> pd.DataFrame:
+        daily = self.frames["daily"]
+        return daily[daily["channel"] == "all"].reset_index(drop=True) if not daily.empty else daily
+
+    def latest_day(self) -> pd.Series | None:
+        """The most recent business day with orders, for the tiles."""
+        rows = self.overall
+        rows = rows[rows["orders"] > 0] if not rows.empty else rows
+        return None if rows.empty else rows.iloc[-1]
+
+
+def load(con: duckdb.DuckDBPyConnection) -> DashboardData:
+    frames, missing = {}, {}
+    for name, sql in QUERIES.items():
+        try:
+            frames[name] = con.execute(sql).df()
+        except duckdb.CatalogException as err:
+            # Before the first KPI run the tables do not exist: show an empty state, do not crash.
+            frames[name] = pd.DataFrame()
+            missing[name] = str(err).splitlines()[0]
+    return DashboardData(frames, missing)

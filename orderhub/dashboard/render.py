@@ -1,0 +1,94 @@
+"""Write the dashboard as one self-contained HTML file: plotly.js is inlined, so it opens offline."""
+
+from __future__ import annotations
+
+import html
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+from plotly.offline import get_plotlyjs
+
+from orderhub.dashboard import charts
+from orderhub.dashboard.data import DashboardData
+from orderhub.dashboard.tiles import tiles
+
+CSS = """
+body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:24px;background:#f6f7f9;color:#222}
+h1{margin:0 0 4px} .sub{color:#666;margin-bottom:16px}
+.tiles{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:20px}
+.tile{flex:1 1 160px;border-radius:8px;padding:12px 14px;color:#fff;min-width:160px}
+.tile .l{font-size:13px;opacity:.9} .tile .v{font-size:28px;font-weight:600} .tile .t{font-size:12px;opacity:.9}
+.good{background:#1e8e3e} .warn{background:#e8a500} .bad{background:#d93025} .none{background:#7a808a}
+section{background:#fff;border-radius:8px;padding:12px 16px;margin-bottom:16px;box-shadow:0 1px 2px #0001}
+.empty{padding:28px;text-align:center;color:#666;border:2px dashed #ccd;border-radius:8px;background:#fafbfc}
+table{border-collapse:collapse;width:100%;font-size:13px} th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:left}
+th{background:#f0f2f5}
+"""
+
+
+def _empty(message: str) -> str:
+    return f'<div class="empty">No data yet — {html.escape(message)}</div>'
+
+
+def _table(frame: pd.DataFrame, columns: list[str], empty: str) -> str:
+    if frame.empty:
+        return _empty(empty)
+    return frame[[c for c in columns if c in frame.columns]].to_html(index=False, border=0, na_rep="", escape=True)
+
+
+def render_html(data: DashboardData, generated_at: datetime | None = None) -> tuple[str, list[str]]:
+    """The page, and the ids of the charts it draws (the rest show an empty state)."""
+    generated_at = generated_at or datetime.now(timezone.utc)
+    tile_html = "".join(
+        f'<div class="tile {t.status}" data-kpi="{t.key}"><div class="l">{html.escape(t.label)}</div>'
+        f'<div class="v">{html.escape(t.text)}</div><div class="t">{html.escape(t.target_text)}</div></div>'
+        for t in tiles(data)
+    )
+    drawn, sections = [], []
+    empties = {
+        "daily_trends": "no KPI rows yet (build kpi.daily_fulfilment).",
+        "orders_by_channel": "no orders yet.",
+        "backlog": "nothing is waiting right now.",
+        "heatmap": "no paid orders in the last 28 days.",
+    }
+    for name, fig in charts.all_charts(data).items():
+        if fig is None:
+            body = _empty(empties[name])
+        else:
+            drawn.append(name)
+            body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}",
+                               config={"displaylogo": False, "responsive": True})
+        sections.append(f'<section data-chart="{name}">{body}</section>')
+    stock = _table(data["stock_outs"], ["sku_id", "sku_title", "category", "warehouse_id", "available",
+                                        "available_all_warehouses", "units_waiting", "orders_waiting"],
+                   "no stock-outs (or inventory not synced yet).")
+    repl = _table(data["replenishment"], ["suggestion_rank", "sku_id", "sku_title", "category", "suggested_qty",
+                                          "reason"], "no replenishment suggestions yet.")
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>OrderHub operations dashboard</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>{CSS}</style>
+<script type="text/javascript">{get_plotlyjs()}</script>
+</head><body>
+<h1>OrderHub operations</h1>
+<div class="sub">Generated {generated_at:%Y-%m-%d %H:%M} UTC · tiles show the latest business day with orders</div>
+<div class="tiles">{tile_html}</div>
+{''.join(sections)}
+<section data-table="stock_outs"><h3>Current stock-outs (worst first)</h3>{stock}</section>
+<section data-table="replenishment"><h3>Top replenishment suggestions</h3>{repl}</section>
+</body></html>
+"""
+    return page, drawn
+
+
+def write_dashboard(data: DashboardData, path: str | Path) -> tuple[Path, list[str]]:
+    """Write atomically, so a browser refreshing mid-run never sees half a page."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page, drawn = render_html(data)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, path)
+    return path, drawn

@@ -1,0 +1,74 @@
+"""KPI tiles: the latest day's figures, each judged against its target (green / amber / red / grey)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from orderhub.dashboard.data import DashboardData
+
+# Amber band: how far past the target still counts as "watch", as a fraction of the target.
+AMBER = 0.5
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str
+    value: float | None
+    text: str
+    target_text: str
+    status: str  # 'good' | 'warn' | 'bad' | 'none'
+
+
+def _num(value: object) -> float | None:
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+def judge(value: float | None, target: float, higher_is_better: bool, amber_width: float) -> str:
+    if value is None:
+        return "none"
+    if (value >= target) if higher_is_better else (value <= target):
+        return "good"
+    gap = (target - value) if higher_is_better else (value - target)
+    return "warn" if gap <= amber_width else "bad"
+
+
+def tiles(data: DashboardData) -> list[Tile]:
+    day = data.latest_day()
+    t = data["targets"].iloc[0] if not data["targets"].empty else None
+    if day is None or t is None:
+        return [Tile("no_data", "KPIs", None, "no data yet", "run the KPI assets", "none")]
+    sla = float(t["sla_target_minutes"])
+    err_t = float(t["shipping_error_target_permille"])
+    api_t = float(t["api_success_target"])
+    prod_t = float(t["productivity_change_target"])
+    p90 = _num(day["p90_minutes_to_task"])
+    breaches = _num(day["sla_breaches"]) or 0.0
+    rate = _num(day["sla_breach_rate"])
+    err = _num(day["shipping_error_permille"])
+    api = _num(day["api_success_rate"])
+    prod = _num(day["orders_per_operator_change"])
+    fmt = lambda v, f: "n/a" if v is None else f.format(v)  # noqa: E731
+    return [
+        Tile("paid_orders", f"Paid orders {day['order_day']:%Y-%m-%d}", _num(day["paid_orders"]),
+             f"{int(day['paid_orders']):,}", f"{int(day['orders']):,} orders", "none"),
+        Tile("p90_minutes_to_task", "Paid → task p90", p90, fmt(p90, "{:.1f} min"), f"target ≤ {sla:g} min",
+             judge(p90, sla, False, sla * AMBER)),
+        Tile("sla_breaches", "SLA breaches", breaches, f"{int(breaches):,}",
+             f"{fmt(None if rate is None else rate * 100, '{:.1f}')}% of paid; target 0",
+             judge(rate, 0.0, False, 0.01)),
+        Tile("shipping_error_permille", "Shipping errors", err, fmt(err, "{:.2f} ‰"), f"target ≤ {err_t:g} ‰",
+             judge(err, err_t, False, err_t * AMBER)),
+        Tile("api_success_rate", "API success", api, fmt(None if api is None else api * 100, "{:.2f} %"),
+             f"target ≥ {api_t * 100:g} %", judge(api, api_t, True, (1 - api_t) * 1.0)),
+        Tile("orders_per_operator_change", "Orders / operator vs baseline", prod,
+             fmt(None if prod is None else prod * 100, "{:+.0f} %"), f"target ≥ +{prod_t * 100:g} %",
+             judge(prod, prod_t, True, prod_t * AMBER)),
+    ]
