@@ -1,0 +1,99 @@
+"""Admin endpoints for tests and the demo: health, clock, faults, ground truth, channel stock, stats."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulator import lifecycle as lc
+from simulator.channels import common as c
+from simulator.server import Request, Response, ok
+from simulator.timeutil import iso
+from simulator.world import SRC_CHANNEL, SRC_SHOP
+
+STEP = lc.STEP_NAME
+RF_NAME = np.array(["none", "pending", "refunded", "closed"])
+
+
+def truth(sim, channel: str, shop: str | None = None) -> list[dict]:
+    """Every order of `channel` (optionally one shop) visible now, as the platform would show it."""
+    w = sim.world
+    frames = []
+    with w.lock:
+        now = w.now()
+        st = w.state(now)
+        for src, ch in SRC_CHANNEL.items():
+            if ch != channel or (shop and SRC_SHOP[src] != shop):
+                continue
+            rows = w.channel_rows(src)
+            s = st.iloc[rows]
+            vis = s["visible"].to_numpy()
+            if src == "pdd":  # PDD never lists unpaid orders
+                vis &= (s["step"].to_numpy() != lc.WAIT_PAY) & ~np.isnan(w.orders["paid"].to_numpy()[rows])
+            rows, s = rows[vis], s[vis]
+            o = w.orders.iloc[rows]
+            ids = c.channel_ids(src, o["key"].to_numpy(), o["created"].to_numpy())
+            step = s["step"].to_numpy()
+            frames.append(pd.DataFrame({
+                "channel": ch, "shop_id": SRC_SHOP[src], "channel_order_id": ids,
+                "order_id": [f"{ch}:{i}" for i in ids], "status": lc.HUB_STATUS[step], "lifecycle": STEP[step],
+                "refund": RF_NAME[s["rf_step"].to_numpy()],
+                "created_at": pd.to_datetime(o["created"].to_numpy().astype(np.int64), unit="s", utc=True).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "modified_at": pd.to_datetime(s["modified"].to_numpy().astype(np.int64), unit="s", utc=True).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "total_fen": o["total_fen"].to_numpy(), "discount_fen": o["discount_fen"].to_numpy(),
+                "freight_fen": o["post_fen"].to_numpy(), "pay_fen": o["pay_fen"].to_numpy(),
+                "n_lines": o["n_lines"].to_numpy().astype(int)}))
+    if not frames:
+        return []
+    df = pd.concat(frames, ignore_index=True).sort_values(["modified_at", "channel_order_id"], ascending=[False, True])
+    return df.to_dict("records")
+
+
+def _ints(rec: dict) -> dict:
+    return {k: int(v) if isinstance(v, np.integer) else v for k, v in rec.items()}
+
+
+def handle(sim, req: Request) -> Response:
+    path, p = req.path, req.params
+    w = sim.world
+    if path == "/admin/health":
+        return ok({"ok": True, "now": iso(w.now()), "seed": w.seed, "days": w.days})
+    if path == "/admin/clock":
+        if req.method == "POST":
+            body = req.json if isinstance(req.json, dict) else p
+            try:
+                seconds = float(body.get("advance_seconds", 0))
+            except (TypeError, ValueError):
+                return ok({"error": "invalid_request", "detail": "advance_seconds must be a number"}, 400)
+            if seconds < 0:
+                return ok({"error": "invalid_request", "detail": "the clock only moves forward"}, 400)
+            sim.advance(seconds)
+        now = w.now()
+        return ok({"now": iso(now), "epoch": int(now), "start_now": iso(w.start_now), "live": w.clock.live,
+                   "speed": w.clock.speed, "golive_at": iso(w.golive)})
+    if path == "/admin/faults":
+        if req.method == "POST":
+            try:
+                sim.faults.update(req.json if isinstance(req.json, dict) else dict(p))
+            except (ValueError, TypeError) as exc:
+                return ok({"error": "invalid_request", "detail": str(exc)}, 400)
+        return ok(sim.faults.cfg)
+    if path == "/admin/truth/orders":
+        channel = p.get("channel", "")
+        if channel not in set(SRC_CHANNEL.values()):
+            return ok({"error": "invalid_request", "detail": f"channel must be one of {sorted(set(SRC_CHANNEL.values()))}"}, 400)
+        orders = [_ints(r) for r in truth(sim, channel, p.get("shop"))]
+        return ok({"channel": channel, "now": iso(w.now()), "count": len(orders), "orders": orders})
+    if path == "/admin/channel_stock":
+        try:
+            items = sim.stock.listed(p.get("channel", ""))
+        except KeyError as exc:
+            return ok({"error": "invalid_request", "detail": str(exc)}, 400)
+        return ok({"channel": p.get("channel"), "items": [{"channel_sku": i["sku"], "quantity": i["qty"],
+                                                           "modified_at": iso(i["modified"])} for i in items]})
+    if path == "/admin/stats":
+        return ok({"requests": dict(sim.stats), "faults_injected": dict(sim.faults.injected),
+                   "waybills_created": sim.stats.get("waybills_created", 0),
+                   "shipments_received": sim.stats.get("shipments_received", 0),
+                   "erp_rows_written": sim.erp.rows_written, "orders_generated": len(w.orders), "now": iso(w.now())})
+    return ok({"error": "not_found", "path": path}, 404)

@@ -1,0 +1,1 @@
+"""Per-platform API shapes (serialization, signing, paging rules)."""

@@ -1,0 +1,207 @@
+"""Shared pieces of the platform serializers: money, masking, buyer identity, signatures, page views."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator import lifecycle
+from simulator.catalog import DISTRICTS, PROVINCES, STREETS, SURNAMES, GIVEN, channel_sku, UNMAPPED_CODES
+from simulator.generate import mix
+
+_PROV = list(PROVINCES)
+
+
+def yuan(fen: int) -> str:
+    fen = int(fen)
+    return f"{'-' if fen < 0 else ''}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def t_or_nan(v) -> float | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def md5_sign(secret: str, params: dict) -> str:
+    body = "".join(f"{k}{params[k]}" for k in sorted(params) if k != "sign")
+    return hashlib.md5((secret + body + secret).encode("utf-8")).hexdigest().upper()
+
+
+def douyin_sign(secret: str, app_key: str, method: str, param_json: str, timestamp: str, v: str) -> str:
+    msg = f"{secret}app_key{app_key}method{method}param_json{param_json}timestamp{timestamp}v{v}{secret}"
+    return hmac.new(secret.encode(), msg.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _pick(seq, u: int):
+    return seq[int(u) % len(seq)]
+
+
+def buyer_profile(buyer: int, prov: int) -> dict:
+    """Name, phone, address of a buyer: a pure function of the buyer id (returning buyers look the same)."""
+    h = [int(v) for v in mix(np.array([buyer] * 6, dtype=np.uint64), 0) ^ mix(np.arange(6, dtype=np.uint64), 3)]
+    province = _PROV[prov]
+    name = _pick(SURNAMES, h[0]) + _pick(GIVEN, h[1]) + (_pick(GIVEN, h[2] >> 7) if h[2] % 2 else "")
+    phone = f"1{_pick('3456789', h[3])}{h[4] % 10**9:09d}"
+    city = _pick(PROVINCES[province][1], h[5])
+    district = _pick(DISTRICTS, h[5] >> 9)
+    addr = f"{_pick(STREETS, h[2] >> 13)}{h[3] % 300 + 1}号{h[4] % 30 + 1}栋{h[0] % 2000 + 101}室"
+    return {"name": name, "phone": phone, "province": province, "city": city, "district": district, "address": addr}
+
+
+def mask_name(name: str) -> str:
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:]
+
+
+def open_id(prefix: str, buyer: int) -> str:
+    return f"{prefix}{int(mix(np.array([buyer], dtype=np.uint64), 17)[0]) % 16**24:024x}"
+
+
+@dataclass
+class Line:
+    line_no: int
+    sku: int
+    channel_sku: str
+    title: str
+    qty: int
+    price_fen: int
+    shipped: bool
+
+
+def lines_of(world, row: int, channel: str, step: int) -> list[Line]:
+    ls = world.order_lines(row)
+    shipped = lifecycle.line_shipped(ls, np.full(len(ls), step))
+    codes = channel_sku(channel, ls["sku"].to_numpy())
+    titles = world.catalog["title"].to_numpy()[ls["sku"].to_numpy()]
+    out = []
+    for i, (ln, sku, q, p, un) in enumerate(ls[["line_no", "sku", "qty", "price_fen", "unmapped"]].itertuples(index=False)):
+        code = UNMAPPED_CODES.get(channel, [codes[i]])[0] if un else codes[i]
+        out.append(Line(int(ln), int(sku), code, str(titles[i]), int(q), int(p), bool(shipped[i])))
+    return out
+
+
+def page_slice(rows: np.ndarray, page_index0: int, size: int) -> np.ndarray:
+    return rows[page_index0 * size:(page_index0 + 1) * size]
+
+
+def tracking_no(key: int, parcel: int = 0) -> str:
+    return f"SF{(int(mix(np.array([key * 4 + parcel], dtype=np.uint64), 23)[0]) % 10**13):013d}"
+
+
+# ---- platform order ids (a pure function of the world's order key, reversible) ------------------------
+TB_BASE, DY_BASE, JD_BASE = 2_600_000_000_000_000, 6_900_000_000_000_000_000, 300_000_000_000
+
+
+def _r(key: int) -> int:
+    return int(mix(np.array([key], dtype=np.uint64), 41)[0] % 9)
+
+
+def tb_tid(key: int) -> int:
+    return TB_BASE + int(key) * 100 + 10 * _r(key)
+
+
+def dy_order_id(key: int) -> str:
+    return str(DY_BASE + int(key) * 100 + 10 * _r(key))
+
+
+def pdd_order_sn(key: int, created: float) -> str:
+    from simulator.timeutil import bj
+    return f"{bj(created, '%y%m%d')}-{int(key) * 100 + 10 * _r(key):015d}"
+
+
+def jd_order_id(key: int) -> int:
+    return JD_BASE + int(key) * 10
+
+
+def erp_order_no(key: int) -> str:
+    return f"SO{int(key):011d}"
+
+
+def key_from_channel_id(channel: str, order_id) -> int | None:
+    """Inverse of the id functions above (None when it cannot be ours)."""
+    try:
+        s = str(order_id).strip()
+        if channel == "taobao":
+            return (int(s) - TB_BASE) // 100
+        if channel == "douyin":
+            return (int(s) - DY_BASE) // 100
+        if channel == "pdd":
+            return int(s.split("-")[1]) // 100
+        if channel == "jd":
+            return (int(s) - JD_BASE) // 10
+        if channel == "erp":
+            return int(s[2:])
+    except (ValueError, IndexError):
+        return None
+    return None
+
+
+def allocate(line_totals: list[int], discount: int) -> list[int]:
+    """Split an order discount over lines in proportion to their value (integer fen, exact sum)."""
+    total = sum(line_totals) or 1
+    parts = [discount * t // total for t in line_totals]
+    if parts:
+        parts[-1] += discount - sum(parts)
+    return parts
+
+
+def seen(world, o, col: str, now: float) -> float | None:
+    """Event time of order row `o` (a Series) if it is visible at `now`, else None."""
+    v = o[col]
+    if v is None or math.isnan(v):
+        return None
+    return float(v) if v + (0.0 if col == "created" else o["late_s"]) <= now else None
+
+
+def paged(sim, channel: str, compute_rows, page0: int, size: int) -> tuple[np.ndarray, int]:
+    """One page of a newest-first listing, with the paging faults (mutation between pages, duplicates)."""
+    rows = compute_rows()
+    if sim.faults.mutate(channel) and page0 > 0 and len(rows) > (page0 + 1) * size:
+        # an order not yet served gets updated right now: it moves to the front or out of the window
+        sim.world.touch(int(sim.world.orders.at[int(rows[(page0 + 1) * size]), "key"]), sim.world.now())
+        sim.faults._count("mutate_while_paging")
+        rows = compute_rows()
+    page = rows[page0 * size:(page0 + 1) * size]
+    if page0 > 0 and 0 < page0 * size <= len(rows) and sim.faults.duplicate(channel):
+        page = np.concatenate([rows[page0 * size - 1:page0 * size], page])
+    return page, len(rows)
+
+
+RF_REASON = {0: "不想要了", 1: "七天无理由退货", 2: "发错货", 3: "商品破损", 4: "地址填错"}
+
+
+def refund_rows(world, src: str, start: float, end: float, now: float) -> tuple[np.ndarray, np.ndarray]:
+    """After-sales of a shop whose latest visible step falls in [start, end): rows newest first, modified."""
+    o = world.orders
+    rows = world.channel_rows(src)
+    late = o["late_s"].to_numpy()[rows]
+    req, done = o["rf_req"].to_numpy()[rows], o["rf_done"].to_numpy()[rows]
+    mod = np.where(done + late <= now, done, np.where(req + late <= now, req, np.nan))
+    ok = (mod >= start) & (mod < end)
+    rows, mod = rows[ok], np.floor(mod[ok])
+    order = np.lexsort((o["key"].to_numpy()[rows], -mod))
+    return rows[order], mod[order]
+
+
+def channel_ids(src: str, keys: np.ndarray, created: np.ndarray) -> list[str]:
+    """Vectorised platform order ids for many orders of one shop (same values as the scalar functions)."""
+    keys = np.asarray(keys, dtype=np.int64)
+    r = (mix(keys.astype(np.uint64), 41) % np.uint64(9)).astype(np.int64)
+    if src in ("tb", "tm"):
+        return (TB_BASE + keys * 100 + 10 * r).astype(str).tolist()
+    if src == "dy":
+        return [str(DY_BASE + int(v)) for v in keys * 100 + 10 * r]
+    if src == "pdd":
+        from simulator.timeutil import BJ
+        import pandas as pd
+        days = pd.to_datetime(created, unit="s", utc=True).tz_convert(BJ).strftime("%y%m%d")
+        return [f"{d}-{int(v):015d}" for d, v in zip(days, keys * 100 + 10 * r)]
+    if src == "jd":
+        return (JD_BASE + keys * 10).astype(str).tolist()
+    return [f"SO{int(k):011d}" for k in keys]

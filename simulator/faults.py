@@ -1,0 +1,137 @@
+"""Fault injection. Request-level decisions come from a seeded stream (same request sequence → same
+faults); record-level corruption is a pure function of (seed, record key), so a re-fetched record is
+corrupted the same way every time."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from simulator.generate import unit
+
+DEFAULTS = {"error_rate": 0.0, "rate_limit_rate": 0.0, "retry_after": 1, "slow_rate": 0.0, "slow_seconds": 5.0,
+            "malformed_rate": 0.0, "schema_drift": False, "duplicate_rate": 0.0, "mutate_while_paging": False,
+            "channels": []}
+BAD_AMOUNTS = ["12.3.4", "abc", "", "-"]
+BAD_TIMES = ["2026-13-45 25:61:00", "not-a-time", "0000-00-00 00:00:00"]
+
+
+def parse_flag(text: str) -> dict:
+    """'error_rate=0.1,schema_drift=true,channels=taobao+pdd' → dict for Faults.update."""
+    out: dict = {}
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        k, _, v = part.partition("=")
+        out[k.strip()] = v.strip()
+    return out
+
+
+class Faults:
+    def __init__(self, seed: int, config: dict | None = None, rate_per_s: float = 200.0):
+        self.seed = seed
+        self.cfg = dict(DEFAULTS)
+        self._rng = np.random.default_rng([seed, 99])
+        self._lock = threading.Lock()
+        self.injected: dict[str, int] = {}
+        self._bucket = {"tokens": rate_per_s * 2, "at": time.monotonic(), "rate": rate_per_s}
+        self.update(config or {})
+
+    def update(self, values: dict) -> dict:
+        for k, v in values.items():
+            if k not in DEFAULTS:
+                raise ValueError(f"unknown fault setting {k!r}")
+            d = DEFAULTS[k]
+            if k == "channels":
+                v = [c for c in (v.replace("+", " ").replace(";", " ").split() if isinstance(v, str) else v)]
+            elif isinstance(d, bool):
+                v = v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on")
+            else:
+                v = float(v)
+            self.cfg[k] = v
+        return dict(self.cfg)
+
+    def applies(self, channel: str) -> bool:
+        return not self.cfg["channels"] or channel in self.cfg["channels"]
+
+    def _count(self, kind: str) -> None:
+        self.injected[kind] = self.injected.get(kind, 0) + 1
+
+    def _draw(self) -> float:
+        with self._lock:
+            return float(self._rng.random())
+
+    def request_fault(self, channel: str) -> tuple[int, dict, dict] | None:
+        """Maybe answer with an HTTP error (500/502/503, or 429 + Retry-After) or sleep first."""
+        if not self._take_token():
+            self._count("rate_limit_bucket")
+            return 429, {"Retry-After": "1"}, {"error": "rate_limited"}
+        if not self.applies(channel):
+            return None
+        c = self.cfg
+        r_err, r_429, r_slow = self._draw(), self._draw(), self._draw()
+        if r_429 < c["rate_limit_rate"]:
+            self._count("rate_limit")
+            return 429, {"Retry-After": str(int(c["retry_after"]))}, {"error": "rate_limited"}
+        if r_err < c["error_rate"]:
+            self._count("error")
+            status = (500, 502, 503)[int(r_err * 1e6) % 3]
+            return status, {}, {"error": "internal_error", "status": status}
+        if r_slow < c["slow_rate"]:
+            self._count("slow")
+            time.sleep(c["slow_seconds"])
+        return None
+
+    def _take_token(self) -> bool:
+        with self._lock:
+            b = self._bucket
+            now = time.monotonic()
+            b["tokens"] = min(b["rate"] * 2, b["tokens"] + (now - b["at"]) * b["rate"])
+            b["at"] = now
+            if b["tokens"] < 1:
+                return False
+            b["tokens"] -= 1
+            return True
+
+    # ---- record level --------------------------------------------------------------------------------
+    def malformed(self, channel: str, key: int) -> int | None:
+        """None, or which corruption (0 missing field, 1 bad amount, 2 bad timestamp) this record gets."""
+        rate = self.cfg["malformed_rate"]
+        if rate <= 0 or not self.applies(channel):
+            return None
+        k = np.array([key], dtype=np.uint64)
+        if unit(k, self.seed + 501)[0] >= rate:
+            return None
+        return int(unit(k, self.seed + 502)[0] * 3)
+
+    def corrupt(self, channel: str, key: int, record: dict, amount_field: str, time_field: str,
+                required_field: str) -> dict:
+        kind = self.malformed(channel, key)
+        if kind is None:
+            return record
+        self._count("malformed")
+        pick = int(key) % 3
+        if kind == 0:
+            record.pop(required_field, None)
+        elif kind == 1:
+            record[amount_field] = BAD_AMOUNTS[pick]
+        else:
+            record[time_field] = BAD_TIMES[pick] if isinstance(record.get(time_field), str) else -1
+        return record
+
+    def drift(self, channel: str, record: dict) -> dict:
+        if self.cfg["schema_drift"] and self.applies(channel):
+            record["x_ext_field"] = {"source": "v2", "flags": [1, 2]}
+            record["risk_level"] = "LOW"
+        return record
+
+    def duplicate(self, channel: str) -> bool:
+        if self.cfg["duplicate_rate"] <= 0 or not self.applies(channel):
+            return False
+        hit = self._draw() < self.cfg["duplicate_rate"]
+        if hit:
+            self._count("duplicate")
+        return hit
+
+    def mutate(self, channel: str) -> bool:
+        return bool(self.cfg["mutate_while_paging"]) and self.applies(channel)

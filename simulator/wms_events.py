@@ -1,0 +1,89 @@
+"""WMS pick/pack/ship events: the world's history (incl. before OrderHub went live) plus API tasks.
+
+event_id = occurred second × 1000 + rank within that second, so ids grow with time and a reader's
+`after` cursor never skips an event that becomes visible later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+from simulator.catalog import WAREHOUSES
+from simulator.channels import common as c
+from simulator.timeutil import iso
+from simulator.world import SRC_CHANNEL
+
+KINDS = np.array(["pick", "pack", "ship"])
+POOL_BEFORE, POOL_AFTER = 8, 5  # operators per warehouse: more people for the same volume before go-live
+
+
+def hub_order_id(src: str, key: int, created: float) -> str:
+    ch = SRC_CHANNEL[src]
+    cid = {"taobao": lambda: str(c.tb_tid(key)), "douyin": lambda: c.dy_order_id(key),
+           "pdd": lambda: c.pdd_order_sn(key, created), "jd": lambda: str(c.jd_order_id(key)),
+           "erp": lambda: c.erp_order_no(key)}[ch]()
+    return f"{ch}:{cid}"
+
+
+class Events:
+    def __init__(self, sim):
+        self.sim = sim
+        self._hist: tuple[int, dict] | None = None
+        self.dynamic: list[dict] = []
+
+    def _history(self) -> dict:
+        w = self.sim.world
+        if self._hist and self._hist[0] == len(w.orders):
+            return self._hist[1]
+        o = w.orders
+        n = len(o)
+        times = np.concatenate([o["picked"].to_numpy(), o["packed"].to_numpy(), o["ship1"].to_numpy()])
+        kind = np.repeat(np.arange(3), n)
+        row = np.tile(np.arange(n), 3)
+        ok = ~np.isnan(times)
+        times, kind, row = np.floor(times[ok]), kind[ok], row[ok]
+        order = np.lexsort((kind, o["key"].to_numpy()[row], times))
+        times, kind, row = times[order], kind[order], row[order]
+        sec = times.astype(np.int64)
+        first = np.r_[0, np.flatnonzero(np.diff(sec)) + 1]
+        rank = np.arange(len(sec)) - np.repeat(first, np.diff(np.r_[first, len(sec)]))
+        ids = sec * 1000 + rank
+        hist = {"ids": ids, "times": times, "kind": kind, "row": row}
+        self._hist = (n, hist)
+        return hist
+
+    def _render(self, h: dict, i: int) -> dict:
+        o = self.sim.world.orders.iloc[int(h["row"][i])]
+        wh = int(self.sim.world.order_wh[int(h["row"][i])])
+        pool = POOL_BEFORE if o["paid"] < self.sim.world.golive else POOL_AFTER
+        seed = int(o["op_seed"])
+        op = (seed if h["kind"][i] == 0 else seed >> 5) % pool
+        src = ["tb", "dy", "pdd", "jd", "tm", "erp"][int(o["src"])]
+        return {"event_id": int(h["ids"][i]), "task_id": f"T{int(o['key'])}",
+                "order_id": hub_order_id(src, int(o["key"]), o["created"]), "event_type": str(KINDS[h["kind"][i]]),
+                "operator_id": f"OP-{WAREHOUSES[wh][3:]}-{op + 1:02d}", "warehouse_id": WAREHOUSES[wh],
+                "occurred_at": iso(h["times"][i])}
+
+    def add_task(self, task_id: str, order_id: str, warehouse_id: str, now: float) -> None:
+        h = int(hashlib.md5(task_id.encode()).hexdigest()[:8], 16)
+        t = now
+        for step, kind in enumerate(KINDS):
+            t += 300 + (h >> (step * 6)) % 1500
+            self.dynamic.append({"event_id": int(t) * 1000 + 900 + len(self.dynamic) % 99, "task_id": task_id,
+                                 "order_id": order_id, "event_type": str(kind),
+                                 "operator_id": f"OP-{warehouse_id[3:]}-{(h >> step) % POOL_AFTER + 1:02d}",
+                                 "warehouse_id": warehouse_id, "occurred_at": iso(t), "_t": t})
+
+    def after(self, after: int, limit: int) -> list[dict]:
+        w = self.sim.world
+        with w.lock:
+            now = w.now()
+            h = self._history()
+            lo = int(np.searchsorted(h["ids"], after, side="right"))
+            hi = min(int(np.searchsorted(h["times"], now, side="right")), lo + limit)
+            out = [self._render(h, i) for i in range(lo, hi)]
+            out += [{k: v for k, v in e.items() if k != "_t"} for e in self.dynamic if e["event_id"] > after and e["_t"] <= now]
+        out.sort(key=lambda e: e["event_id"])
+        return out[:limit]
