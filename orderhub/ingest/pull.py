@@ -1,0 +1,150 @@
+"""Pulling the sources into raw: API channels by cursor window, the ERP poll loop, dropped export files.
+
+Dagster-free (the assets pass in the connector objects). Each landed batch commits together with its
+cursor advance / call log, so a failure part-way keeps everything before it and loses nothing after it.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+
+from orderhub.calllog import CallLog
+from orderhub.ingest.landing import LandResult, get_cursor, land, quarantine_file
+
+log = logging.getLogger(__name__)
+# However small the platform's window, land at least this much per transaction (PDD allows 30 minutes).
+MIN_LANDING_CHUNK = timedelta(days=1)
+
+
+class OrderApi(Protocol):
+    channel: str
+    shop_id: str
+
+    def fetch_orders(self, start: datetime, end: datetime, calls: CallLog) -> list[dict]: ...
+
+
+class ErpSource(Protocol):
+    def poll(self) -> list[dict]: ...
+
+    def mark_synced(self, rows: list[dict]) -> int: ...
+
+
+@dataclass
+class PullReport:
+    batches: list[LandResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    files_archived: list[str] = field(default_factory=list)
+    files_rejected: list[str] = field(default_factory=list)
+
+    @property
+    def order_dates(self) -> list[date]:
+        return sorted({d for b in self.batches for d in b.order_dates})
+
+    def totals(self) -> dict[str, int]:
+        keys = ("received", "stored", "deduplicated", "quarantined")
+        return {k: sum(getattr(b, k) for b in self.batches) for k in keys}
+
+    def by_source(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for b in self.batches:
+            row = out.setdefault(f"{b.source}:{b.channel}:{b.shop_id}", dict.fromkeys(
+                ("batches", "received", "stored", "deduplicated", "quarantined"), 0))
+            row["batches"] += 1
+            for k in ("received", "stored", "deduplicated", "quarantined"):
+                row[k] += getattr(b, k)
+        return out
+
+    def metadata(self) -> dict[str, Any]:
+        dates = self.order_dates
+        return {**self.totals(), "batches": len(self.batches), "by_source": self.by_source(),
+                "touched_dates": [d.isoformat() for d in dates],
+                "touched_start": dates[0].isoformat() if dates else "",
+                "touched_end": dates[-1].isoformat() if dates else "",
+                "errors": self.errors, "files_archived": self.files_archived, "files_rejected": self.files_rejected}
+
+
+def cursor_name(channel: str, shop_id: str) -> str:
+    return f"api:{channel}:{shop_id}"
+
+
+def pull_api(
+    con: duckdb.DuckDBPyConnection, api: OrderApi, *, mapping: str, start_default: datetime, until: datetime,
+    max_window: timedelta, report: PullReport, run_id: str | None = None,
+) -> None:
+    """Fetch [cursor, until) in chunks, landing each chunk with its cursor advance in one transaction."""
+    name = cursor_name(api.channel, api.shop_id)
+    value = get_cursor(con, name)
+    start = datetime.fromisoformat(value) if value else start_default
+    chunk = max(max_window, MIN_LANDING_CHUNK)
+    while start < until:
+        end = min(start + chunk, until)
+        calls = CallLog(run_id)
+        try:
+            records = api.fetch_orders(start, end, calls)
+        except Exception as exc:  # the cursor stays: the next run retries this window
+            _flush_calls(con, calls)
+            report.errors.append(f"{api.channel}/{api.shop_id} [{start.isoformat()}, {end.isoformat()}): {exc}")
+            log.warning("fetch failed, cursor %s stays at %s: %s", name, start, exc)
+            return
+        report.batches.append(land(
+            con, source="api", channel=api.channel, shop_id=api.shop_id, mapping=mapping, records=records,
+            window=(start, end), cursor_updates={name: end.isoformat()}, calls=calls, run_id=run_id))
+        start = end
+
+
+def pull_erp(con: duckdb.DuckDBPyConnection, erp: ErpSource, *, report: PullReport, max_batches: int = 200,
+             run_id: str | None = None) -> None:
+    """Poll unsynced ERP rows until none are left; mark them synced only after their landing committed.
+
+    A crash between the two re-delivers the same rows next time: same content, same hash, deduplicated."""
+    for _ in range(max_batches):
+        try:
+            rows = erp.poll()
+        except Exception as exc:
+            report.errors.append(f"erp poll: {exc}")
+            return
+        if not rows:
+            return
+        report.batches.append(land(con, source="erp", channel="erp", shop_id=None, mapping="erp", records=rows,
+                                   run_id=run_id))
+        erp.mark_synced(rows)
+
+
+def land_file(
+    con: duckdb.DuckDBPyConnection, path: Path, *, channel: str, archive: Path, report: PullReport,
+    run_id: str | None = None,
+) -> None:
+    """Load one dropped export whole, or reject it whole (quarantine row + archive/rejected/)."""
+    from orderhub.exports import ExportReadError, read_export  # the reader is only needed for files
+
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    try:
+        mapping, records = read_export(path)
+    except ExportReadError as exc:
+        quarantine_file(con, channel=channel, path=str(path), reason=exc.reason, message=exc.message)
+        report.files_rejected.append(str(_move(path, archive / "rejected" / channel, stamp)))
+        report.errors.append(f"{path.name}: {exc.reason}: {exc.message}")
+        return
+    report.batches.append(land(con, source="file", channel=channel, shop_id=None, mapping=mapping,
+                               records=records, run_id=run_id))
+    report.files_archived.append(str(_move(path, archive / channel, stamp)))
+
+
+def _move(path: Path, folder: Path, stamp: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{stamp}-{path.name}"
+    shutil.move(str(path), target)
+    return target
+
+
+def _flush_calls(con: duckdb.DuckDBPyConnection, calls: CallLog) -> None:
+    con.execute("begin transaction")
+    calls.flush(con)
+    con.execute("commit")

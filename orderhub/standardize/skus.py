@@ -1,0 +1,57 @@
+"""hub.skus and hub.sku_map from the ERP item master (the seller's system of record for products)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import duckdb
+import pandas as pd
+
+from orderhub.standardize.compiler import _parse_money, _parse_time
+from orderhub.standardize.mapping import TimeFormat
+from orderhub.warehouse import transaction
+
+ERP_TIME = TimeFormat("%Y/%m/%d %H:%M:%S", "Asia/Shanghai")
+
+
+def load_skus(con: duckdb.DuckDBPyConnection, items: pd.DataFrame) -> int:
+    """Replace hub.skus from erp_items; items with an unreadable price go to hub.quarantine (entity 'sku')."""
+    items = items.astype({c: "string" for c in items.columns})  # noqa: F841 - read by name in SQL
+    price = _parse_money("nullif(trim(price_yuan), '')", "yuan")
+    updated = f"coalesce({_parse_time('updated', ERP_TIME)}, {_parse_time('updated', TimeFormat('%Y-%m-%d %H:%M:%S', 'Asia/Shanghai'))})"
+    con.execute(f"""create or replace temp table _skus as
+        select sku_code as sku_id, title, category, {price} as price_fen, try_cast(pack_size as integer) as pack_size,
+               try_cast(moq as integer) as min_order_qty, try_cast(lead_time_days as integer) as lead_time_days,
+               supplier_code as supplier_id, {updated} as updated_at,
+               to_json(struct_pack(sku_code, title, category, price_yuan, pack_size, moq, lead_time_days,
+                                   supplier_code, updated)) as record
+        from items""")
+    now = datetime.now(timezone.utc)
+    with transaction(con):
+        con.execute("delete from hub.skus")
+        con.execute("""insert into hub.skus select sku_id, title, coalesce(category, ''), price_fen, pack_size,
+                           min_order_qty, lead_time_days, supplier_id, updated_at from _skus
+                       where sku_id is not null and title is not null and price_fen is not null
+                         and pack_size is not null and min_order_qty is not null and lead_time_days is not null""")
+        con.execute("""insert into hub.quarantine
+            select sha256('sku|' || sha256(record::varchar) || '|bad_item'), 'sku', 'erp', 'erp', null,
+                   sha256(record::varchar), 'bad_item', 'ERP item ' || coalesce(sku_id, '?') ||
+                   ' has an empty or unreadable code, title, price, pack size, MOQ or lead time', record, ?
+            from _skus where sku_id is null or title is null or price_fen is null or pack_size is null
+                          or min_order_qty is null or lead_time_days is null
+            on conflict do nothing""", [now])
+    return con.execute("select count(*) from hub.skus").fetchone()[0]
+
+
+def load_sku_map(con: duckdb.DuckDBPyConnection, channel_skus: pd.DataFrame) -> int:
+    """Replace hub.sku_map: the ERP's channel SKU codes, plus the ERP's own codes for ERP orders."""
+    channel_skus = channel_skus.astype({c: "string" for c in channel_skus.columns})  # noqa: F841
+    with transaction(con):
+        con.execute("delete from hub.sku_map")
+        con.execute("""insert into hub.sku_map
+            select distinct on (channel, channel_sku) channel, channel_sku, sku_code from channel_skus
+            where channel is not null and channel_sku is not null and sku_code is not null
+            union all
+            select 'erp', sku_id, sku_id from hub.skus
+              where not exists (select 1 from channel_skus c where c.channel = 'erp')""")
+    return con.execute("select count(*) from hub.sku_map").fetchone()[0]
