@@ -1,0 +1,13 @@
+-- Rolling-origin backtest of the latest run: 7-day totals per SKU, per origin and method.
+create table if not exists forecast.backtest (
+    origin_date   date not null,
+    method        varchar not null,    -- 'model' | 'seasonal_naive' | 'ma28'
+    wape          double not null,
+    mase          double not null,
+    actual_units  double not null,
+    abs_error     double not null,
+    n_skus        integer not null,
+    seconds       double not null,
+    run_at        timestamptz not null,
+    primary key (origin_date, method)
+);

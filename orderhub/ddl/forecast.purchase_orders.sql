@@ -1,0 +1,13 @@
+-- Suggestions the ERP accepted. "Already on order" = open rows: expected_arrival_date > the as-of day
+-- (we have no goods-receipt feed, so an order counts as on order until its lead time has passed).
+create table if not exists forecast.purchase_orders (
+    purchase_order_id      varchar primary key,  -- batch_id || ':' || sku_id
+    suggestion_id          varchar not null,
+    batch_id               varchar not null,
+    sku_id                 varchar not null,
+    quantity               bigint not null,
+    ordered_on             date not null,
+    lead_time_days         integer not null,
+    expected_arrival_date  date not null,
+    created_at             timestamptz not null
+);

@@ -1,0 +1,30 @@
+-- Purchase suggestions per day (history kept). post_status: 'pending' (not yet sent) | 'accepted' (the
+-- ERP took it: a purchase order is open) | 'failed' (re-sent by the next run the same day) | 'superseded'
+-- (a failed day's need is recomputed by the next day's run).
+create table if not exists forecast.replenishment_suggestions (
+    suggestion_id      varchar primary key,   -- sha256(suggestion_date, sku_id, created_at)
+    suggestion_date    date not null,
+    sku_id             varchar not null,
+    category           varchar not null,
+    supplier_id        varchar,
+    forecast_7d        double not null,
+    forecast_7d_lower  double not null,
+    forecast_7d_upper  double not null,
+    safety_stock       double not null,
+    trigger_level      double not null,       -- trigger_factor x safety_stock
+    lead_time_days     integer not null,
+    review_days        integer not null,
+    demand_over_cover  double not null,       -- forecast over lead time + review period
+    available          bigint not null,
+    on_order           bigint not null,
+    net_need           double not null,
+    min_order_qty      integer not null,
+    pack_size          integer not null,
+    suggested_qty      bigint not null,
+    reason             varchar not null,
+    post_status        varchar not null,
+    batch_id           varchar,
+    post_error         varchar,
+    posted_at          timestamptz,
+    created_at         timestamptz not null
+);
