@@ -9,12 +9,22 @@ source as (
 renamed as (
 
     select
-        sku_id,
+        suggestion_id,
         suggestion_date,
+        sku_id,
+        category,
+        forecast_7d,
+        safety_stock,
+        available,
+        on_order,
         suggested_qty,
-        reason
+        reason,
+        post_status,
+        created_at
 
     from source
+    -- a failed day's need is recomputed by the next run: the superseded row is history, not a suggestion
+    where post_status <> 'superseded'
 
 )
 

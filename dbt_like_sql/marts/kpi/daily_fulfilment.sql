@@ -84,7 +84,7 @@ order_kpis as (
         quantile_cont(minutes_to_ship, 0.5) as p50_minutes_to_ship,
         quantile_cont(minutes_to_ship, 0.9) as p90_minutes_to_ship,
         count(*) filter (where is_sla_breach) as sla_breaches,
-        sum(shipping_error_tickets) as shipping_error_tickets
+        sum(shipping_error_tickets)::bigint as shipping_error_tickets
 
     from order_facts
     group by grouping sets ((order_day, channel), (order_day))

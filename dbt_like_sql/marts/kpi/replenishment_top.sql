@@ -15,9 +15,11 @@ skus as (
 
 latest as (
 
+    -- several runs a day may suggest again: keep each SKU's newest suggestion of the newest day
     select *
     from suggestions
     where suggestion_date = (select max(suggestion_date) from suggestions)
+    qualify row_number() over (partition by sku_id order by created_at desc) = 1
 
 ),
 
@@ -28,9 +30,14 @@ final as (
         latest.suggestion_date,
         latest.sku_id,
         skus.sku_title,
-        skus.category,
+        latest.category,
+        latest.forecast_7d,
+        latest.safety_stock,
+        latest.available,
+        latest.on_order,
         latest.suggested_qty,
-        latest.reason
+        latest.reason,
+        latest.post_status
 
     from latest
     left join skus on skus.sku_id = latest.sku_id

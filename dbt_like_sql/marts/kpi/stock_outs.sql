@@ -29,7 +29,7 @@ units_waiting as (
 
     select
         order_lines.sku_id,
-        sum(order_lines.quantity) as units_waiting,
+        sum(order_lines.quantity)::bigint as units_waiting,
         count(distinct order_lines.order_id) as orders_waiting
 
     from order_lines
@@ -43,7 +43,7 @@ sku_totals as (
 
     select
         sku_id,
-        sum(available) as available_all_warehouses
+        sum(available)::bigint as available_all_warehouses
 
     from availability
     group by sku_id
