@@ -19,10 +19,10 @@ from pydantic import PrivateAttr
 from orderhub import http
 from orderhub.calllog import CallLog
 from orderhub.http import ApiError
-from orderhub.sources.paging import Page, back_to_front
+from orderhub.sources.paging import Listing, Page, back_to_front, stable_window
 from orderhub.sources.timefmt import split_windows
 
-__all__ = ["ApiError", "ChannelApi", "Page"]
+__all__ = ["ApiError", "ChannelApi", "Listing", "Page"]
 
 # An undecodable 200 body (truncated/garbled by a proxy) is re-requested this many extra times.
 MALFORMED_BODY_RETRIES = 2
@@ -42,6 +42,8 @@ class ChannelApi(dg.ConfigurableResource):
 
     max_window: ClassVar[timedelta] = timedelta(days=1)
     first_page: ClassVar[int] = 1
+    order_key: ClassVar[str] = "id"        # field identifying an order record (to spot orders that moved)
+    after_sale_key: ClassVar[str] = "id"   # same for after-sales records
 
     # Test seams (never config): where sessions come from and how retry waits sleep.
     _session_factory: Callable[[], requests.Session] | None = PrivateAttr(default=None)
@@ -67,17 +69,19 @@ class ChannelApi(dg.ConfigurableResource):
 
         Raises ApiError if any window cannot be fetched: the caller must then not advance its cursor."""
         with self._session() as session:
-            return [r for s, e in self.windows(start, end) for r in self._order_window(session, s, e, calls)]
+            lister = lambda s, e: self._order_window(session, s, e, calls)  # noqa: E731
+            return [r for s, e in self.windows(start, end) for r in stable_window(lister, s, e)]
 
     def fetch_after_sales(self, start: datetime, end: datetime, calls: CallLog) -> list[dict]:
         """Refund / after-sales tickets modified in [start, end) (plus the overlap), exactly as received."""
         with self._session() as session:
-            return [r for s, e in self.windows(start, end) for r in self._after_sales_window(session, s, e, calls)]
+            lister = lambda s, e: self._after_sales_window(session, s, e, calls)  # noqa: E731
+            return [r for s, e in self.windows(start, end) for r in stable_window(lister, s, e)]
 
     def list_stock(self, calls: CallLog) -> list[dict]:
         """Stock currently listed on the platform: one {"channel_sku", "quantity"} per SKU."""
         with self._session() as session:
-            rows = back_to_front(lambda p: self._stock_page(session, p, calls), self.page_size, self.first_page)
+            rows = back_to_front(lambda p: self._stock_page(session, p, calls), self.page_size, self.first_page).records
         # Paging may read a page twice; a SKU's last reading (page 1 is read last) wins.
         return list({row["channel_sku"]: row for row in rows}.values())
 
@@ -100,10 +104,11 @@ class ChannelApi(dg.ConfigurableResource):
             self._confirm(session, channel_order_id, tracking_no, carrier, calls)
 
     # ---- per platform ----------------------------------------------------------------------------
-    def _order_window(self, session: requests.Session, start: datetime, end: datetime, calls: CallLog) -> list[dict]:
+    def _order_window(self, session: requests.Session, start: datetime, end: datetime, calls: CallLog) -> Listing:
+        """One back-to-front pass over the orders modified in [start, end) (a window within max_window)."""
         raise NotImplementedError
 
-    def _after_sales_window(self, session: requests.Session, start: datetime, end: datetime, calls: CallLog) -> list[dict]:
+    def _after_sales_window(self, session: requests.Session, start: datetime, end: datetime, calls: CallLog) -> Listing:
         raise NotImplementedError
 
     def _stock_page(self, session: requests.Session, page_no: int, calls: CallLog) -> Page:
@@ -125,8 +130,8 @@ class ChannelApi(dg.ConfigurableResource):
         finally:
             session.close()
 
-    def _page_all(self, fetch: Callable[[int], Page]) -> list[dict]:
-        return back_to_front(fetch, self.page_size, self.first_page)
+    def _page_all(self, fetch: Callable[[int], Page], key: str) -> Listing:
+        return back_to_front(fetch, self.page_size, self.first_page, identity=lambda r: r.get(key))
 
     def _post_json(self, session: requests.Session, url: str, endpoint: str, calls: CallLog, **kwargs: Any) -> Any:
         """POST via the shared retry policy and decode the JSON body. Non-retryable HTTP errors and bodies

@@ -10,7 +10,7 @@ import requests
 from orderhub.calllog import CallLog
 from orderhub.sources.signing import douyin_param_json, douyin_sign
 from orderhub.sources.timefmt import beijing_str, epoch_s
-from resources.channels.base import ApiError, ChannelApi, Page
+from resources.channels.base import ApiError, ChannelApi, Listing, Page
 
 SUCCESS = 10000
 # OrderHub carrier code -> Douyin logistics company code; unknown codes are passed through.
@@ -24,6 +24,8 @@ class DouyinApi(ChannelApi):
     channel: str = "douyin"
     shop_id: str = "dy-official"
 
+    order_key: ClassVar[str] = "order_id"
+    after_sale_key: ClassVar[str] = "aftersale_id"
     max_window: ClassVar[timedelta] = timedelta(days=7)
     first_page: ClassVar[int] = 0
 
@@ -42,22 +44,22 @@ class DouyinApi(ChannelApi):
             raise ApiError(self.channel, method, f"platform error {code}: {msg}", 200)
         return body.get("data") or {}
 
-    def _listing(self, session, method: str, business: dict, item_key: str, calls: CallLog) -> list[dict]:
+    def _listing(self, key: str, session, method: str, business: dict, item_key: str, calls: CallLog) -> Listing:
         def page(page_no: int) -> Page:
             data = self._call(session, method, {**business, "page": page_no, "size": self.page_size}, calls)
             total = data.get("total")
             return Page(list(data.get(item_key) or []), int(total) if total is not None else None)
 
-        return self._page_all(page)
+        return self._page_all(page, key)
 
-    def _order_window(self, session, start, end, calls) -> list[dict]:
+    def _order_window(self, session, start, end, calls) -> Listing:
         business = {"update_time_start": epoch_s(start), "update_time_end": epoch_s(end),
                     "order_by": "update_time", "order_asc": False}
-        return self._listing(session, "order.searchList", business, "shop_order_list", calls)
+        return self._listing(self.order_key, session, "order.searchList", business, "shop_order_list", calls)
 
-    def _after_sales_window(self, session, start, end, calls) -> list[dict]:
+    def _after_sales_window(self, session, start, end, calls) -> Listing:
         business = {"update_time_start": epoch_s(start), "update_time_end": epoch_s(end)}
-        return self._listing(session, "afterSale.List", business, "items", calls)
+        return self._listing(self.after_sale_key, session, "afterSale.List", business, "items", calls)
 
     def _stock_page(self, session, page_no, calls) -> Page:
         data = self._call(session, "sku.stockList", {"page": page_no, "size": self.page_size}, calls)

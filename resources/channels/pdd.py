@@ -10,7 +10,7 @@ import requests
 from orderhub.calllog import CallLog
 from orderhub.sources.signing import pdd_md5_sign, stringify
 from orderhub.sources.timefmt import epoch_s
-from resources.channels.base import ApiError, ChannelApi, Page
+from resources.channels.base import ApiError, ChannelApi, Listing, Page
 
 
 class PddApi(ChannelApi):
@@ -19,6 +19,8 @@ class PddApi(ChannelApi):
     channel: str = "pdd"
     shop_id: str = "pdd-store"
 
+    order_key: ClassVar[str] = "order_sn"
+    after_sale_key: ClassVar[str] = "id"
     max_window: ClassVar[timedelta] = timedelta(minutes=30)
     path: ClassVar[str] = "/api/router"
 
@@ -39,24 +41,24 @@ class PddApi(ChannelApi):
             raise ApiError(self.channel, endpoint, f"response lacks {key!r}: {str(body)[:200]}", 200)
         return body[key]
 
-    def _listing(self, session, type_: str, business: dict, response_key: str, list_key: str, calls) -> list[dict]:
+    def _listing(self, key: str, session, type_: str, business: dict, response_key: str, list_key: str, calls) -> Listing:
         def page(page_no: int) -> Page:
             body = self._call(session, type_, {**business, "page": page_no, "page_size": self.page_size}, calls)
             part = self._part(body, response_key, type_)
             total = part.get("total_count")
             return Page(list(part.get(list_key) or []), int(total) if total is not None else None, part.get("has_next"))
 
-        return self._page_all(page)
+        return self._page_all(page, key)
 
-    def _order_window(self, session, start, end, calls) -> list[dict]:
+    def _order_window(self, session, start, end, calls) -> Listing:
         business = {"start_updated_at": epoch_s(start), "end_updated_at": epoch_s(end), "is_lucky_flag": 0,
                     "order_status": 5, "refund_status": 5, "use_has_next": True}
-        return self._listing(session, "pdd.order.number.list.increment.get", business,
+        return self._listing(self.order_key, session, "pdd.order.number.list.increment.get", business,
                              "order_sn_increment_get_response", "order_sn_list", calls)
 
-    def _after_sales_window(self, session, start, end, calls) -> list[dict]:
+    def _after_sales_window(self, session, start, end, calls) -> Listing:
         business = {"start_updated_at": epoch_s(start), "end_updated_at": epoch_s(end)}
-        return self._listing(session, "pdd.refund.list.increment.get", business,
+        return self._listing(self.after_sale_key, session, "pdd.refund.list.increment.get", business,
                              "refund_increment_get_response", "refund_list", calls)
 
     def _stock_page(self, session, page_no, calls) -> Page:

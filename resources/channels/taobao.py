@@ -10,7 +10,7 @@ import requests
 from orderhub.calllog import CallLog
 from orderhub.sources.signing import stringify, top_md5_sign
 from orderhub.sources.timefmt import beijing_str
-from resources.channels.base import ApiError, ChannelApi, Page
+from resources.channels.base import ApiError, ChannelApi, Listing, Page
 
 
 class TaobaoApi(ChannelApi):
@@ -20,6 +20,8 @@ class TaobaoApi(ChannelApi):
     shop_id: str = "tb-flagship"
     session_key: str = ""
 
+    order_key: ClassVar[str] = "tid"
+    after_sale_key: ClassVar[str] = "refund_id"
     max_window: ClassVar[timedelta] = timedelta(days=1)  # trades.sold.increment.get: end - start <= 1 day
     path: ClassVar[str] = "/router/rest"
 
@@ -42,23 +44,23 @@ class TaobaoApi(ChannelApi):
             raise ApiError(self.channel, method, f"response lacks {key!r}: {str(body)[:200]}", 200)
         return body[key]
 
-    def _listing(self, session: requests.Session, method: str, business: dict, container: str, item: str, calls: CallLog) -> list[dict]:
+    def _listing(self, key: str, session: requests.Session, method: str, business: dict, container: str, item: str, calls: CallLog) -> Listing:
         def page(page_no: int) -> Page:
             resp = self._call(session, method, {**business, "page_no": page_no, "page_size": self.page_size}, calls)
             records = (resp.get(container) or {}).get(item) or []
             total = resp.get("total_results")
             return Page(list(records), int(total) if total is not None else None, resp.get("has_next"))
 
-        return self._page_all(page)
+        return self._page_all(page, key)
 
     def _window(self, start: datetime, end: datetime) -> dict[str, str]:
         return {"start_modified": beijing_str(start), "end_modified": beijing_str(end)}
 
-    def _order_window(self, session, start, end, calls) -> list[dict]:
-        return self._listing(session, "taobao.trades.sold.increment.get", self._window(start, end), "trades", "trade", calls)
+    def _order_window(self, session, start, end, calls) -> Listing:
+        return self._listing(self.order_key, session, "taobao.trades.sold.increment.get", self._window(start, end), "trades", "trade", calls)
 
-    def _after_sales_window(self, session, start, end, calls) -> list[dict]:
-        return self._listing(session, "taobao.refunds.receive.get", self._window(start, end), "refunds", "refund", calls)
+    def _after_sales_window(self, session, start, end, calls) -> Listing:
+        return self._listing(self.after_sale_key, session, "taobao.refunds.receive.get", self._window(start, end), "refunds", "refund", calls)
 
     def _stock_page(self, session, page_no, calls) -> Page:
         resp = self._call(session, "taobao.items.inventory.list", {"page_no": page_no, "page_size": self.page_size}, calls)

@@ -59,7 +59,8 @@ def test_orders_modified_while_paging_are_not_missed(fake_platform, channel):
     assert slider["id"] in got
     assert got >= {o["id"] for o in fake.orders} - {moved["id"]}
     pages = [int(p.get("page_no", p.get("page"))) for p in fake.requests]
-    assert pages == [1, 5, 4, 3, 2, 1]  # count first, then last page first
+    assert pages[:6] == [1, 5, 4, 3, 2, 1]  # count first, then last page first
+    assert len(set(fake.windows)) > 1  # the count changed during the pass, so the window was re-read in parts
 
 
 def test_retries_500_429_and_timeouts_then_succeeds_logging_every_attempt(fake_platform):
@@ -130,3 +131,23 @@ def test_douyin_push_stock_and_json_params(fake_platform):
     result = api.push_stock([{"channel_sku": "SKU-00001", "quantity": 5}], CallLog())
     assert result[0]["ok"] and fake.stock == {"SKU-00001": 5}
     assert fake.requests[0]["param_json"] == '{"incremental":false,"out_sku_id":"SKU-00001","stock_num":5}'
+
+
+@pytest.mark.parametrize("channel", ["taobao", "douyin", "pdd"])
+def test_an_order_moving_to_the_front_while_paging_triggers_a_split_and_nothing_is_missed(fake_platform, channel):
+    # The window reaches "now": the modified order stays inside and jumps to the front, pushing the last
+    # order of page 3 onto page 4, which a back-to-front pass has already read.
+    fake, api, _ = fake_platform(channel, n_orders=45, spacing=timedelta(seconds=20))
+    newest_first = sorted(fake.orders, key=lambda o: o["modified"], reverse=True)
+    moved, pushed = newest_first[30], newest_first[29]
+    first_page = 0 if channel == "douyin" else 1
+
+    def mutate(platform, page):
+        if page == first_page + 2 and moved["modified"] < T0 + timedelta(minutes=19):
+            moved["modified"] = T0 + timedelta(minutes=19, seconds=59)
+
+    fake.before_page = mutate
+    records = api.fetch_orders(T0, T0 + timedelta(minutes=20), CallLog())
+    got = {r[ID_KEY[channel]] for r in records}
+    assert got == {o["id"] for o in fake.orders} and pushed["id"] in got
+    assert len(set(fake.windows)) > 1  # the unstable window was fetched again in parts
