@@ -11,3 +11,7 @@ create table if not exists ops.alerts (
     delivery_attempts integer not null default 0,
     last_error       varchar
 );
+-- Added by the notifier: delivery bookkeeping. `alter ... if not exists` upgrades existing warehouses too.
+alter table ops.alerts add column if not exists last_attempt_at timestamptz;
+alter table ops.alerts add column if not exists delivered_at timestamptz;
+alter table ops.alerts add column if not exists delivery_channel varchar;  -- 'dingtalk' | 'wecom' | 'slack' | 'log'

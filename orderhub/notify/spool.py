@@ -1,0 +1,63 @@
+"""File spool for alerts raised while the warehouse is locked by a running writer (e.g. in a daemon sensor).
+
+One JSON file per event under `$ORDERHUB_HOME/alert_spool/`, written atomically; `ingest_spool` replays
+them into ops.alerts (with raise/resolve de-duplication) at the next delivery pass.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from orderhub import alerts, settings
+
+
+def spool_dir() -> Path:
+    return settings.paths().home / "alert_spool"
+
+
+def spool_event(event: dict) -> Path:
+    """`event`: op ('raise'|'resolve'), dedupe_key, message, and for raise: kind, severity, asset;
+    optionally delivery_status/delivery_attempts/last_error/delivery_channel when already sent directly."""
+    d = spool_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    event = {"spooled_at": datetime.now(timezone.utc).isoformat(), **event}
+    name = f"{event['spooled_at'].replace(':', '')}-{uuid.uuid4().hex[:8]}.json"
+    tmp = d / f".{name}.tmp"
+    tmp.write_text(json.dumps(event, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, d / name)
+    return d / name
+
+
+def ingest_spool(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply spooled events in order; each file is removed once applied. Returns events applied."""
+    d = spool_dir()
+    if not d.exists():
+        return 0
+    n = 0
+    for f in sorted(d.glob("*.json")):
+        ev = json.loads(f.read_text(encoding="utf-8"))
+        if ev["op"] == "raise":
+            alert_id = alerts.open_alert(
+                con, kind=ev["kind"], severity=ev["severity"], message=ev["message"],
+                dedupe_key=ev["dedupe_key"], asset=ev.get("asset"),
+            )
+        else:
+            alert_id = alerts.close_alert(con, dedupe_key=ev["dedupe_key"], message=ev["message"])
+        if alert_id and ev.get("delivery_status"):
+            # Already delivered (or tried) directly while the warehouse was locked: record, don't resend.
+            con.execute(
+                "update ops.alerts set delivery_status = ?, delivery_attempts = ?, last_error = ?,"
+                " delivery_channel = ?, last_attempt_at = ?, delivered_at = ? where alert_id = ?",
+                [ev["delivery_status"], ev.get("delivery_attempts", 0), ev.get("last_error"),
+                 ev.get("delivery_channel"), ev.get("spooled_at"),
+                 ev.get("spooled_at") if ev["delivery_status"] == "sent" else None, alert_id],
+            )
+        f.unlink()
+        n += 1
+    return n

@@ -1,0 +1,53 @@
+"""Freshness policies (Dagster 1.13 `FreshnessPolicy`) for the assets operators rely on being current.
+
+Apply on the asset:  `@dg.asset(..., freshness_policy=FRESHNESS["hub_orders"])`
+or on specs:        `dg.AssetSpec(..., freshness_policy=FRESHNESS["inventory"])`
+or for a whole Definitions object: `defs = with_freshness(defs)` (keeps policies already set).
+The `freshness_alerts` sensor (pipelines/ops_sensors.py) turns breaches into alerts.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import dagster as dg
+
+FRESHNESS: dict[str, dg.FreshnessPolicy] = {
+    # Orders are pulled every few minutes; an hour without a hub update means connectors are stuck.
+    "hub_orders": dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=2), warn_window=timedelta(hours=1)),
+    # Stock pushed to channels from an old snapshot oversells.
+    "inventory": dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=2), warn_window=timedelta(minutes=45)),
+    # KPI marts refresh at least daily (morning report); warn if yesterday's refresh was missed.
+    "kpi": dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=26), warn_window=timedelta(hours=13)),
+    # Forecasts and replenishment suggestions run daily.
+    "forecast": dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=30)),
+}
+
+# Which policy each table gets when `with_freshness` is used (schema-wide defaults, specific tables first).
+BY_TABLE: dict[str, str] = {"hub.orders": "hub_orders", "hub.order_lines": "hub_orders"}
+BY_SCHEMA: dict[str, str] = {"inventory": "inventory", "kpi": "kpi", "forecast": "forecast"}
+
+
+def policy_for(key: dg.AssetKey) -> dg.FreshnessPolicy | None:
+    table = ".".join(key.path)
+    name = BY_TABLE.get(table) or BY_SCHEMA.get(key.path[0])
+    return FRESHNESS.get(name) if name else None
+
+
+def with_freshness(defs: dg.Definitions) -> dg.Definitions:
+    """Attach the default policy to every asset that has one in BY_TABLE/BY_SCHEMA and none of its own."""
+    keys = [s.key for s in _specs(defs) if policy_for(s.key)]
+    if not keys:
+        return defs
+    return defs.map_asset_specs(
+        func=lambda spec: dg.apply_freshness_policy(spec, policy_for(spec.key), overwrite_existing=False)
+        if policy_for(spec.key) else spec,
+        selection=keys,
+    )
+
+
+def _specs(defs: dg.Definitions) -> list[dg.AssetSpec]:
+    out = []
+    for a in defs.assets or []:
+        out += list(a.specs) if isinstance(a, dg.AssetsDefinition) else [a] if isinstance(a, dg.AssetSpec) else []
+    return out

@@ -1,0 +1,1 @@
+"""One module per table, each exposing SUITE (a quality.framework.TableSuite)."""

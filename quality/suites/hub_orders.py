@@ -1,0 +1,100 @@
+"""hub.orders: one row per channel order. Blocking rules protect everything downstream (KPIs, fulfilment,
+forecast); the volume rule warns when a channel suddenly sells far more or less than usual (a broken
+connector looks like a sales drop)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+from orderhub.settings import BUSINESS_TZ
+from quality.framework import Rule, TableSuite, Window
+from quality.ge import gxe
+from quality.settings import QualitySettings
+
+STATUSES = ["pending_payment", "paid", "shipped", "completed", "cancelled", "refunded"]
+KEYS = ("order_id", "channel", "shop_id", "channel_order_id", "status", "order_date", "created_at")
+MONEY = ("total_fen", "discount_fen", "freight_fen", "paid_fen")
+
+
+def volume_frame(con: duckdb.DuckDBPyConnection, window: Window, s: QualitySettings) -> pd.DataFrame:
+    """Orders per channel on each complete business day of the window vs the same weekday of previous weeks."""
+    yesterday = datetime.now(ZoneInfo(BUSINESS_TZ)).date() - timedelta(days=1)  # today is still filling up
+    end = min(window.end, yesterday) if window.end else yesterday
+    start = window.start if window.start and window.start <= end else end - timedelta(days=0 if window.end else 6)
+    return con.execute(
+        """
+        with orders as (select channel, order_date from hub.orders),
+        bounds as (select min(order_date) as first_day from orders),
+        channels as (select distinct channel from orders where order_date between ?::date - (7 * ?)::integer and ?::date),
+        days as (select unnest(generate_series(?::date, ?::date, interval 1 day))::date as day),
+        daily as (select channel, order_date as day, count(*) as orders from orders group by all),
+        grid as (
+            select c.channel, d.day, w.k as weeks_back, d.day - (7 * w.k)::integer as compare_day
+            from channels c cross join days d cross join range(0, ? + 1) w(k)
+        ),
+        joined as (
+            select g.*, coalesce(daily.orders, 0) as orders
+            from grid g cross join bounds b left join daily on daily.channel = g.channel and daily.day = g.compare_day
+            where g.compare_day >= b.first_day
+        )
+        select channel, day,
+            max(orders) filter (where weeks_back = 0) as orders,
+            avg(orders) filter (where weeks_back > 0) as baseline,
+            count(*) filter (where weeks_back > 0) as weeks_compared
+        from joined group by channel, day order by channel, day
+        """,
+        [start, s.volume_weeks, end, start, end, s.volume_weeks],
+    ).df().assign(
+        ratio=lambda f: (f["orders"] / f["baseline"]).where(f["baseline"] >= s.volume_min_baseline)
+    )
+
+
+SUITE = TableSuite(
+    table="hub.orders",
+    partition_column="order_date",
+    key_columns=("order_id",),
+    rules=(
+        Rule(
+            "order_id_unique", "Each order appears once: duplicates would double-count sales and ship twice.",
+            blocking=True, columns=("order_id",),
+            expectations=lambda s, f: [gxe.ExpectColumnValuesToBeUnique(column="order_id")],
+        ),
+        Rule(
+            "keys_not_null", "Identity, channel, status and dates are always present.",
+            blocking=True, columns=KEYS,
+            expectations=lambda s, f: [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in KEYS],
+        ),
+        Rule(
+            "status_valid", f"Status is one of the hub's lifecycle states: {', '.join(STATUSES)}.",
+            blocking=True, columns=("status",), sample_columns=("status",),
+            expectations=lambda s, f: [gxe.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES)],
+        ),
+        Rule(
+            "money_non_negative", "Goods total, discount, freight and paid amounts (fen) are never negative.",
+            blocking=True, columns=MONEY,
+            expectations=lambda s, f: [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in MONEY],
+        ),
+        Rule(
+            "timestamps_ordered", "An order is paid after it was created and shipped after it was paid.",
+            blocking=True, columns=("created_at", "paid_at", "shipped_at"),
+            expectations=lambda s, f: [
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="paid_at", column_B="created_at", or_equal=True, ignore_row_if="either_value_is_missing"),
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="shipped_at", column_B="paid_at", or_equal=True, ignore_row_if="either_value_is_missing"),
+            ],
+        ),
+        Rule(
+            "channel_volume_normal",
+            "Warning: orders per channel and day within ±50% (volume_tolerance) of the same weekday's average over "
+            "the previous weeks. Judges complete business days of the materialized window (else yesterday).",
+            blocking=False, frame=volume_frame, sample_columns=("channel", "day", "orders", "baseline", "ratio"),
+            expectations=lambda s, f: [gxe.ExpectColumnValuesToBeBetween(
+                column="ratio", min_value=1 - s.volume_tolerance, max_value=1 + s.volume_tolerance)],
+        ),
+    ),
+)

@@ -1,0 +1,111 @@
+"""Building Dagster asset checks from the suites (Dagster wiring only; the suites are plain data).
+
+One `@multi_asset_check` per table (one step: one GE context, one column-pruned load of the window) with one
+AssetCheckSpec per rule, so blocking rules show and block individually. A table's check is only wired when
+its asset exists in the domain Definitions (asset checks must target existing assets), and every hub/kpi/
+inventory/forecast table gets the blocking PII rule even if it has no suite of its own yet.
+"""
+
+
+import importlib
+from datetime import date
+
+import dagster as dg
+
+from pipelines.partitions import WAREHOUSE_POOL
+from quality.alerting import sync_check_alerts
+from quality.framework import Registry, RuleResult, TableSuite, Window, run_suite
+from quality.pii import EXEMPT_TABLES, PII_SCHEMAS, pii_rule
+from quality.report import expectations_table, markdown_table, sample
+from quality.settings import QualitySettings
+from resources.notifier import Notifier, notifier_from_env
+from resources.warehouse import Warehouse
+
+SUITE_MODULES = (
+    "hub_orders", "hub_order_lines", "hub_quarantine", "ops_api_calls",
+    "inventory_stock_snapshot", "inventory_availability",
+)
+DOMAIN_MODULES = (
+    "assets.ingest", "assets.hub", "assets.inventory", "assets.fulfilment", "assets.after_sales", "assets.kpi",
+    "forecasts.assets",
+)
+
+
+def load_suites() -> dict[str, TableSuite]:
+    reg = Registry()
+    for name in SUITE_MODULES:
+        reg.add(importlib.import_module(f"quality.suites.{name}").SUITE)
+    return reg.suites
+
+
+def present_assets(modules: tuple[str, ...] = DOMAIN_MODULES) -> dict[str, bool]:
+    """'schema.table' -> is partitioned, for every asset the domain modules define today."""
+    out: dict[str, bool] = {}
+    for mod in modules:
+        for a in importlib.import_module(mod).defs.assets or []:
+            specs = a.specs if isinstance(a, dg.AssetsDefinition) else [a] if isinstance(a, dg.AssetSpec) else []
+            for spec in specs:
+                out[".".join(spec.key.path)] = spec.partitions_def is not None
+    return out
+
+
+def run_window(context: dg.AssetCheckExecutionContext) -> Window:
+    """The partition window of the run that materialized the asset; the whole table when run on its own."""
+    try:
+        pkr = context.op_execution_context.partition_key_range
+        return Window(date.fromisoformat(pkr.start), date.fromisoformat(pkr.end))
+    except Exception:  # noqa: BLE001 - unpartitioned run or non-date keys
+        return Window()
+
+
+def check_result(r: RuleResult, suite: TableSuite, settings: QualitySettings) -> dg.AssetCheckResult:
+    meta: dict = {
+        "failing_count": dg.MetadataValue.int(r.failing_count),
+        "rows_checked": dg.MetadataValue.int(len(r.frame)),
+        "window": dg.MetadataValue.text(r.window.label),
+        "expectations": dg.MetadataValue.md(expectations_table(r) if r.outcomes else "_not evaluated_"),
+    }
+    if not r.passed:
+        meta["failing_sample"] = dg.MetadataValue.md(markdown_table(sample(r, suite, settings.sample_rows)))
+    if r.error:
+        meta["error"] = dg.MetadataValue.text(r.error[:2000])
+    return dg.AssetCheckResult(
+        asset_key=dg.AssetKey(suite.asset_path), check_name=r.rule.name, passed=r.passed, metadata=meta,
+        severity=dg.AssetCheckSeverity.ERROR if r.rule.blocking else dg.AssetCheckSeverity.WARN,
+    )
+
+
+def build_check(suite: TableSuite, partitioned: bool) -> dg.AssetChecksDefinition:
+    key = dg.AssetKey(suite.asset_path)
+    specs = [dg.AssetCheckSpec(r.name, asset=key, blocking=r.blocking, description=r.description) for r in suite.rules]
+
+    @dg.multi_asset_check(
+        name=f"{'_'.join(suite.asset_path)}_quality", specs=specs, can_subset=True, pool=WAREHOUSE_POOL,
+        description=f"Great Expectations suite for {suite.table} (quality/suites).",
+    )
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: Warehouse, notifier: Notifier,
+        quality_settings: QualitySettings,
+    ):
+        window = run_window(context) if partitioned else Window()
+        only = {k.name for k in context.selected_asset_check_keys}
+        with warehouse.connect() as con:
+            results = run_suite(con, suite, quality_settings, window, only)
+            sync_check_alerts(con, suite, results, notifier, context.log)
+        for r in results:
+            yield check_result(r, suite, quality_settings)
+
+    return _check
+
+
+def build_checks(present: dict[str, bool], suites: dict[str, TableSuite] | None = None) -> list[dg.AssetChecksDefinition]:
+    suites = load_suites() if suites is None else suites
+    out = []
+    for table, partitioned in sorted(present.items()):
+        suite = suites.get(table)
+        if table.split(".")[0] in PII_SCHEMAS and table not in EXEMPT_TABLES:
+            base = suite or TableSuite(table, (), "order_date" if partitioned else None)
+            suite = base.with_rules(pii_rule(table, base.partition_column))
+        if suite is not None and suite.rules:
+            out.append(build_check(suite, partitioned))
+    return out

@@ -1,0 +1,73 @@
+"""Crafted hub tables for the quality tests: a small consistent 'good' world, mutated per test."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import duckdb
+import pandas as pd
+
+from orderhub import warehouse
+
+T0 = datetime(2026, 11, 10, 2, 0, tzinfo=timezone.utc)
+
+
+def good_orders(n: int = 6, day: date = date(2026, 11, 10)) -> pd.DataFrame:
+    rows = []
+    for i in range(n):
+        created = T0 + timedelta(minutes=i)
+        rows.append({
+            "order_id": f"taobao:26123456789012{i:02d}", "channel": "taobao", "shop_id": "tb-flagship",
+            "channel_order_id": f"26123456789012{i:02d}", "buyer_key": f"{i:064x}", "status": "shipped",
+            "order_date": day, "created_at": created, "paid_at": created + timedelta(minutes=5),
+            "shipped_at": created + timedelta(hours=20), "completed_at": None, "cancelled_at": None,
+            "total_fen": 10000, "discount_fen": 500, "freight_fen": 0, "paid_fen": 9500,
+            "promotion_type": "双11", "receiver_province": "浙江省", "receiver_city": "杭州市",
+            "source_updated_at": created, "ingested_at": created,
+        })
+    return pd.DataFrame(rows)
+
+
+def good_lines(orders: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for o in orders.itertuples():
+        for line_no, paid in ((1, 6000), (2, 3600)):  # 9600 within [10000 - 500, 10000]
+            rows.append({
+                "order_id": o.order_id, "line_no": line_no, "order_date": o.order_date,
+                "channel_sku": f"TB-{line_no}", "sku_id": f"SKU-0000{line_no}", "quantity": 1,
+                "unit_price_fen": 5000, "paid_fen": paid, "status": "shipped",
+            })
+    return pd.DataFrame(rows)
+
+
+def crafted_db(path=None, **tables: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """A warehouse with the real DDL, whose listed tables are replaced by the given frames (no constraints,
+    so that duplicates and nulls the DDL would refuse can still be crafted)."""
+    con = warehouse.connect(path) if path else duckdb.connect()
+    if not path:
+        con.execute("set TimeZone = 'UTC'")
+        warehouse.apply_ddl(con)
+    for name, frame in tables.items():
+        table = name.replace("__", ".")
+        cols = con.execute(f"select * from {table} limit 0").df().dtypes
+        con.execute(f"drop table {table}")
+        con.register("_frame", frame)
+        select = ", ".join(f'"{c}"::{_duck_type(con, table, c, cols)} as "{c}"' for c in frame.columns)
+        con.execute(f"create table {table} as select {select} from _frame")
+        con.unregister("_frame")
+    return con
+
+
+_TYPES: dict[str, dict[str, str]] = {}
+
+
+def _duck_type(con, table, column, _cols) -> str:
+    if table not in _TYPES:
+        probe = duckdb.connect()
+        probe.execute("set TimeZone = 'UTC'")
+        warehouse.apply_ddl(probe)
+        _TYPES[table] = dict(probe.execute(
+            "select column_name, data_type from information_schema.columns where table_schema || '.' || table_name = ?",
+            [table]).fetchall())
+        probe.close()
+    return _TYPES[table].get(column, "varchar")
