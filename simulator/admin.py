@@ -29,7 +29,7 @@ def truth(sim, channel: str, shop: str | None = None) -> list[dict]:
             s = st.iloc[rows]
             vis = s["visible"].to_numpy()
             if src == "pdd":  # PDD never lists unpaid orders
-                vis &= (s["step"].to_numpy() != lc.WAIT_PAY) & ~np.isnan(w.orders["paid"].to_numpy()[rows])
+                vis = vis & (s["step"].to_numpy() != lc.WAIT_PAY) & ~np.isnan(w.orders["paid"].to_numpy()[rows])
             rows, s = rows[vis], s[vis]
             o = w.orders.iloc[rows]
             ids = c.channel_ids(src, o["key"].to_numpy(), o["created"].to_numpy())

@@ -10,6 +10,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+import numpy as np
+
 from simulator import lifecycle as lc
 from simulator.catalog import CHANNEL_SKU_FORMAT, N_SKUS
 from simulator.channels import common as c
@@ -87,17 +89,19 @@ class Erp:
                 return [bj(x, FMT) if x + lt <= now else None for x, lt in zip(v, late)]
 
             paid, ship, done = vis("paid"), vis("ship1"), vis("done")
-            heads, lines = [], []
-            for i, (key, buyer, prov) in enumerate(o[["key", "buyer", "prov"]].itertuples(index=False)):
-                b = c.buyer_profile(int(buyer), int(prov))
-                no = c.erp_order_no(int(key))
-                heads.append((no, "erp-wholesale", f"{b['city'][:-1]}{b['name']}商贸有限公司", b["phone"], b["province"],
-                              b["city"], f"{b['district']}{b['address']}", STATUS[int(step[i])],
-                              legacy_yuan(int(o["pay_fen"].iat[i])), legacy_yuan(int(o["post_fen"].iat[i])),
-                              legacy_yuan(int(o["discount_fen"].iat[i])), bj(o["created"].iat[i], FMT), paid[i], ship[i],
-                              done[i], bj(mod[i], FMT)))
-                for ln in w.order_lines(int(rows[i])).itertuples(index=False):
-                    lines.append((no, int(ln.line_no) + 1, f"SKU-{int(ln.sku) + 1:05d}", int(ln.qty), legacy_yuan(int(ln.price_fen))))
+            nos = [c.erp_order_no(int(k)) for k in o["key"].to_numpy()]
+            profiles = c.buyer_profiles(o["buyer"].to_numpy(), o["prov"].to_numpy())
+            fen = {k: o[k].to_numpy().tolist() for k in ("pay_fen", "post_fen", "discount_fen", "created")}
+            heads = [(no, "erp-wholesale", f"{b['city'][:-1]}{b['name']}商贸有限公司", b["phone"], b["province"], b["city"],
+                      f"{b['district']}{b['address']}", STATUS[int(step[i])], legacy_yuan(fen["pay_fen"][i]),
+                      legacy_yuan(fen["post_fen"][i]), legacy_yuan(fen["discount_fen"][i]), bj(fen["created"][i], FMT),
+                      paid[i], ship[i], done[i], bj(mod[i], FMT)) for i, (no, b) in enumerate(zip(nos, profiles))]
+            pos = np.full(len(w.orders), -1)
+            pos[rows] = np.arange(len(rows))
+            mine = pos[w.line_owner] >= 0
+            ls = w.lines[mine]
+            lines = [(nos[p], int(ln) + 1, f"SKU-{int(sku) + 1:05d}", int(q), legacy_yuan(int(pr))) for p, ln, sku, q, pr in
+                     zip(pos[w.line_owner][mine], ls["line_no"], ls["sku"], ls["qty"], ls["price_fen"])]
         with self._connect() as con:
             before = con.total_changes
             con.executemany(UPSERT, heads)

@@ -39,16 +39,24 @@ def _pick(seq, u: int):
     return seq[int(u) % len(seq)]
 
 
+def buyer_profiles(buyers, provs) -> list[dict]:
+    """Name, phone, address per buyer: a pure function of the buyer id (returning buyers look the same)."""
+    b = np.asarray(buyers, dtype=np.uint64)
+    h = [mix(b, 100 + i).astype(object) for i in range(6)]  # python ints: exact modulo arithmetic
+    out = []
+    for i, prov in enumerate(np.asarray(provs).tolist()):
+        h0, h1, h2, h3, h4, h5 = (int(x[i]) for x in h)
+        province = _PROV[prov]
+        out.append({
+            "name": _pick(SURNAMES, h0) + _pick(GIVEN, h1) + (_pick(GIVEN, h2 >> 7) if h2 % 2 else ""),
+            "phone": f"1{_pick('3456789', h3)}{h4 % 10**9:09d}", "province": province,
+            "city": _pick(PROVINCES[province][1], h5), "district": _pick(DISTRICTS, h5 >> 9),
+            "address": f"{_pick(STREETS, h2 >> 13)}{h3 % 300 + 1}号{h4 % 30 + 1}栋{h0 % 2000 + 101}室"})
+    return out
+
+
 def buyer_profile(buyer: int, prov: int) -> dict:
-    """Name, phone, address of a buyer: a pure function of the buyer id (returning buyers look the same)."""
-    h = [int(v) for v in mix(np.array([buyer] * 6, dtype=np.uint64), 0) ^ mix(np.arange(6, dtype=np.uint64), 3)]
-    province = _PROV[prov]
-    name = _pick(SURNAMES, h[0]) + _pick(GIVEN, h[1]) + (_pick(GIVEN, h[2] >> 7) if h[2] % 2 else "")
-    phone = f"1{_pick('3456789', h[3])}{h[4] % 10**9:09d}"
-    city = _pick(PROVINCES[province][1], h[5])
-    district = _pick(DISTRICTS, h[5] >> 9)
-    addr = f"{_pick(STREETS, h[2] >> 13)}{h[3] % 300 + 1}号{h[4] % 30 + 1}栋{h[0] % 2000 + 101}室"
-    return {"name": name, "phone": phone, "province": province, "city": city, "district": district, "address": addr}
+    return buyer_profiles([buyer], [prov])[0]
 
 
 def mask_name(name: str) -> str:
@@ -162,9 +170,12 @@ def seen(world, o, col: str, now: float) -> float | None:
 def paged(sim, channel: str, compute_rows, page0: int, size: int) -> tuple[np.ndarray, int]:
     """One page of a newest-first listing, with the paging faults (mutation between pages, duplicates)."""
     rows = compute_rows()
-    if sim.faults.mutate(channel) and page0 > 0 and len(rows) > (page0 + 1) * size:
-        # an order not yet served gets updated right now: it moves to the front or out of the window
-        sim.world.touch(int(sim.world.orders.at[int(rows[(page0 + 1) * size]), "key"]), sim.world.now())
+    others = np.r_[rows[:page0 * size], rows[(page0 + 1) * size:]]
+    if sim.faults.mutate(channel) and len(others):
+        # between two page requests an order on another page is updated "now": it jumps to the front (window
+        # reaching now) or leaves the window, and the records behind it shift by one position
+        pick = others[int(sim.faults._draw() * len(others))]
+        sim.world.touch(int(sim.world.orders.at[int(pick), "key"]), sim.world.now())
         sim.faults._count("mutate_while_paging")
         rows = compute_rows()
     page = rows[page0 * size:(page0 + 1) * size]

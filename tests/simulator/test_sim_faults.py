@@ -1,0 +1,118 @@
+"""Fault injection: 5xx, 429 + Retry-After, slow responses, malformed records, drift, duplicates, mutation."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from simulator import client
+from simulator.faults import DEFAULTS
+from simulator.timeutil import bj, parse_iso
+
+NOW = "2026-11-25T00:00:00Z"  # same virtual now as the module fixture in conftest.py
+END = int(parse_iso(NOW))
+ARGS = dict(start_modified=bj(END - 86400), end_modified=bj(END))
+
+
+def _set(sim, **cfg):
+    r = requests.post(f"{sim.url}/admin/faults", json=cfg)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+@pytest.fixture(autouse=True)
+def reset(sim):
+    yield
+    _set(sim, **DEFAULTS)
+
+
+def test_http_errors(sim):
+    _set(sim, error_rate=1.0)
+    r = client.taobao(sim.url, "taobao.trades.sold.increment.get", **ARGS)
+    assert r.status_code in (500, 502, 503)
+    assert requests.get(f"{sim.url}/admin/health").status_code == 200  # admin is never faulted
+
+
+def test_rate_limit_has_retry_after(sim):
+    _set(sim, rate_limit_rate=1.0, retry_after=3)
+    r = client.pdd(sim.url, "pdd.order.number.list.increment.get", start_updated_at=END - 60, end_updated_at=END)
+    assert r.status_code == 429 and r.headers["Retry-After"] == "3"
+
+
+def test_faults_limited_to_channels(sim):
+    _set(sim, error_rate=1.0, channels=["pdd"])
+    assert client.taobao(sim.url, "taobao.trades.sold.increment.get", **ARGS).status_code == 200
+    assert client.pdd(sim.url, "pdd.goods.stock.list", page=1, page_size=5).status_code >= 500
+
+
+def test_slow_response_times_out(sim):
+    _set(sim, slow_rate=1.0, slow_seconds=1.5)
+    with pytest.raises(requests.Timeout):
+        client.taobao(sim.url, "taobao.trades.sold.increment.get", timeout=0.3, **ARGS)
+
+
+def test_malformed_records_are_stable(sim):
+    _set(sim, malformed_rate=0.3)
+    trades = client.taobao(sim.url, "taobao.trades.sold.increment.get", page_size=100, **ARGS).json()[
+        "trades_sold_increment_get_response"]["trades"]["trade"]
+
+    def broken(t):
+        if "status" not in t:
+            return True
+        try:
+            parse_iso(t["modified"].replace(" ", "T") + "+08:00")
+            float(t["payment"])
+            return t["payment"].count(".") != 1
+        except (ValueError, KeyError):
+            return True
+
+    bad = [t["tid"] for t in trades if broken(t)]
+    assert 10 <= len(bad) <= 60
+    again = client.taobao(sim.url, "taobao.trades.sold.increment.get", page_size=100, **ARGS).json()[
+        "trades_sold_increment_get_response"]["trades"]["trade"]
+    assert [t["tid"] for t in again if broken(t)] == bad
+
+
+def test_schema_drift_adds_fields(sim):
+    _set(sim, schema_drift=True)
+    d = client.douyin(sim.url, "order.searchList", {"update_time_start": END - 3600, "update_time_end": END,
+                                                    "page": 0, "size": 5}).json()["data"]
+    assert all("x_ext_field" in o for o in d["shop_order_list"])
+
+
+def test_duplicates_across_pages(sim):
+    _set(sim, duplicate_rate=1.0)
+    p1 = client.taobao(sim.url, "taobao.trades.sold.increment.get", page_no=1, page_size=20, **ARGS).json()
+    p2 = client.taobao(sim.url, "taobao.trades.sold.increment.get", page_no=2, page_size=20, **ARGS).json()
+    t1 = [t["tid"] for t in p1["trades_sold_increment_get_response"]["trades"]["trade"]]
+    t2 = [t["tid"] for t in p2["trades_sold_increment_get_response"]["trades"]["trade"]]
+    assert t2[0] == t1[-1] and len(t2) == 21
+
+
+def test_mutation_while_paging_moves_an_order(sim):
+    _set(sim, mutate_while_paging=True)
+    end = sim.world.now() + 1  # window reaches now: a touched order jumps to the front
+    args = dict(start_modified=bj(end - 86400), end_modified=bj(end), page_size=100)
+    p1 = client.taobao(sim.url, "taobao.trades.sold.increment.get", page_no=1, **args).json()
+    total = p1["trades_sold_increment_get_response"]["total_results"]
+    before = {t["tid"]: t["modified"] for t in p1["trades_sold_increment_get_response"]["trades"]["trade"]}
+    p1b = client.taobao(sim.url, "taobao.trades.sold.increment.get", page_no=1, **args).json()
+    after = p1b["trades_sold_increment_get_response"]["trades"]["trade"]
+    assert p1b["trades_sold_increment_get_response"]["total_results"] == total
+    assert after[0]["modified"] == bj(sim.world.now())
+    assert [t["tid"] for t in after] != list(before)
+    assert requests.get(f"{sim.url}/admin/stats").json()["faults_injected"]["mutate_while_paging"] >= 1
+
+
+def test_default_rate_limit_is_generous(sim):
+    codes = {client.taobao(sim.url, "taobao.items.inventory.list", page_no=1, page_size=10).status_code for _ in range(40)}
+    assert codes == {200}
+
+
+def test_fault_flag_parsing():
+    from simulator.faults import Faults, parse_flag
+
+    f = Faults(1, parse_flag("error_rate=0.5,schema_drift=true,channels=taobao+pdd"))
+    assert f.cfg["error_rate"] == 0.5 and f.cfg["schema_drift"] is True and f.cfg["channels"] == ["taobao", "pdd"]
+    with pytest.raises(ValueError):
+        f.update({"nonsense": 1})
