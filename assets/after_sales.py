@@ -1,5 +1,91 @@
-"""after_sales domain assets (being built)."""
+"""After-sales assets: tickets from channel refund/after-sales APIs and the customer-service form.
+
+Thin wrapper around orderhub.after_sales.tickets.
+"""
+
+from datetime import datetime, timedelta, timezone
 
 import dagster as dg
+from pydantic import Field
 
-defs = dg.Definitions()
+from orderhub.after_sales import tickets
+from orderhub.calllog import CallLog
+from orderhub.http import ApiError
+from pipelines.partitions import WAREHOUSE_POOL
+from assets.inventory import _client
+from resources.channels import ChannelApi
+from resources.cs import CsApi, cs_resource
+from resources.warehouse import Warehouse
+
+GROUP = "after_sales"
+CHANNELS = ["taobao", "douyin", "pdd"]
+
+
+class TicketsConfig(dg.Config):
+    channels: list[str] = Field(default_factory=lambda: list(CHANNELS))
+    initial_days: int = Field(default=7, ge=1, description="History read on the very first run.")
+    relink_hours: int = Field(default=24, ge=0, description="Each run re-reads this much before its cursor, so a "
+                              "ticket that arrived before its order is linked once the order lands.")
+
+
+@dg.asset(key=["hub", "after_sales_tickets"], group_name=GROUP, kinds={"duckdb", "python"}, pool=WAREHOUSE_POOL,
+          deps=[dg.AssetKey(["hub", "orders"])])
+def after_sales_tickets(context: dg.AssetExecutionContext, config: TicketsConfig, warehouse: Warehouse,
+                        cs: CsApi, taobao_api: ChannelApi, douyin_api: ChannelApi,
+                        pdd_api: ChannelApi) -> dg.MaterializeResult:
+    """Every complaint and refund request, wherever the buyer raised it (marketplace after-sales, WeChat or
+    e-mail to customer service), with one ticket code, a type (wrong item, wrong address, damaged, return,
+    refund only), status and the original order. Tickets for unknown orders go to quarantine. A ticket is
+    only closed once its refund or reshipment is recorded."""
+    calls = CallLog(context.run_id)
+    now = datetime.now(timezone.utc)
+    feeds: dict[str, list[dict]] = {}
+    failed: dict[str, str] = {}
+    try:
+        with warehouse.connect() as con:
+            cursors = dict(con.execute("select cursor_name, value from ops.cursors"
+                                       " where starts_with(cursor_name, 'after_sales:')").fetchall())
+
+        def start(feed: str) -> datetime:
+            value = cursors.get(f"after_sales:{feed}")
+            base = datetime.fromisoformat(value) if value else now - timedelta(days=config.initial_days)
+            return base - timedelta(hours=config.relink_hours)
+
+        for channel in config.channels:
+            try:
+                feeds[channel] = _client(channel, taobao_api, douyin_api, pdd_api).fetch_after_sales(start(channel), now, calls)
+            except ApiError as exc:
+                failed[channel] = str(exc)[:300]
+        try:
+            feeds["cs"] = cs.fetch_tickets(start("cs").isoformat(), calls)
+        except ApiError as exc:
+            failed["cs"] = str(exc)[:300]
+        with warehouse.connect() as con:
+            counts = tickets.land_tickets(con, feeds, now, batch_id=context.run_id,
+                                          cursors={f"after_sales:{feed}": now.isoformat() for feed in feeds})
+    finally:
+        with warehouse.connect() as con:
+            calls.flush(con)
+    if failed:
+        raise dg.Failure(f"after-sales feeds failed (others landed, cursors kept): {failed}",
+                         metadata={"landed": str(counts)})
+    return dg.MaterializeResult(metadata=counts)
+
+
+@dg.asset_check(asset=after_sales_tickets, blocking=False,
+                description="Closed tickets all have a recorded refund or reshipment.")
+def closed_tickets_resolved(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        bad = con.execute("select count(*) from hub.after_sales_tickets where status = 'closed'"
+                          " and refund_recorded_at is null and reshipment_recorded_at is null").fetchone()[0]
+    return dg.AssetCheckResult(passed=bad == 0, metadata={"closed_without_resolution": bad})
+
+
+after_sales_job = dg.define_asset_job(
+    "after_sales_job", selection=dg.AssetSelection.groups("after_sales"), executor_def=dg.in_process_executor,
+    description="Pull channel after-sales and CS form tickets into hub.after_sales_tickets.")
+after_sales_schedule = dg.ScheduleDefinition(
+    job=after_sales_job, cron_schedule="5 * * * *", execution_timezone="Asia/Shanghai")
+
+defs = dg.Definitions(assets=[after_sales_tickets], asset_checks=[closed_tickets_resolved],
+                      resources={"cs": cs_resource()}, jobs=[after_sales_job], schedules=[after_sales_schedule])

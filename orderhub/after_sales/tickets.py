@@ -94,10 +94,11 @@ def _incoming(feeds: dict[str, list[dict]]) -> pd.DataFrame:
 
 
 def land_tickets(con: duckdb.DuckDBPyConnection, feeds: dict[str, list[dict]], now: datetime,
-                 batch_id: str | None = None) -> dict[str, int]:
+                 batch_id: str | None = None, cursors: dict[str, str] | None = None) -> dict[str, int]:
     """feeds: {"taobao"|"douyin"|"pdd": raw after-sales records, "cs": CS form tickets}. One transaction.
 
     Channel tickets merge before CS tickets so a CS ticket can see the channel refund for its order.
+    `cursors` (ops.cursors name -> value) advance in the same transaction as the data they cover.
     Returns received / stored / superseded (older version in the same batch or already newer in the table) /
     quarantined counts."""
     frame = _incoming(feeds)
@@ -113,6 +114,8 @@ def land_tickets(con: duckdb.DuckDBPyConnection, feeds: dict[str, list[dict]], n
             before = con.execute("select count(*) from as_staged where problem is null").fetchone()[0]
             con.execute(MERGE_SQL, {"now": now})
             counts["stored"] += before
+        for name, value in (cursors or {}).items():
+            con.execute("insert or replace into ops.cursors values (?, ?, ?)", [name, value, now])
     counts["superseded"] = counts["received"] - counts["stored"] - counts["quarantined"]
     return counts
 

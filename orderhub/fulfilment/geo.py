@@ -44,8 +44,9 @@ def province_frame() -> pd.DataFrame:
 
 
 def register(con: duckdb.DuckDBPyConnection) -> None:
-    """Expose `geo_rank(province, alias, warehouse_id, rank, remote_days)` to SQL on this connection."""
-    con.register("geo_rank", province_frame())
+    """Expose temp table `geo_rank(province, alias, warehouse_id, rank, remote_days)` on this connection."""
+    frame = province_frame()  # noqa: F841 - used in SQL
+    con.execute("create or replace temp table geo_rank as select * from frame")
 
 
 # SQL predicate matching a free-text receiver province ("浙江省", "新疆维吾尔自治区", "Xinjiang") to geo_rank.
