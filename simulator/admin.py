@@ -28,7 +28,7 @@ def truth(sim, channel: str, shop: str | None = None) -> list[dict]:
             rows = w.channel_rows(src)
             s = st.iloc[rows]
             vis = s["visible"].to_numpy()
-            if src == "pdd":  # PDD never lists unpaid orders
+            if src in ("pdd", "jd"):  # PDD and JD never list unpaid orders
                 vis = vis & (s["step"].to_numpy() != lc.WAIT_PAY) & ~np.isnan(w.orders["paid"].to_numpy()[rows])
             rows, s = rows[vis], s[vis]
             o = w.orders.iloc[rows]

@@ -7,7 +7,7 @@ import time
 from collections import Counter
 
 from simulator import admin, cs, exports, logistics, wms
-from simulator.channels import douyin, pdd, taobao
+from simulator.channels import douyin, jd, pdd, taobao
 from simulator.channels import common as c
 from simulator.erp import Erp
 from simulator.faults import Faults
@@ -20,7 +20,7 @@ DEFAULT_CREDS = {"taobao": ("sim-tb-key", "sim-tb-secret"), "douyin": ("sim-dy-k
 API_KEYS = {"wms": "sim-wms-key", "logistics": "sim-lg-key"}
 # path prefix → (fault/stat channel, handler)
 ROUTES = [("/taobao/router/rest", "taobao", taobao.handle), ("/douyin/", "douyin", douyin.handle),
-          ("/pdd/api/router", "pdd", pdd.handle), ("/wms/", "wms", wms.handle),
+          ("/pdd/api/router", "pdd", pdd.handle), ("/jd/routerjson", "jd", jd.handle), ("/wms/", "wms", wms.handle),
           ("/logistics/", "logistics", logistics.handle), ("/cs/", "cs", cs.handle),
           ("/erp/", "erp", wms.handle_purchase), ("/admin/exports/", "exports", exports.handle),
           ("/admin/", "admin", admin.handle)]

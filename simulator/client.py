@@ -35,3 +35,16 @@ def pdd(url: str, type_: str, client_id: str = "sim-pdd-id", secret: str = "sim-
          **{k: str(v) for k, v in params.items()}}
     p["sign"] = sign or md5_sign(secret, p)
     return requests.post(f"{url}/pdd/api/router", data=p, timeout=timeout)
+
+
+def jd(url: str, method: str, biz: dict, key: str = "sim-jd-key", secret: str = "sim-jd-secret", timeout: float = 10,
+       sign: str | None = None) -> requests.Response:
+    from datetime import datetime
+
+    from simulator.timeutil import BJ
+
+    ts = datetime.now(BJ).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + "+0800"
+    p = {"method": method, "app_key": key, "timestamp": ts, "v": "2.0",
+         "360buy_param_json": json.dumps(biz, ensure_ascii=False, separators=(",", ":"))}
+    p["sign"] = sign or md5_sign(secret, p)
+    return requests.post(f"{url}/jd/routerjson", data=p, timeout=timeout)

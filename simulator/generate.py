@@ -20,6 +20,7 @@ EVENTS = ["created", "paid", "picked", "packed", "ship1", "shipped", "done", "ca
 RF_TYPES = np.array(["REFUND", "REFUND_AND_RETURN", "WRONG_ITEM", "DAMAGED", "WRONG_ADDRESS"])
 UNMAPPED_LINE_SHARE = 0.0015  # lines sold under a channel code missing from erp_channel_skus
 LOYAL_BUYERS = 4000
+LIVE_KEY_BASE = 9_000_000_000  # order keys of live-mode chunks start here (day chunks: day * 100_000 + i)
 _PROV = list(PROVINCES)
 _PROV_W = np.array([PROVINCES[p][0] for p in _PROV])
 _PROV_CDF = np.cumsum(_PROV_W) / _PROV_W.sum()
@@ -58,7 +59,7 @@ def live_chunk(seed: int, hour: int, rate_per_s: float, catalog: pd.DataFrame, g
     n = min(int(rng.poisson(rate_per_s * 3600)), 99_999)
     created = np.sort(hour * 3600.0 + rng.uniform(0, 3600, n))
     src = rng.choice(6, size=n, p=np.append(SHARES * 0.97, 0.03))  # live mode keeps some ERP orders coming
-    return build(rng, 9_000_000_000 + hour * 100_000, created, src, "", catalog, golive)
+    return build(rng, LIVE_KEY_BASE + hour * 100_000, created, src, "", catalog, golive)
 
 
 def build(rng, key_base: int, created, src, promo: str, catalog: pd.DataFrame, golive: float):

@@ -54,26 +54,28 @@ class World:
         self._chunks: dict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = {}
         self._touched: dict[int, float] = {}  # order key -> modified bump (mutate-while-paging fault)
         self._built_until = -np.inf
+        # look-ahead: live chunks can be big (R orders per wall second), so only an hour or two ahead
+        self._margin = 2 * 3600.0 if live_rate > 0 else DAY / 2
         self.orders = self.lines = pd.DataFrame()
         self._state_cache: tuple[float, int, pd.DataFrame] | None = None
         self.ensure(base)
 
     # ---- generation -------------------------------------------------------------------------------
     def ensure(self, until: float) -> None:
-        """Make sure every chunk that can have orders created before `until` (+1 day margin) exists."""
+        """Make sure every chunk that can hold orders created before `until` + a look-ahead margin exists."""
         with self.lock:
-            if until <= self._built_until:
+            if until + self._margin / 2 <= self._built_until:
                 return
-            last_day = day_number(until) + 1
-            for day in range(self.first_day, last_day + 1):
+            horizon = until + self._margin
+            for day in range(self.first_day, day_number(horizon) + 1):
                 if ("d", day) not in self._chunks:
                     self._chunks[("d", day)] = generate.day_chunk(self.seed, day, self.catalog, self.golive)
             if self.live_rate > 0:
                 rate = self.live_rate / max(self.clock.speed, 1e-9)  # R per wall second → per virtual second
-                for hour in range(int(self.start_now // 3600), int((until + DAY) // 3600) + 1):
+                for hour in range(int(self.start_now // 3600), int(horizon // 3600) + 1):
                     if ("h", hour) not in self._chunks:
                         self._chunks[("h", hour)] = generate.live_chunk(self.seed, hour, rate, self.catalog, self.golive)
-            self._built_until = until + DAY / 2
+            self._built_until = horizon
             self._rebuild()
 
     def _rebuild(self) -> None:
@@ -81,7 +83,9 @@ class World:
         orders = pd.concat([self._chunks[k][0] for k in keys], ignore_index=True)
         lines = pd.concat([self._chunks[k][1] for k in keys], ignore_index=True)
         # history starts at --days before now; earlier rows of the first day chunk are dropped
-        keep = orders["created"].to_numpy() >= self.start_now - self.days * DAY
+        created = orders["created"].to_numpy()
+        keep = created >= self.start_now - self.days * DAY
+        keep &= (orders["key"].to_numpy() < generate.LIVE_KEY_BASE) | (created >= self.start_now)  # live starts now
         keep_keys = orders["key"].to_numpy()[keep]
         self.orders = orders[keep].reset_index(drop=True)
         self.lines = lines[np.isin(lines["order_key"].to_numpy(), keep_keys)].reset_index(drop=True)
@@ -96,7 +100,7 @@ class World:
     # ---- views ------------------------------------------------------------------------------------
     def now(self) -> float:
         t = self.clock.now()
-        if t > self._built_until - DAY / 4:
+        if t > self._built_until - self._margin / 2:
             self.ensure(t)
         return t
 
