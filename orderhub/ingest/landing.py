@@ -77,13 +77,11 @@ def land(
     """Land python records (dicts from a connector, the ERP or an export reader)."""
     incoming = pa.table({"seq": pa.array(range(len(records)), pa.int64()),
                          "record_text": pa.array([canonical_json(r) for r in records], pa.string())})
-    con.register("_land_arrow", incoming)
-    try:
-        return land_sql(con, "select seq, record_text from _land_arrow", source=source, channel=channel,
-                        shop_id=shop_id, mapping=mapping, batch_id=batch_id, window=window,
-                        cursor_updates=cursor_updates, calls=calls, run_id=run_id)
-    finally:
-        con.unregister("_land_arrow")
+    # a replacement scan of the local Arrow table (register() refuses while a caller's result is open)
+    con.execute("create or replace temp table _land_src as select seq, record_text from incoming")
+    return land_sql(con, "select seq, record_text from _land_src", source=source, channel=channel,
+                    shop_id=shop_id, mapping=mapping, batch_id=batch_id, window=window,
+                    cursor_updates=cursor_updates, calls=calls, run_id=run_id)
 
 
 def land_sql(

@@ -1,0 +1,14 @@
+"""Fixtures for the ingest/hub tests: an isolated warehouse, recorded payloads, a small simulator world."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture()
+def con(orderhub_home):
+    from orderhub import settings, warehouse
+
+    c = warehouse.connect(settings.paths().warehouse)
+    yield c
+    c.close()
