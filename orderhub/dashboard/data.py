@@ -30,6 +30,17 @@ class DashboardData:
         daily = self.frames["daily"]
         return daily[daily["channel"] == "all"].reset_index(drop=True) if not daily.empty else daily
 
+    def latest(self, column: str) -> tuple[float | None, str]:
+        """The most recent non-null value of an 'all channels' KPI column, with its day (YYYY-MM-DD)."""
+        rows = self.overall
+        if rows.empty or column not in rows:
+            return None, ""
+        rows = rows[rows[column].notna()]
+        if rows.empty:
+            return None, ""
+        last = rows.iloc[-1]
+        return float(last[column]), f"{last['order_day']:%Y-%m-%d}"
+
     def latest_day(self) -> pd.Series | None:
         """The most recent business day with orders, for the tiles."""
         rows = self.overall
