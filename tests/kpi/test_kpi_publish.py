@@ -69,7 +69,7 @@ def test_reader_process_sees_consistent_copies_while_writer_materializes(tmp_pat
     try:
         publish.publish_readonly(con, live, published)
         first = reader.stdout.readline()  # the reader is up and reading before the writer goes on
-        for round_no in range(1, 6):
+        for round_no in range(1, 4):
             more_orders(con, round_no)  # the writer keeps writing the live file...
             kpi_fixtures.build_all(con)
             publish.publish_readonly(con, live, published)  # ...and publishes after each "run"
