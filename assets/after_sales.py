@@ -26,6 +26,8 @@ class TicketsConfig(dg.Config):
     initial_days: int = Field(default=7, ge=1, description="History read on the very first run.")
     relink_hours: int = Field(default=24, ge=0, description="Each run re-reads this much before its cursor, so a "
                               "ticket that arrived before its order is linked once the order lands.")
+    until: str | None = Field(default=None, description="Read up to this instant (ISO, UTC); default now - lag.")
+    lag_seconds: int = Field(default=60, ge=0, description="Stay this far behind now: platforms index late writes.")
 
 
 @dg.asset(key=["hub", "after_sales_tickets"], group_name=GROUP, kinds={"duckdb", "python"}, pool=WAREHOUSE_POOL,
@@ -39,6 +41,8 @@ def after_sales_tickets(context: dg.AssetExecutionContext, config: TicketsConfig
     only closed once its refund or reshipment is recorded."""
     calls = CallLog(context.run_id)
     now = datetime.now(timezone.utc)
+    until = (datetime.fromisoformat(config.until.replace("Z", "+00:00")) if config.until
+             else now - timedelta(seconds=config.lag_seconds))
     feeds: dict[str, list[dict]] = {}
     failed: dict[str, str] = {}
     try:
@@ -48,12 +52,13 @@ def after_sales_tickets(context: dg.AssetExecutionContext, config: TicketsConfig
 
         def start(feed: str) -> datetime:
             value = cursors.get(f"after_sales:{feed}")
-            base = datetime.fromisoformat(value) if value else now - timedelta(days=config.initial_days)
+            base = datetime.fromisoformat(value) if value else until - timedelta(days=config.initial_days)
             return base - timedelta(hours=config.relink_hours)
 
         for channel in config.channels:
             try:
-                feeds[channel] = _client(channel, taobao_api, douyin_api, pdd_api).fetch_after_sales(start(channel), now, calls)
+                client = _client(channel, taobao_api, douyin_api, pdd_api)
+                feeds[channel] = client.fetch_after_sales(start(channel), until, calls)
             except ApiError as exc:
                 failed[channel] = str(exc)[:300]
         try:
@@ -62,7 +67,7 @@ def after_sales_tickets(context: dg.AssetExecutionContext, config: TicketsConfig
             failed["cs"] = str(exc)[:300]
         with warehouse.connect() as con:
             counts = tickets.land_tickets(con, feeds, now, batch_id=context.run_id,
-                                          cursors={f"after_sales:{feed}": now.isoformat() for feed in feeds})
+                                          cursors={f"after_sales:{feed}": until.isoformat() for feed in feeds})
     finally:
         with warehouse.connect() as con:
             calls.flush(con)
