@@ -93,7 +93,8 @@ def handle(sim, req: Request) -> Response:
                                                            "modified_at": iso(i["modified"])} for i in items]})
     if path == "/admin/stats":
         return ok({"requests": dict(sim.stats), "faults_injected": dict(sim.faults.injected),
-                   "waybills_created": sim.stats.get("waybills_created", 0),
-                   "shipments_received": sim.stats.get("shipments_received", 0),
+                   "waybills_created": sim.counters.get("waybills_created", 0),
+                   "shipments_received": sim.counters.get("shipments_received", 0),
+                   "stock_updates": {k[14:]: v for k, v in sim.counters.items() if k.startswith("stock_updates_")},
                    "erp_rows_written": sim.erp.rows_written, "orders_generated": len(w.orders), "now": iso(w.now())})
     return ok({"error": "not_found", "path": path}, 404)

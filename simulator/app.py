@@ -34,7 +34,8 @@ class Simulator:
         self.faults = Faults(seed, faults, rate_per_s=rate_limit_per_s)
         self.creds = {**DEFAULT_CREDS, **(creds or {})}
         self.api_keys = dict(API_KEYS)
-        self.stats: Counter = Counter()
+        self.stats: Counter = Counter()  # requests per "METHOD path"
+        self.counters: Counter = Counter()  # waybills_created, shipments_received, stock_updates_<channel>
         self.stock = ChannelStock(self)
         self.wms = wms.Wms(self)
         self.logistics = logistics.Logistics(self)

@@ -27,7 +27,7 @@ class Logistics:
         wb = {"waybill_no": no, "order_id": str(body["order_id"]), "created_at": now,
               "receiver_province": body.get("receiver_province"), "receiver_city": body.get("receiver_city")}
         self.by_key[key], self.by_no[no] = wb, wb
-        self.sim.stats["waybills_created"] += 1
+        self.sim.counters["waybills_created"] += 1
         return ok({"waybill_no": no, "carrier": "SF", "created_at": iso(now)})
 
     def get(self, no: str) -> Response:

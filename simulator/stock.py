@@ -49,5 +49,5 @@ class ChannelStock:
             raise ValueError("quantity must be >= 0")
         item = {"sku": code, "qty": int(qty), "modified": self.sim.world.now()}
         self.pushed[(channel, code)] = item
-        self.sim.stats[f"stock_updates_{channel}"] += 1
+        self.sim.counters[f"stock_updates_{channel}"] += 1
         return item

@@ -98,7 +98,7 @@ class Wms:
         reply = {"task_id": task_id, "status": "accepted", "created_at": iso(now)}
         self.tasks[key] = {"reply": reply, "body": body}
         self.events.add_task(task_id, str(body["order_id"]), body["warehouse_id"], now)
-        self.sim.stats["shipments_received"] += 1
+        self.sim.counters["shipments_received"] += 1
         return ok(reply)
 
 

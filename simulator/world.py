@@ -120,8 +120,9 @@ class World:
             return self._state_cache[2]
 
     def touch(self, key: int, at: float) -> None:
+        """An update without a status change (modified moves forward only)."""
         with self.lock:
-            self._touched[int(key)] = float(at)
+            self._touched[int(key)] = max(float(at), self._touched.get(int(key), float(at)))
             self._state_cache = None
 
     def order_lines(self, row: int) -> pd.DataFrame:

@@ -167,15 +167,16 @@ def seen(world, o, col: str, now: float) -> float | None:
     return float(v) if v + (0.0 if col == "created" else o["late_s"]) <= now else None
 
 
-def paged(sim, channel: str, compute_rows, page0: int, size: int) -> tuple[np.ndarray, int]:
+def paged(sim, channel: str, compute_rows, page0: int, size: int, end: float) -> tuple[np.ndarray, int]:
     """One page of a newest-first listing, with the paging faults (mutation between pages, duplicates)."""
     rows = compute_rows()
     others = np.r_[rows[:page0 * size], rows[(page0 + 1) * size:]]
     if sim.faults.mutate(channel) and len(others):
-        # between two page requests an order on another page is updated "now": it jumps to the front (window
-        # reaching now) or leaves the window, and the records behind it shift by one position
+        # between two page requests an order on another page is updated: its modified becomes the newest
+        # second of the window (now, or end - 1 s for a window that ends by now), so it jumps to the front
+        # and the records before it shift back by one position
         pick = others[int(sim.faults._draw() * len(others))]
-        sim.world.touch(int(sim.world.orders.at[int(pick), "key"]), sim.world.now())
+        sim.world.touch(int(sim.world.orders.at[int(pick), "key"]), min(sim.world.now(), float(int(end) - 1)))
         sim.faults._count("mutate_while_paging")
         rows = compute_rows()
     page = rows[page0 * size:(page0 + 1) * size]

@@ -66,7 +66,7 @@ def search_list(sim, biz: dict) -> Response:
     world = sim.world
     with world.lock:
         now = world.now()
-        rows, total = c.paged(sim, "douyin", lambda: world.modified_window("dy", start, end), page, size)
+        rows, total = c.paged(sim, "douyin", lambda: world.modified_window("dy", start, end), page, size, end)
         st = world.state(now)
         orders = [shop_order(sim, int(r), st, now) for r in rows]
     return envelope({"shop_order_list": orders, "page": page, "size": size, "total": total})

@@ -42,7 +42,7 @@ def handle(sim, req: Request) -> Response:
     world = sim.world
     with world.lock:
         now = world.now()
-        rows, total = c.paged(sim, "jd", lambda: world.modified_window("jd", start, end, paid_only=True), page - 1, size)
+        rows, total = c.paged(sim, "jd", lambda: world.modified_window("jd", start, end, paid_only=True), page - 1, size, end)
         st = world.state(now)
         orders = [jd_order(sim, int(r), st, now) for r in rows]
     return ok({ROOT: {"code": "0", "searchorderinfo_result": {

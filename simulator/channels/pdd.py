@@ -59,7 +59,7 @@ def order_increment(sim, p: dict) -> Response:
     world = sim.world
     with world.lock:
         now = world.now()
-        rows, total = c.paged(sim, "pdd", lambda: world.modified_window("pdd", start, end, paid_only=True), page - 1, size)
+        rows, total = c.paged(sim, "pdd", lambda: world.modified_window("pdd", start, end, paid_only=True), page - 1, size, end)
         st = world.state(now)
         out = [pdd_order(sim, int(r), st, now) for r in rows]
     return ok({"order_sn_increment_get_response": {"total_count": total, "has_next": page * size < total,
@@ -87,7 +87,7 @@ def pdd_order(sim, row: int, st, now: float) -> dict:
         rec["promotion_name"] = o["promo"]
     rec["item_list"] = [{"goods_id": 300_000_000 + ln.sku, "sku_id": 1_000_000_000 + ln.sku, "outer_id": ln.channel_sku,
                          "goods_name": ln.title, "goods_count": ln.qty, "goods_price": c.yuan(ln.price_fen)} for ln in lines]
-    rec = sim.faults.corrupt("pdd", key, rec, "pay_amount", "updated_at", "order_sn")
+    rec = sim.faults.corrupt("pdd", key, rec, "pay_amount", "updated_at", "order_status")
     return sim.faults.drift("pdd", rec)
 
 

@@ -63,7 +63,7 @@ def trades_increment(sim, p: dict) -> Response:
     world = sim.world
     with world.lock:
         now = world.now()
-        rows, total = c.paged(sim, "taobao", lambda: world.modified_window("tb", start, end), page_no - 1, size)
+        rows, total = c.paged(sim, "taobao", lambda: world.modified_window("tb", start, end), page_no - 1, size, end)
         st = world.state(now)
         trades = [trade(sim, int(r), st, now) for r in rows]
     return _listing(p, "trades_sold_increment_get_response", "trades", "trade", trades, total, page_no, size)
