@@ -1,8 +1,10 @@
 """Availability per SKU and warehouse, and the oversell / stock-out alerts derived from it.
 
 available = on_hand - locked - reserved - safety_buffer, kept negative on purpose: a negative number says
-how many units are promised that the warehouse cannot ship (oversell). What channels are offered is
-max(sum over warehouses of available, 0) per SKU (see push.py).
+how many units are promised that the warehouse cannot ship (oversell). The safety_buffer column is the
+buffer actually withheld: the configured units, capped at what is free (on_hand - locked - reserved, at
+least 0), so an empty warehouse does not look oversold and available < 0 <=> is_oversold. What channels
+are offered is max(sum over warehouses of available, 0) per SKU (see push.py).
 """
 
 from __future__ import annotations
@@ -30,10 +32,13 @@ keys as (
 figures as (
     select k.sku_id, k.warehouse_id,
            coalesce(s.on_hand, 0) as on_hand, coalesce(s.locked, 0) as locked,
-           cast(coalesce(r.reserved, 0) as integer) as reserved, cast(? as integer) as safety_buffer
+           cast(coalesce(r.reserved, 0) as integer) as reserved
     from keys k
     left join stock s using (sku_id, warehouse_id)
     left join reserved r using (sku_id, warehouse_id)
+),
+buffered as (
+    select *, cast(least(?, greatest(on_hand - locked - reserved, 0)) as integer) as safety_buffer from figures
 )
 select sku_id, warehouse_id, on_hand, locked, reserved, safety_buffer,
        on_hand - locked - reserved - safety_buffer as available,
@@ -41,7 +46,7 @@ select sku_id, warehouse_id, on_hand, locked, reserved, safety_buffer,
        on_hand - locked - reserved - safety_buffer <= 0 as is_stock_out,
        (select coalesce(max(snapshot_at), ?) from inventory.stock_snapshot) as snapshot_at,
        ? as computed_at
-from figures
+from buffered
 """
 
 # SKU level: an oversell is more promised than the whole network holds; a stock-out is nothing left to

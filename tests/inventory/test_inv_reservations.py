@@ -88,3 +88,17 @@ def test_unknown_sku_in_reservations_shows_up_in_availability(orderhub_home):
     build_reservations(con, NOW)
     build_availability(con, safety_buffer=0, now=NOW)
     assert _avail(con)[("SKU-X", "WH-HZ")] == (0, 0, 1, 0, -1, True)
+
+
+def test_safety_buffer_only_withholds_free_stock_so_negative_means_oversold(orderhub_home):
+    con = connect()
+    add_stock(con, [("WH-HZ", "SKU-1", 1, 0), ("WH-GZ", "SKU-1", 0, 0), ("WH-CD", "SKU-1", 10, 2)])
+    add_order(con, "pdd:1", province="四川省", lines=[("SKU-1", 3)])  # home WH-CD
+    build_reservations(con, NOW)
+    build_availability(con, safety_buffer=3, now=NOW)
+    av = _avail(con)
+    assert av[("SKU-1", "WH-HZ")] == (1, 0, 0, 1, 0, False)
+    assert av[("SKU-1", "WH-GZ")] == (0, 0, 0, 0, 0, False)
+    assert av[("SKU-1", "WH-CD")] == (10, 2, 3, 3, 2, False)
+    assert not con.execute("select count(*) from inventory.availability where (available < 0) <> is_oversold"
+                           ).fetchone()[0]
