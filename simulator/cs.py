@@ -58,7 +58,7 @@ class Tickets:
             sel = t[vis].assign(updated=upd[vis]).sort_values(["updated", "row"]).head(limit)
             out = []
             for r in sel.itertuples(index=False):
-                o = w.orders.iloc[int(r.row)]
+                o = w.row(int(r.row))
                 channel, _, cid = hub_order_id(SRC[int(o["src"])], int(o["key"]), o["created"]).partition(":")
                 if r.typo:
                     cid = cid[:-1] + str((int(cid[-1]) + 3) % 10) + "0"

@@ -35,8 +35,8 @@ def rows_for(sim, day: date) -> list[list[str]]:
         rows = rows[np.argsort(w.orders["created"].to_numpy()[rows], kind="stable")]
         for r in rows:
             r = int(r)
-            o = w.orders.iloc[r]
-            step = int(st.at[r, "step"])
+            o = w.row(r)
+            step = int(st["step"].values[r])
             b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
             lines = c.lines_of(w, r, "taobao", step)
             paid, ship = c.seen(w, o, "paid", now), c.seen(w, o, "ship1", now)

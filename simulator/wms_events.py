@@ -55,7 +55,7 @@ class Events:
         return hist
 
     def _render(self, h: dict, i: int) -> dict:
-        o = self.sim.world.orders.iloc[int(h["row"][i])]
+        o = self.sim.world.row(int(h["row"][i]))
         wh = int(self.sim.world.order_wh[int(h["row"][i])])
         pool = POOL_BEFORE if o["paid"] < self.sim.world.golive else POOL_AFTER
         seed = int(o["op_seed"])

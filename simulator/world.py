@@ -50,6 +50,7 @@ class World:
         self.golive = base - golive_days_ago * DAY
         self.first_day = day_number(base - days * DAY)
         self.catalog = build_catalog(self.seed)
+        self.titles = self.catalog["title"].to_numpy(dtype=object)
         self.lock = threading.RLock()
         self._chunks: dict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = {}
         self._touched: dict[int, float] = {}  # order key -> modified bump (mutate-while-paging fault)
@@ -93,6 +94,8 @@ class World:
         self.orders["line_start"] = np.cumsum(n) - n
         self.line_owner = np.repeat(np.arange(len(self.orders)), n)
         self.order_wh = WH_OF_PROVINCE[self.orders["prov"].to_numpy()]
+        self.ocols = {c: self.orders[c].to_numpy() for c in self.orders.columns}
+        self.lcols = {c: self.lines[c].to_numpy() for c in self.lines.columns}
         self.key_index = pd.Series(np.arange(len(self.orders)), index=self.orders["key"].to_numpy())
         self.by_src = {s: np.flatnonzero(self.orders["src"].to_numpy() == c) for s, c in SRC_CODE.items()}
         self._state_cache = None
@@ -125,9 +128,16 @@ class World:
             self._touched[int(key)] = max(float(at), self._touched.get(int(key), float(at)))
             self._state_cache = None
 
+    def row(self, r: int) -> dict:
+        """One order as a plain dict (fast per-record access for serializers)."""
+        return {c: a[int(r)] for c, a in self.ocols.items()}
+
+    def line_slice(self, r: int) -> slice:
+        start = int(self.ocols["line_start"][int(r)])
+        return slice(start, start + int(self.ocols["n_lines"][int(r)]))
+
     def order_lines(self, row: int) -> pd.DataFrame:
-        start, n = int(self.orders.at[row, "line_start"]), int(self.orders.at[row, "n_lines"])
-        return self.lines.iloc[start:start + n]
+        return self.lines.iloc[self.line_slice(row)]
 
     def channel_rows(self, src: str) -> np.ndarray:
         return self.by_src[src]

@@ -83,15 +83,20 @@ class Line:
 
 
 def lines_of(world, row: int, channel: str, step: int) -> list[Line]:
-    ls = world.order_lines(row)
-    shipped = lifecycle.line_shipped(ls, np.full(len(ls), step))
-    codes = channel_sku(channel, ls["sku"].to_numpy())
-    titles = world.catalog["title"].to_numpy()[ls["sku"].to_numpy()]
-    out = []
-    for i, (ln, sku, q, p, un) in enumerate(ls[["line_no", "sku", "qty", "price_fen", "unmapped"]].itertuples(index=False)):
-        code = UNMAPPED_CODES.get(channel, [codes[i]])[0] if un else codes[i]
-        out.append(Line(int(ln), int(sku), code, str(titles[i]), int(q), int(p), bool(shipped[i])))
-    return out
+    sl = world.line_slice(row)
+    lc_ = world.lcols
+    sku = lc_["sku"][sl]
+    if step in (lifecycle.SHIPPED, lifecycle.DONE):
+        shipped = np.ones(len(sku), dtype=bool)
+    elif step == lifecycle.PART_SHIPPED:
+        shipped = lc_["part1"][sl]
+    else:
+        shipped = np.zeros(len(sku), dtype=bool)
+    codes = channel_sku(channel, sku)
+    titles = world.titles[sku]
+    return [Line(int(ln), int(k), UNMAPPED_CODES.get(channel, [code])[0] if un else code, str(t), int(q), int(p), bool(sh))
+            for ln, k, code, t, q, p, un, sh in zip(lc_["line_no"][sl], sku, codes, titles, lc_["qty"][sl],
+                                                   lc_["price_fen"][sl], lc_["unmapped"][sl], shipped)]
 
 
 def page_slice(rows: np.ndarray, page_index0: int, size: int) -> np.ndarray:

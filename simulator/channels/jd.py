@@ -52,13 +52,13 @@ def handle(sim, req: Request) -> Response:
 
 def jd_order(sim, row: int, st, now: float) -> dict:
     world = sim.world
-    o = world.orders.iloc[row]
-    step, rf = int(st.at[row, "step"]), int(st.at[row, "rf_step"])
+    o = world.row(row)
+    step, rf = int(st["step"].values[row]), int(st["rf_step"].values[row])
     key = int(o["key"])
     b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
     state = "LOCKED" if rf == lc.RF_PENDING and step not in (lc.CANCELLED, lc.REFUNDED) else STATE[step]
     rec = {"orderId": str(c.jd_order_id(key)), "orderState": state, "orderStartTime": bj(o["created"]),
-           "paymentConfirmTime": bj(c.seen(world, o, "paid", now)), "modified": bj(st.at[row, "modified"]),
+           "paymentConfirmTime": bj(c.seen(world, o, "paid", now)), "modified": bj(st["modified"].values[row]),
            "orderTotalPrice": jd_yuan(o["total_fen"]), "sellerDiscount": jd_yuan(o["discount_fen"]),
            "freightPrice": jd_yuan(o["post_fen"]), "orderPayment": jd_yuan(o["pay_fen"]),
            "pin": c.open_id("jd_", int(o["buyer"]))[:16],
