@@ -26,7 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     for ch in ("taobao", "douyin", "pdd", "jd"):
         s.add_argument(f"--{ch}-key", default=None)
         s.add_argument(f"--{ch}-secret", default=None)
+    b = sub.add_parser("bench", help="print generation and serving figures")
+    b.add_argument("--seed", type=int, default=7)
+    b.add_argument("--days", type=int, default=90)
+    b.add_argument("--now", default="2026-11-25T00:00:00Z")
     a = ap.parse_args(argv)
+    if a.cmd == "bench":
+        from simulator import bench
+
+        bench.main(a.seed, a.days, a.now)
+        return 0
 
     from simulator import start
     from simulator.app import DEFAULT_CREDS
