@@ -1,0 +1,127 @@
+"""Connectors against the real simulator (simulator/API.md), with and without faults."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+
+from orderhub.calllog import CallLog
+from orderhub.exports import read_export
+from orderhub.http import ApiError
+from resources.channels import CHANNEL_APIS
+from resources.erp import ErpBridge
+
+pytestmark = pytest.mark.slow
+NOW = datetime(2026, 11, 11, 12, 0, tzinfo=timezone.utc)
+ID_KEY = {"taobao": "tid_str", "douyin": "order_id", "pdd": "order_sn"}
+QUIET = {"error_rate": 0, "rate_limit_rate": 0, "slow_rate": 0, "duplicate_rate": 0, "mutate_while_paging": False}
+
+
+@pytest.fixture(scope="module")
+def sim(tmp_path_factory):
+    import simulator
+
+    erp_db = tmp_path_factory.mktemp("sim") / "legacy_erp.sqlite"
+    sim = simulator.start(seed=11, days=3, now=NOW.isoformat().replace("+00:00", "Z"), erp_db=erp_db)
+    sim.erp_db = erp_db
+    yield sim
+    sim.stop()
+
+
+def client(sim, channel: str, **config):
+    cls, prefix, key, secret, shop = CHANNEL_APIS[channel]
+    api = cls(base_url=f"{sim.url}/{prefix}", app_key=key, app_secret=secret, shop_id=shop, **config)
+    return api.with_transport(sleep=lambda s: None)  # retry waits are not what these tests measure
+
+
+def truth_ids(sim, channel: str, start: datetime, end: datetime) -> set[str]:
+    shop = CHANNEL_APIS[channel][4]  # e.g. taobao also has the export-only shop tm-outlet
+    orders = requests.get(f"{sim.url}/admin/truth/orders", params={"channel": channel, "shop": shop}, timeout=30).json()["orders"]
+    lo, hi = start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {str(o["channel_order_id"]) for o in orders if lo <= o["modified_at"] < hi}
+
+
+def set_faults(sim, **faults) -> None:
+    requests.post(f"{sim.url}/admin/faults", json={**QUIET, **faults}, timeout=10).raise_for_status()
+
+
+@pytest.mark.parametrize("channel", ["taobao", "douyin", "pdd"])
+def test_fetch_matches_the_simulator_truth(sim, channel):
+    set_faults(sim)
+    api = client(sim, channel)
+    start = NOW - timedelta(hours=3)
+    calls = CallLog()
+    records = api.fetch_orders(start, NOW, calls)
+    expected = truth_ids(sim, channel, start - timedelta(seconds=api.overlap_s), NOW)
+    assert expected and {str(r[ID_KEY[channel]]) for r in records} == expected
+    assert all(r.ok and r.attempt == 1 for r in calls.records)
+    assert len(api.fetch_after_sales(NOW - timedelta(days=2), NOW, CallLog())) > 0
+
+
+@pytest.mark.parametrize("channel", ["taobao", "douyin", "pdd"])
+def test_nothing_lost_with_errors_rate_limits_timeouts_duplicates_and_changes_while_paging(sim, channel):
+    start = NOW - timedelta(minutes=45)
+    set_faults(sim)
+    api = client(sim, channel, timeout_s=0.3, page_size=40)
+    expected = truth_ids(sim, channel, start - timedelta(seconds=api.overlap_s), NOW)
+    set_faults(sim, error_rate=0.1, rate_limit_rate=0.05, slow_rate=0.02, slow_seconds=0.6, duplicate_rate=0.2,
+               mutate_while_paging=True, channels=[channel])
+    calls = CallLog()
+    try:
+        records = api.fetch_orders(start, NOW, calls)
+    finally:
+        set_faults(sim)
+    assert {str(r[ID_KEY[channel]]) for r in records} == expected  # none lost, none invented
+    attempts = [r.attempt for r in calls.records]
+    assert max(attempts) <= 4 and any(a > 1 for a in attempts)
+    assert {r.http_status for r in calls.records if not r.ok} & {500, 502, 503, 429}
+    faults = requests.get(f"{sim.url}/admin/stats", timeout=10).json()["faults_injected"]
+    assert faults.get("mutate_while_paging", 0) > 0 and faults.get("duplicate", 0) > 0
+
+
+def test_wrong_secret_is_the_platform_error(sim):
+    set_faults(sim)
+    api = client(sim, "taobao").model_copy(update={"app_secret": "wrong"})
+    with pytest.raises(ApiError, match="Invalid signature"):
+        api.list_stock(CallLog())
+
+
+@pytest.mark.parametrize("channel", ["taobao", "douyin", "pdd"])
+def test_stock_push_list_and_shipment_confirmation(sim, channel):
+    set_faults(sim)
+    api = client(sim, channel)
+    listed = api.list_stock(CallLog())
+    assert len(listed) == len({r["channel_sku"] for r in listed}) > 100
+    sku = listed[0]["channel_sku"]
+    result = api.push_stock([{"channel_sku": sku, "quantity": 7}, {"channel_sku": "NO-SUCH-SKU", "quantity": 1}], CallLog())
+    assert result[0]["ok"], result
+    on_platform = requests.get(f"{sim.url}/admin/channel_stock", params={"channel": channel}, timeout=10).json()["items"]
+    assert {i["channel_sku"]: i["quantity"] for i in on_platform}[sku] == 7
+    order = api.fetch_orders(NOW - timedelta(minutes=20), NOW, CallLog())[0]
+    api.confirm_shipment(str(order[ID_KEY[channel]]), "SF1234567890123", "SF", CallLog())
+    with pytest.raises(ApiError):
+        api.confirm_shipment("not-an-order", "SF1234567890123", "SF", CallLog())
+
+
+@pytest.mark.parametrize(("encoding", "fmt"), [("gbk", "csv"), ("utf-8-sig", "csv"), ("utf-8-sig", "xlsx")])
+def test_simulator_seller_center_exports_read_back(sim, tmp_path, encoding, fmt):
+    resp = requests.get(f"{sim.url}/admin/exports/taobao", params={"date": "2026-11-10", "encoding": encoding, "format": fmt},
+                        timeout=30)
+    resp.raise_for_status()
+    path = tmp_path / f"report.{fmt}"
+    path.write_bytes(resp.content)
+    mapping, records = read_export(path)
+    assert mapping == "taobao_export" and len(records) > 10
+    assert all(r["订单编号"].isdigit() and r["联系手机"].isdigit() for r in records)
+    assert all(r["订单创建时间"].startswith("2026-11-10") for r in records)
+
+
+def test_simulator_erp_poll_mark_and_redelivery(sim):
+    bridge = ErpBridge(url=f"sqlite:///{sim.erp_db}", batch_size=40)
+    batch = bridge.poll()
+    assert len(batch) == 40 and all(r["lines"] for r in batch)
+    assert bridge.mark_synced(batch) == 40
+    assert not {r["order_no"] for r in batch} & {r["order_no"] for r in bridge.poll()}
+    assert len(bridge.read_items()) >= 300 and len(bridge.read_channel_skus()) > 0
