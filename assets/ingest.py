@@ -37,6 +37,7 @@ class RawIngestConfig(dg.Config):
                                                         "(ISO); default ORDERHUB_START_DATE 00:00 Beijing")
     until: str | None = Field(default=None, description="pull up to this instant (ISO); default now - lag")
     lag_seconds: int = Field(default=60, description="stay this far behind now: platforms index late writes")
+    reread_minutes: int = Field(default=30, description="re-read this much before each cursor: late-visible updates")
     erp_max_batches: int = 200
 
 
@@ -69,7 +70,7 @@ def raw_channel_orders(context: dg.AssetExecutionContext, config: RawIngestConfi
                 continue
             api = getattr(context.resources, key)
             pull_api(con, api, mapping=key, start_default=start, until=until, max_window=type(api).max_window,
-                     report=report, run_id=context.run_id)
+                     report=report, run_id=context.run_id, reread=timedelta(minutes=config.reread_minutes))
         for path in config.files:
             land_file(con, Path(path), channel=Path(path).parent.name, archive=settings.paths().archive,
                       report=report, run_id=context.run_id)

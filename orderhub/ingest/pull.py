@@ -21,6 +21,7 @@ from orderhub.ingest.landing import LandResult, get_cursor, land, quarantine_fil
 log = logging.getLogger(__name__)
 # However small the platform's window, land at least this much per transaction (PDD allows 30 minutes).
 MIN_LANDING_CHUNK = timedelta(days=1)
+REREAD = timedelta(minutes=30)
 
 
 class OrderApi(Protocol):
@@ -76,12 +77,15 @@ def cursor_name(channel: str, shop_id: str) -> str:
 
 def pull_api(
     con: duckdb.DuckDBPyConnection, api: OrderApi, *, mapping: str, start_default: datetime, until: datetime,
-    max_window: timedelta, report: PullReport, run_id: str | None = None,
+    max_window: timedelta, report: PullReport, run_id: str | None = None, reread: timedelta = REREAD,
 ) -> None:
-    """Fetch [cursor, until) in chunks, landing each chunk with its cursor advance in one transaction."""
+    """Fetch [cursor - reread, until) in chunks, landing each chunk with its cursor advance in one transaction.
+
+    The re-read margin catches updates that became visible late with an older modified time (platforms
+    index late; the simulator delays ~1% by up to 20 minutes); re-fetched records simply deduplicate."""
     name = cursor_name(api.channel, api.shop_id)
     value = get_cursor(con, name)
-    start = datetime.fromisoformat(value) if value else start_default
+    start = max(datetime.fromisoformat(value) - reread, start_default) if value else start_default
     chunk = max(max_window, MIN_LANDING_CHUNK)
     while start < until:
         end = min(start + chunk, until)
