@@ -44,16 +44,13 @@ from orders o join lines l using (order_id)
 group by all;
 
 create or replace temp table fa_demand as
-with matched as (
-    select c.order_id, any_value(g.province) as province
-    from fa_candidates c left join geo_rank g on {geo.MATCH_SQL.format(col='c.receiver_province')}
-    group by c.order_id
-),
+with matched as ({geo.province_lookup_sql('fa_candidates')}),
 ranking as (select distinct province, warehouse_id, rank from geo_rank),
 demand as (select order_id, paid_at, unnest(lines, recursive := true) from fa_candidates where not is_unmapped)
 select d.order_id, d.paid_at, r.warehouse_id, r.rank, d.sku_id, d.quantity
 from demand d
-join matched m using (order_id)
+join fa_candidates c using (order_id)
+left join matched m on m.receiver_province = c.receiver_province
 join ranking r on r.province = coalesce(m.province, '{geo.PROVINCES[0][0]}');
 
 create or replace temp table fa_free as

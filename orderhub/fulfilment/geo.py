@@ -51,3 +51,16 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
 
 # SQL predicate matching a free-text receiver province ("浙江省", "新疆维吾尔自治区", "Xinjiang") to geo_rank.
 MATCH_SQL = "starts_with(lower(trim({col})), g.alias)"
+
+
+def province_lookup_sql(source: str) -> str:
+    """SQL for (receiver_province, province, home_warehouse, remote_days) over the DISTINCT receiver provinces
+    of `source` (a table/CTE with receiver_province): the prefix match runs on a few dozen strings, and
+    callers join back on equality."""
+    return f"""
+    select p.receiver_province, any_value(g.province) as province,
+           min_by(g.warehouse_id, g.rank) as home_warehouse, any_value(g.remote_days) as remote_days
+    from (select distinct receiver_province from {source}) p
+    join geo_rank g on {MATCH_SQL.format(col='p.receiver_province')}
+    group by p.receiver_province
+    """

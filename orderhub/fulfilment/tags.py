@@ -28,11 +28,11 @@ repeat_buyer as (
     select order_id, 'repeat_buyer', 'previous paid orders: ' || previous_orders, null::integer
     from history where previous_orders >= 1
 ),
+provinces as ({geo.province_lookup_sql('orders')}),
 remote as (
-    select o.order_id, 'remote_region', any_value(g.province), any_value(g.remote_days)
-    from orders o join geo_rank g on {geo.MATCH_SQL.format(col='o.receiver_province')}
-    where g.remote_days is not null
-    group by o.order_id
+    select o.order_id, 'remote_region', p.province, p.remote_days
+    from orders o join provinces p on p.receiver_province = o.receiver_province
+    where p.remote_days is not null
 )
 select *, $now from high_value
 union all select *, $now from repeat_buyer

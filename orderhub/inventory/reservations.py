@@ -31,15 +31,11 @@ lines as (
 tasks as (
     select order_id, warehouse_id, status from hub.fulfilment_tasks
 ),
-home as (
-    select o.order_id, min_by(g.warehouse_id, g.rank) as warehouse_id
-    from orders o join geo_rank g on {geo.MATCH_SQL.format(col='o.receiver_province')}
-    group by o.order_id
-),
+home as ({geo.province_lookup_sql('orders')}),
 classified as (
     select
         l.order_id, l.line_no, o.channel, l.sku_id,
-        coalesce(t.warehouse_id, h.warehouse_id, '{DEFAULT_WAREHOUSE}') as warehouse_id,
+        coalesce(t.warehouse_id, h.home_warehouse, '{DEFAULT_WAREHOUSE}') as warehouse_id,
         t.warehouse_id is not null as is_allocated,
         l.quantity,
         case
@@ -51,7 +47,7 @@ classified as (
     from lines l
     join orders o using (order_id)
     left join tasks t using (order_id)
-    left join home h using (order_id)
+    left join home h on h.receiver_province = o.receiver_province
 )
 select
     order_id, line_no, channel, sku_id, warehouse_id, is_allocated, quantity,
