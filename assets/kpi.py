@@ -17,6 +17,7 @@ from orderhub.dashboard import metadata as dashboard_metadata
 from orderhub.dashboard import render
 from orderhub.sqlmodels.assets import model_assets
 from pipelines.partitions import WAREHOUSE_POOL
+from quality.freshness import with_freshness
 from resources.warehouse import Warehouse
 
 sql_models = model_assets()
@@ -110,9 +111,12 @@ kpi_refresh_schedule = dg.ScheduleDefinition(
     job=kpi_refresh_job, cron_schedule="*/15 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING
 )
 
-defs = dg.Definitions(
-    assets=[*sql_models, dashboard, api_calls_log],
-    jobs=[kpi_refresh_job, publish_readonly_job],
-    schedules=[kpi_refresh_schedule],
-    sensors=[publish_after_successful_run],
+# KPI tables carry the shared daily freshness policy (quality/freshness.py), so a missed refresh shows up.
+defs = dg.Definitions.merge(
+    with_freshness(dg.Definitions(assets=[*sql_models, dashboard, api_calls_log])),
+    dg.Definitions(
+        jobs=[kpi_refresh_job, publish_readonly_job],
+        schedules=[kpi_refresh_schedule],
+        sensors=[publish_after_successful_run],
+    ),
 )
