@@ -20,11 +20,22 @@ def _job_key(job_name: str) -> str:
     return f"run_failed:{job_name}"
 
 
+def _root_cause(error) -> str:
+    while error is not None and error.cause is not None:  # Dagster wraps the user's exception
+        error = error.cause
+    return (error.message if error is not None else "").strip()[:200]
+
+
 @dg.run_failure_sensor(name="run_failure_alerts", default_status=dg.DefaultSensorStatus.RUNNING)
 def run_failure_alerts(context: dg.RunFailureSensorContext, notifier: Notifier) -> None:
     """A failed run alerts once per job until a run of that job succeeds again."""
     run = context.dagster_run
-    reason = (context.failure_event.message or "")[:400] if context.failure_event else ""
+    reason = (context.failure_event.message or "")[:300] if context.failure_event else ""
+    try:  # the first failing step's error tells the operator where to look
+        steps = context.get_step_failure_events()[:3]
+        reason += "".join(f"\n- `{e.step_key}`: {_root_cause(e.step_failure_data.error)}" for e in steps)
+    except Exception:  # noqa: BLE001 - event log unavailable: the run-level message is enough
+        pass
     daemon_alert(
         notifier, op="raise", dedupe_key=_job_key(run.job_name), kind="run_failed", severity="error",
         message=f"Run `{run.run_id[:8]}` of job `{run.job_name}` failed. {reason}", log=context.log,
@@ -63,7 +74,7 @@ def breaches(context: dg.SensorEvaluationContext, now: float) -> dict[str, tuple
 
 
 @dg.sensor(name="freshness_alerts", minimum_interval_seconds=300, default_status=dg.DefaultSensorStatus.RUNNING)
-def freshness_alerts(context: dg.SensorEvaluationContext, notifier: Notifier) -> dg.SkipReason:
+def freshness_alerts(context: dg.SensorEvaluationContext, notifier: Notifier) -> dg.SensorResult:
     """Alerts when an asset with a FreshnessPolicy misses its window; a recovery message when it catches up."""
     before: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     found = breaches(context, time.time())
@@ -82,8 +93,9 @@ def freshness_alerts(context: dg.SensorEvaluationContext, notifier: Notifier) ->
         if asset not in now_state:
             daemon_alert(notifier, op="resolve", dedupe_key=f"freshness:{asset}:{sev}",
                          message=f"{asset.replace('/', '.')} is fresh again.", log=context.log)
-    context.update_cursor(json.dumps(now_state))
-    return dg.SkipReason(f"{len(now_state)} asset(s) past their freshness window")
+    return dg.SensorResult(
+        skip_reason=f"{len(now_state)} asset(s) past their freshness window", cursor=json.dumps(now_state)
+    )
 
 
 @dg.op(pool=WAREHOUSE_POOL)

@@ -8,6 +8,7 @@ The `freshness_alerts` sensor (pipelines/ops_sensors.py) turns breaches into ale
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
 import dagster as dg
@@ -24,8 +25,12 @@ FRESHNESS: dict[str, dg.FreshnessPolicy] = {
 }
 
 # Which policy each table gets when `with_freshness` is used (schema-wide defaults, specific tables first).
-BY_TABLE: dict[str, str] = {"hub.orders": "hub_orders", "hub.order_lines": "hub_orders"}
-BY_SCHEMA: dict[str, str] = {"inventory": "inventory", "kpi": "kpi", "forecast": "forecast"}
+BY_TABLE: dict[str, str] = {
+    "hub.orders": "hub_orders", "hub.order_lines": "hub_orders",
+    "inventory.stock_snapshot": "inventory", "inventory.availability": "inventory", "inventory.reservations": "inventory",
+    "forecast.demand_7d": "forecast", "forecast.replenishment_suggestions": "forecast",
+}
+BY_SCHEMA: dict[str, str] = {"kpi": "kpi"}
 
 
 def policy_for(key: dg.AssetKey) -> dg.FreshnessPolicy | None:
@@ -36,18 +41,11 @@ def policy_for(key: dg.AssetKey) -> dg.FreshnessPolicy | None:
 
 def with_freshness(defs: dg.Definitions) -> dg.Definitions:
     """Attach the default policy to every asset that has one in BY_TABLE/BY_SCHEMA and none of its own."""
-    keys = [s.key for s in _specs(defs) if policy_for(s.key)]
-    if not keys:
-        return defs
-    return defs.map_asset_specs(
-        func=lambda spec: dg.apply_freshness_policy(spec, policy_for(spec.key), overwrite_existing=False)
-        if policy_for(spec.key) else spec,
-        selection=keys,
-    )
 
+    def attach(spec: dg.AssetSpec) -> dg.AssetSpec:
+        policy = policy_for(spec.key)
+        return dg.apply_freshness_policy(spec, policy, overwrite_existing=False) if policy else spec
 
-def _specs(defs: dg.Definitions) -> list[dg.AssetSpec]:
-    out = []
-    for a in defs.assets or []:
-        out += list(a.specs) if isinstance(a, dg.AssetsDefinition) else [a] if isinstance(a, dg.AssetSpec) else []
-    return out
+    with warnings.catch_warnings():  # map_resolved_asset_specs is marked preview in 1.13; its contract is what we need
+        warnings.simplefilter("ignore")
+        return defs.map_resolved_asset_specs(func=attach)

@@ -49,10 +49,9 @@ def crafted_db(path=None, **tables: pd.DataFrame) -> duckdb.DuckDBPyConnection:
         warehouse.apply_ddl(con)
     for name, frame in tables.items():
         table = name.replace("__", ".")
-        cols = con.execute(f"select * from {table} limit 0").df().dtypes
-        con.execute(f"drop table {table}")
+        con.execute(f"drop table if exists {table}")  # tables without DDL here (kpi marts) come from the frame
         con.register("_frame", frame)
-        select = ", ".join(f'"{c}"::{_duck_type(con, table, c, cols)} as "{c}"' for c in frame.columns)
+        select = ", ".join(f'"{c}"::{_duck_type(table, c, frame[c])} as "{c}"' for c in frame.columns)
         con.execute(f"create table {table} as select {select} from _frame")
         con.unregister("_frame")
     return con
@@ -61,7 +60,7 @@ def crafted_db(path=None, **tables: pd.DataFrame) -> duckdb.DuckDBPyConnection:
 _TYPES: dict[str, dict[str, str]] = {}
 
 
-def _duck_type(con, table, column, _cols) -> str:
+def _duck_type(table, column, values: pd.Series) -> str:
     if table not in _TYPES:
         probe = duckdb.connect()
         probe.execute("set TimeZone = 'UTC'")
@@ -70,4 +69,10 @@ def _duck_type(con, table, column, _cols) -> str:
             "select column_name, data_type from information_schema.columns where table_schema || '.' || table_name = ?",
             [table]).fetchall())
         probe.close()
-    return _TYPES[table].get(column, "varchar")
+    if column in _TYPES[table]:
+        return _TYPES[table][column]
+    kind = values.dtype.kind
+    if kind in "iufbM":
+        return {"i": "bigint", "u": "bigint", "f": "double", "b": "boolean", "M": "timestamptz"}[kind]
+    first = values.dropna().iloc[0] if values.notna().any() else ""
+    return "date" if isinstance(first, date) and not isinstance(first, datetime) else "varchar"

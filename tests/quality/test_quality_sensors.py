@@ -1,0 +1,107 @@
+"""Daemon-side alerting: run failures and freshness breaches are sent once, spooled (the warehouse may be
+locked by a running writer), recorded later, and followed by a recovery message."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import dagster as dg
+import pytest
+
+from orderhub import warehouse
+from orderhub.notify import deliver_pending
+from pipelines import ops_sensors
+from quality.freshness import FRESHNESS, policy_for, with_freshness
+from resources.notifier import Notifier
+from test_quality_notify import Receiver
+
+
+@pytest.fixture()
+def receiver():
+    r = Receiver(ok_body="ok")
+    yield r
+    r.close()
+
+
+@dg.asset(key=["hub", "orders"], freshness_policy=FRESHNESS["hub_orders"])
+def orders() -> None:
+    pass
+
+
+@dg.asset(key=["kpi", "broken"])
+def broken() -> None:
+    raise RuntimeError("boom")
+
+
+def test_run_failure_alert_is_sent_once_per_job_and_recovers(orderhub_home, receiver):
+    notifier = Notifier(webhook_url=receiver.url + "/hook", kind="slack")
+    with dg.instance_for_test() as instance:
+        for _ in range(2):
+            res = dg.materialize([broken], instance=instance, raise_on_error=False)
+            ctx = dg.build_run_status_sensor_context(
+                sensor_name="run_failure_alerts", dagster_event=res.get_run_failure_event(),
+                dagster_instance=instance, dagster_run=res.dagster_run,
+            ).for_run_failure()
+            ops_sensors.run_failure_alerts(ctx, notifier=notifier)
+        assert len(receiver.requests) == 1
+        assert "failed" in receiver.requests[0]["json"]["text"] and "boom" in receiver.requests[0]["json"]["text"]
+        ok = dg.materialize([orders], instance=instance)
+        ctx = dg.build_run_status_sensor_context(
+            sensor_name="run_recovery_alerts", dagster_event=ok.get_run_success_event(),
+            dagster_instance=instance, dagster_run=res.dagster_run,  # same job name as the failure
+        )
+        ops_sensors.run_recovery_alerts(ctx, notifier=notifier)
+    assert len(receiver.requests) == 2 and "succeeded again" in receiver.requests[1]["json"]["text"]
+    con = warehouse.connect(orderhub_home.warehouse)
+    deliver_pending(con, notifier)  # the delivery pass records what the daemon sent, without re-sending
+    rows = con.execute("select kind, delivery_status from ops.alerts order by created_at").fetchall()
+    con.close()
+    assert rows == [("run_failed", "sent"), ("recovered", "sent")] and len(receiver.requests) == 2
+
+
+def test_freshness_breach_alerts_once_and_recovers(orderhub_home, receiver, monkeypatch):
+    notifier = Notifier(webhook_url=receiver.url + "/hook", kind="slack")
+    defs = dg.Definitions(assets=[orders])
+    with dg.instance_for_test() as instance:
+        dg.materialize([orders], instance=instance)
+
+        def tick(cursor, hours_later):
+            monkeypatch.setattr(ops_sensors.time, "time", lambda: _now + hours_later * 3600)
+            ctx = dg.build_sensor_context(instance=instance, definitions=defs, cursor=cursor)
+            return ops_sensors.freshness_alerts(ctx, notifier=notifier).cursor
+
+        _now = time.time()
+        cursor = tick(None, 0)
+        assert receiver.requests == []
+        cursor = tick(cursor, 1.5)  # past warn_window (1 h)
+        cursor = tick(cursor, 1.6)
+        assert len(receiver.requests) == 1 and "warning" in receiver.requests[0]["json"]["text"]
+        cursor = tick(cursor, 3)  # past fail_window (2 h): escalates
+        assert "fresh" in receiver.requests[1]["json"]["text"] and "error" in receiver.requests[2]["json"]["text"]
+        dg.materialize([orders], instance=instance)
+        cursor = tick(cursor, 0)
+        assert "fresh again" in receiver.requests[-1]["json"]["text"]
+        assert len(receiver.requests) == 4
+
+
+def test_with_freshness_attaches_default_policies_without_overwriting():
+    @dg.asset(key=["kpi", "daily"])
+    def daily() -> None:
+        pass
+
+    custom = dg.FreshnessPolicy.time_window(fail_window=timedelta(minutes=5))
+
+    @dg.asset(key=["inventory", "custom"], freshness_policy=custom)
+    def inv() -> None:
+        pass
+
+    @dg.asset(key=["stg", "x"])
+    def stg() -> None:
+        pass
+
+    specs = {s.key: s for s in with_freshness(dg.Definitions(assets=[daily, inv, stg])).resolve_all_asset_specs()}
+    assert specs[dg.AssetKey(["kpi", "daily"])].freshness_policy == FRESHNESS["kpi"]
+    assert specs[dg.AssetKey(["inventory", "custom"])].freshness_policy == custom
+    assert specs[dg.AssetKey(["stg", "x"])].freshness_policy is None
+    assert policy_for(dg.AssetKey(["hub", "orders"])) == FRESHNESS["hub_orders"]

@@ -1,0 +1,94 @@
+"""Warning rules: channel volume vs same weekday, API success rate, quarantine share, stale inventory."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pandas as pd
+from quality_testkit import crafted_db, good_orders
+
+from quality.framework import Window, run_suite
+from quality.settings import QualitySettings
+from quality.wiring import load_suites
+
+SUITES = load_suites()
+NOW = datetime.now(timezone.utc)
+
+
+def _rule(table: str, rule: str, settings: QualitySettings | None = None, window: Window = Window(), **tables):
+    (res,) = run_suite(crafted_db(**tables), SUITES[table], settings or QualitySettings(), window, only={rule})
+    assert not SUITES[table].rules[[r.name for r in SUITES[table].rules].index(rule)].blocking
+    return res
+
+
+def _history(target_day: date, target_orders: int, usual: int = 40) -> pd.DataFrame:
+    frames = []
+    for weeks_back in range(0, 5):
+        day = target_day - timedelta(days=7 * weeks_back)
+        n = target_orders if weeks_back == 0 else usual
+        f = good_orders(n, day)
+        f["order_id"] = [f"taobao:{day}:{i}" for i in range(n)]
+        frames.append(f)
+        other = good_orders(usual, day).assign(channel="douyin")  # a steady channel
+        other["order_id"] = [f"douyin:{day}:{i}" for i in range(usual)]
+        frames.append(other)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_volume_drop_of_more_than_half_warns_for_that_channel_only():
+    day = date(2026, 11, 17)
+    res = _rule("hub.orders", "channel_volume_normal", window=Window(day, day), hub__orders=_history(day, 15))
+    assert not res.passed and res.failing_count == 1
+    assert list(res.failing_rows["channel"]) == ["taobao"]
+    ok = _rule("hub.orders", "channel_volume_normal", window=Window(day, day), hub__orders=_history(day, 50))
+    assert ok.passed and len(ok.frame) == 2
+
+
+def test_volume_is_not_judged_without_history_or_on_tiny_channels():
+    day = date(2026, 11, 17)
+    f = good_orders(5, day)
+    assert _rule("hub.orders", "channel_volume_normal", window=Window(day, day), hub__orders=f).passed
+    tiny = _history(day, 1, usual=3)
+    assert _rule("hub.orders", "channel_volume_normal", window=Window(day, day), hub__orders=tiny).passed
+
+
+def _calls(channel: str, n: int, failed: int) -> pd.DataFrame:
+    return pd.DataFrame({
+        "call_id": [f"{channel}{i}" for i in range(n)], "channel": channel, "endpoint": "x",
+        "started_at": NOW - timedelta(minutes=5), "duration_ms": 10.0, "http_status": 200, "attempt": 1,
+        "ok": [i >= failed for i in range(n)], "error": None, "run_id": None,
+    })
+
+
+def test_api_success_rate_below_threshold_warns():
+    calls = pd.concat([_calls("taobao", 1000, 9), _calls("douyin", 1000, 7), _calls("pdd", 5, 5)])
+    res = _rule("ops.api_calls", "api_success_rate", ops__api_calls=calls)
+    assert not res.passed and list(res.failing_rows["channel"]) == ["taobao"]  # 99.1% < 99.2%; pdd: too few calls
+    old = calls.assign(started_at=NOW - timedelta(days=3))
+    assert _rule("ops.api_calls", "api_success_rate", ops__api_calls=old).passed
+
+
+def _batches(quarantined: int) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "batch_id": "b1", "source": "api", "channel": "taobao", "shop_id": "tb-flagship", "window_start": NOW,
+        "window_end": NOW, "received": 1000, "stored": 1000 - quarantined, "deduplicated": 0,
+        "quarantined": quarantined, "started_at": NOW, "finished_at": NOW, "run_id": None,
+    }])
+
+
+def test_quarantine_share_threshold_is_configurable():
+    assert _rule("hub.quarantine", "quarantine_share_low", ops__ingest_batches=_batches(5)).passed
+    res = _rule("hub.quarantine", "quarantine_share_low", ops__ingest_batches=_batches(50))
+    assert not res.passed and res.failing_count == 1
+    lax = QualitySettings(quarantine_max_share=0.1)
+    assert _rule("hub.quarantine", "quarantine_share_low", lax, ops__ingest_batches=_batches(50)).passed
+
+
+def test_stale_inventory_snapshot_warns():
+    def snap(age: timedelta) -> pd.DataFrame:
+        return pd.DataFrame([{"warehouse_id": "WH-HZ", "sku_id": "SKU-00001", "on_hand": 3, "locked": 0,
+                              "updated_at": NOW - age, "snapshot_at": NOW - age}])
+
+    assert _rule("inventory.stock_snapshot", "snapshot_fresh", inventory__stock_snapshot=snap(timedelta(minutes=5))).passed
+    res = _rule("inventory.stock_snapshot", "snapshot_fresh", inventory__stock_snapshot=snap(timedelta(hours=5)))
+    assert not res.passed and res.failing_rows["age_minutes"].iloc[0] > 290
