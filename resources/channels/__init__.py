@@ -3,14 +3,15 @@
 Environment variables (all optional; unset means "talk to the local simulator with its demo credentials"):
 
 - ``ORDERHUB_SIMULATOR_URL``  root of the simulator, default ``http://127.0.0.1:8765``
-- ``ORDERHUB_<CH>_BASE_URL``  API root for channel CH (TAOBAO, DOUYIN, PDD), default ``$ORDERHUB_SIMULATOR_URL/<ch>``.
-  Real platforms: Taobao ``https://eco.taobao.com`` (TOP router ``/router/rest``), Douyin
-  ``https://openapi-fxg.jinritemai.com`` (``/order/searchList`` ...), Pinduoduo ``https://gw-api.pinduoduo.com``
-  (``/api/router``).
+- ``ORDERHUB_<CH>_BASE_URL``  API root for channel CH (TAOBAO, DOUYIN, PDD, JD), default
+  ``$ORDERHUB_SIMULATOR_URL/<ch>``. Real platforms: Taobao ``https://eco.taobao.com`` (TOP router
+  ``/router/rest``), Douyin ``https://openapi-fxg.jinritemai.com`` (``/order/searchList`` ...), Pinduoduo
+  ``https://gw-api.pinduoduo.com`` (``/api/router``), JD ``https://api.jd.com`` (``/routerjson``).
 - ``ORDERHUB_<CH>_APP_KEY`` / ``ORDERHUB_<CH>_APP_SECRET``  app credentials (PDD: client_id / client_secret).
 - ``ORDERHUB_<CH>_SHOP_ID``  OrderHub's id for the shop, default the simulator's shop
-  (``tb-flagship``, ``dy-official``, ``pdd-store``).
+  (``tb-flagship``, ``dy-official``, ``pdd-store``, ``jd-pop``).
 - ``ORDERHUB_TAOBAO_SESSION``  the seller's TOP authorisation token (``session`` parameter), default empty.
+- ``ORDERHUB_JD_ACCESS_TOKEN``  the seller's JD ``access_token``, default empty (not sent).
 
 When a variable is set it is passed as ``dg.EnvVar`` so secrets are resolved at run time and never shown in
 the Dagster UI.
@@ -24,10 +25,11 @@ import dagster as dg
 
 from resources.channels.base import ApiError, ChannelApi
 from resources.channels.douyin import DouyinApi
+from resources.channels.jd import JdApi
 from resources.channels.pdd import PddApi
 from resources.channels.taobao import TaobaoApi
 
-__all__ = ["ApiError", "ChannelApi", "DouyinApi", "PddApi", "TaobaoApi", "channel_resources", "CHANNEL_APIS"]
+__all__ = ["ApiError", "ChannelApi", "DouyinApi", "JdApi", "PddApi", "TaobaoApi", "channel_resources", "CHANNEL_APIS"]
 
 DEFAULT_SIMULATOR_URL = "http://127.0.0.1:8765"
 
@@ -36,6 +38,7 @@ CHANNEL_APIS: dict[str, tuple[type[ChannelApi], str, str, str, str]] = {
     "taobao": (TaobaoApi, "taobao", "sim-tb-key", "sim-tb-secret", "tb-flagship"),
     "douyin": (DouyinApi, "douyin", "sim-dy-key", "sim-dy-secret", "dy-official"),
     "pdd": (PddApi, "pdd", "sim-pdd-id", "sim-pdd-secret", "pdd-store"),
+    "jd": (JdApi, "jd", "sim-jd-key", "sim-jd-secret", "jd-pop"),
 }
 
 
@@ -44,12 +47,15 @@ def _setting(name: str, default: str) -> str | dg.EnvVar:
 
 
 def channel_resources() -> dict[str, ChannelApi]:
-    """Resource key per channel ("taobao_api", "douyin_api", "pdd_api"), configured from the environment."""
+    """Resource key per channel ("taobao_api", "douyin_api", "pdd_api", "jd_api"), configured from the environment.
+    JD only supports order search (see `JdApi.capabilities`)."""
     simulator = os.environ.get("ORDERHUB_SIMULATOR_URL", DEFAULT_SIMULATOR_URL).rstrip("/")
     resources: dict[str, ChannelApi] = {}
     for channel, (cls, prefix, key, secret, shop) in CHANNEL_APIS.items():
         env = f"ORDERHUB_{channel.upper()}"
         extra = {"session_key": _setting("ORDERHUB_TAOBAO_SESSION", "")} if cls is TaobaoApi else {}
+        if cls is JdApi:
+            extra = {"access_token": _setting("ORDERHUB_JD_ACCESS_TOKEN", "")}
         resources[f"{channel}_api"] = cls(
             channel=channel,
             shop_id=_setting(f"{env}_SHOP_ID", shop),

@@ -44,6 +44,8 @@ class ChannelApi(dg.ConfigurableResource):
     first_page: ClassVar[int] = 1
     order_key: ClassVar[str] = "id"        # field identifying an order record (to spot orders that moved)
     after_sale_key: ClassVar[str] = "id"   # same for after-sales records
+    # what this platform connector implements: "orders", "after_sales", "stock" (list/push), "shipment"
+    capabilities: ClassVar[frozenset[str]] = frozenset({"orders", "after_sales", "stock", "shipment"})
 
     # Test seams (never config): where sessions come from and how retry waits sleep.
     _session_factory: Callable[[], requests.Session] | None = PrivateAttr(default=None)

@@ -70,3 +70,14 @@ def test_windows_cover_the_range_contiguously_within_the_limit(start, length, ma
     assert all(e - s <= max_window and s < e for s, e in windows)
     assert all(a[1] == b[0] for a, b in zip(windows, windows[1:]))
     assert all(s.microsecond == 0 and e.microsecond == 0 for s, e in windows)
+
+
+def test_jd_md5_covers_the_business_json():
+    from orderhub.sources.signing import jd_md5_sign
+
+    params = {"method": "jingdong.pop.order.enSearch", "app_key": "sim-jd-key", "v": "2.0",
+              "timestamp": "2026-11-11 08:00:00.000+0800",
+              "360buy_param_json": douyin_param_json({"start_date": "2026-11-11 00:00:00", "page": 1})}
+    by_hand = ('sim-jd-secret' '360buy_param_json{"page":1,"start_date":"2026-11-11 00:00:00"}' 'app_keysim-jd-key'
+               'methodjingdong.pop.order.enSearch' 'timestamp2026-11-11 08:00:00.000+0800' 'v2.0' 'sim-jd-secret')
+    assert jd_md5_sign(params, "sim-jd-secret") == hashlib.md5(by_hand.encode()).hexdigest().upper()
