@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -15,7 +17,11 @@ STEP = lc.STEP_NAME
 RF_NAME = np.array(["none", "pending", "refunded", "closed"])
 
 
-def truth(sim, channel: str, shop: str | None = None) -> list[dict]:
+def _iso_many(ts: np.ndarray) -> np.ndarray:
+    return np.char.add(np.datetime_as_string(ts.astype(np.int64).astype("datetime64[s]"), unit="s"), "Z")
+
+
+def truth_frame(sim, channel: str, shop: str | None = None) -> pd.DataFrame:
     """Every order of `channel` (optionally one shop) visible now, as the platform would show it."""
     w = sim.world
     frames = []
@@ -38,19 +44,17 @@ def truth(sim, channel: str, shop: str | None = None) -> list[dict]:
                 "channel": ch, "shop_id": SRC_SHOP[src], "channel_order_id": ids,
                 "order_id": [f"{ch}:{i}" for i in ids], "status": lc.HUB_STATUS[step], "lifecycle": STEP[step],
                 "refund": RF_NAME[s["rf_step"].to_numpy()],
-                "created_at": pd.to_datetime(o["created"].to_numpy().astype(np.int64), unit="s", utc=True).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "modified_at": pd.to_datetime(s["modified"].to_numpy().astype(np.int64), unit="s", utc=True).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "created_at": _iso_many(o["created"].to_numpy()), "modified_at": _iso_many(s["modified"].to_numpy()),
                 "total_fen": o["total_fen"].to_numpy(), "discount_fen": o["discount_fen"].to_numpy(),
                 "freight_fen": o["post_fen"].to_numpy(), "pay_fen": o["pay_fen"].to_numpy(),
                 "n_lines": o["n_lines"].to_numpy().astype(int)}))
     if not frames:
-        return []
-    df = pd.concat(frames, ignore_index=True).sort_values(["modified_at", "channel_order_id"], ascending=[False, True])
-    return df.to_dict("records")
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True).sort_values(["modified_at", "channel_order_id"], ascending=[False, True])
 
 
-def _ints(rec: dict) -> dict:
-    return {k: int(v) if isinstance(v, np.integer) else v for k, v in rec.items()}
+def truth(sim, channel: str, shop: str | None = None) -> list[dict]:
+    return json.loads(truth_frame(sim, channel, shop).to_json(orient="records", force_ascii=False) or "[]")
 
 
 def handle(sim, req: Request) -> Response:
@@ -82,8 +86,10 @@ def handle(sim, req: Request) -> Response:
         channel = p.get("channel", "")
         if channel not in set(SRC_CHANNEL.values()):
             return ok({"error": "invalid_request", "detail": f"channel must be one of {sorted(set(SRC_CHANNEL.values()))}"}, 400)
-        orders = [_ints(r) for r in truth(sim, channel, p.get("shop"))]
-        return ok({"channel": channel, "now": iso(w.now()), "count": len(orders), "orders": orders})
+        df = truth_frame(sim, channel, p.get("shop"))
+        head = json.dumps({"channel": channel, "now": iso(w.now()), "count": len(df)}, ensure_ascii=False)[:-1]
+        rows = df.to_json(orient="records", force_ascii=False) if len(df) else "[]"
+        return Response(200, f'{head}, "orders": {rows}}}'.encode("utf-8"))
     if path == "/admin/channel_stock":
         try:
             items = sim.stock.listed(p.get("channel", ""))

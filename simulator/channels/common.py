@@ -11,6 +11,9 @@ import numpy as np
 
 from simulator import lifecycle
 from simulator.catalog import DISTRICTS, PROVINCES, STREETS, SURNAMES, GIVEN, channel_sku, UNMAPPED_CODES
+from simulator.channels.ids import (  # noqa: F401  (re-exported for the serializers)
+    DY_BASE, JD_BASE, TB_BASE, channel_ids, dy_order_id, erp_order_no, jd_order_id, key_from_channel_id, pdd_order_sn,
+    tb_tid)
 from simulator.generate import mix
 
 _PROV = list(PROVINCES)
@@ -107,54 +110,6 @@ def tracking_no(key: int, parcel: int = 0) -> str:
     return f"SF{(int(mix(np.array([key * 4 + parcel], dtype=np.uint64), 23)[0]) % 10**13):013d}"
 
 
-# ---- platform order ids (a pure function of the world's order key, reversible) ------------------------
-TB_BASE, DY_BASE, JD_BASE = 2_600_000_000_000_000, 6_900_000_000_000_000_000, 300_000_000_000
-
-
-def _r(key: int) -> int:
-    return int(mix(np.array([key], dtype=np.uint64), 41)[0] % 9)
-
-
-def tb_tid(key: int) -> int:
-    return TB_BASE + int(key) * 100 + 10 * _r(key)
-
-
-def dy_order_id(key: int) -> str:
-    return str(DY_BASE + int(key) * 100 + 10 * _r(key))
-
-
-def pdd_order_sn(key: int, created: float) -> str:
-    from simulator.timeutil import bj
-    return f"{bj(created, '%y%m%d')}-{int(key) * 100 + 10 * _r(key):015d}"
-
-
-def jd_order_id(key: int) -> int:
-    return JD_BASE + int(key) * 10
-
-
-def erp_order_no(key: int) -> str:
-    return f"SO{int(key):011d}"
-
-
-def key_from_channel_id(channel: str, order_id) -> int | None:
-    """Inverse of the id functions above (None when it cannot be ours)."""
-    try:
-        s = str(order_id).strip()
-        if channel == "taobao":
-            return (int(s) - TB_BASE) // 100
-        if channel == "douyin":
-            return (int(s) - DY_BASE) // 100
-        if channel == "pdd":
-            return int(s.split("-")[1]) // 100
-        if channel == "jd":
-            return (int(s) - JD_BASE) // 10
-        if channel == "erp":
-            return int(s[2:])
-    except (ValueError, IndexError):
-        return None
-    return None
-
-
 def allocate(line_totals: list[int], discount: int) -> list[int]:
     """Split an order discount over lines in proportion to their value (integer fen, exact sum)."""
     total = sum(line_totals) or 1
@@ -204,21 +159,3 @@ def refund_rows(world, src: str, start: float, end: float, now: float) -> tuple[
     rows, mod = rows[ok], np.floor(mod[ok])
     order = np.lexsort((o["key"].to_numpy()[rows], -mod))
     return rows[order], mod[order]
-
-
-def channel_ids(src: str, keys: np.ndarray, created: np.ndarray) -> list[str]:
-    """Vectorised platform order ids for many orders of one shop (same values as the scalar functions)."""
-    keys = np.asarray(keys, dtype=np.int64)
-    r = (mix(keys.astype(np.uint64), 41) % np.uint64(9)).astype(np.int64)
-    if src in ("tb", "tm"):
-        return (TB_BASE + keys * 100 + 10 * r).astype(str).tolist()
-    if src == "dy":
-        return [str(DY_BASE + int(v)) for v in keys * 100 + 10 * r]
-    if src == "pdd":
-        from simulator.timeutil import BJ
-        import pandas as pd
-        days = pd.to_datetime(created, unit="s", utc=True).tz_convert(BJ).strftime("%y%m%d")
-        return [f"{d}-{int(v):015d}" for d, v in zip(days, keys * 100 + 10 * r)]
-    if src == "jd":
-        return (JD_BASE + keys * 10).astype(str).tolist()
-    return [f"SO{int(k):011d}" for k in keys]
