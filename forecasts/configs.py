@@ -23,10 +23,11 @@ class ForecastConfig(dg.Config):
     min_history_days: int = Field(default=28, description="below this many days since first sale: fallback rate")
     train_window_days: int = Field(default=364, description="target days used for training")
     interval: float = Field(default=0.8, description="central coverage of the lower/upper bounds")
-    target_clip: float = Field(default=0.0, description=">0 caps demand/level in training (bulk one-offs)")
+    target_clip: float = Field(default=10.0, description=">0 caps demand/level in training (bulk one-offs)")
     calendar_country: str = Field(default="CN", description="holiday/festival profile: CN, or any ISO code")
     planned_promo_dates: list[str] = Field(default=[], description="the shop's own campaign days, YYYY-MM-DD")
     seed: int = 7
+    n_threads: int = Field(default=2, description="OpenMP threads for training/prediction")
 
     def params(self) -> ModelParams:
         return ModelParams(
@@ -35,7 +36,7 @@ class ForecastConfig(dg.Config):
             l2_regularization=self.l2_regularization, min_history_days=self.min_history_days,
             train_window_days=self.train_window_days, interval=self.interval, country=self.calendar_country,
             planned_promo_dates=[date.fromisoformat(d) for d in self.planned_promo_dates], seed=self.seed,
-            target_clip=self.target_clip,
+            target_clip=self.target_clip, n_threads=self.n_threads,
         )
 
 

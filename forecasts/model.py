@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 from sklearn.ensemble import HistGradientBoostingRegressor
+from threadpoolctl import threadpool_limits
 
 from forecasts.features import FEATURE_COLUMNS, HORIZON, DemandMatrix, build_features, calendar_for, training_rows
 
@@ -40,7 +41,8 @@ class ModelParams:
     country: str = "CN"
     planned_promo_dates: list[date] = field(default_factory=list)
     seed: int = 7
-    target_clip: float = 0.0  # >0: cap demand/scale in training rows (one-off bulk orders); 0 = off
+    n_threads: int = 2  # OpenMP threads; oversubscribing a busy machine makes HGB many times slower
+    target_clip: float = 10.0  # >0: cap demand/level in training rows (one-off bulk orders); 0 = off
 
 
 def _estimator(p: ModelParams) -> HistGradientBoostingRegressor:
@@ -70,7 +72,7 @@ def fit(m: DemandMatrix, cutoff: int, p: ModelParams, cal: pd.DataFrame | None =
     X = build_features(m, cal, i, o, h)
     scale = X.pop("scale").to_numpy()
     est = _estimator(p)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), threadpool_limits(p.n_threads, user_api="openmp"):
         warnings.simplefilter("ignore")
         ratio = y / scale
         if p.target_clip > 0:
@@ -92,7 +94,7 @@ def predict_days(f: Fitted, m: DemandMatrix, origin: int) -> tuple[np.ndarray, n
         hh = np.tile(np.arange(1, HORIZON + 1), idx.size)
         X = build_features(m, f.cal, ii, np.full(ii.size, origin), hh)
         scale = X.pop("scale").to_numpy()
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), threadpool_limits(f.params.n_threads, user_api="openmp"):
             warnings.simplefilter("ignore")
             out[idx] = (f.model.predict(X[FEATURE_COLUMNS]) * scale).reshape(idx.size, HORIZON)
     new = ~modelled & (history > 0)

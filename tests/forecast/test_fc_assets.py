@@ -1,0 +1,100 @@
+"""The forecast assets end to end on a crafted warehouse, with a fake purchasing endpoint."""
+
+import dagster as dg
+import openpyxl
+import pytest
+from fc_helpers import AS_OF, SKUS, load
+
+from forecasts import assets as fa
+from forecasts.purchasing import PostResult, PurchasingApi
+from orderhub import warehouse
+from resources.warehouse import Warehouse
+
+FAST = {"max_iter": 40, "n_threads": 1, "min_samples_leaf": 20}
+
+
+class FakePurchasing(PurchasingApi):
+    fail: bool = False
+
+    def post_suggestions(self, suggestion_date, lines, calls, session=None):
+        if self.fail:
+            return PostResult(False, error="HTTP 503: maintenance")
+        return PostResult(True, batch_id=f"PB-{suggestion_date}-{len(lines)}", accepted=len(lines))
+
+
+@pytest.fixture()
+def wh(orderhub_home):
+    con = warehouse.connect(orderhub_home.warehouse)
+    load(con)
+    con.close()
+    return Warehouse(path=str(orderhub_home.warehouse))
+
+
+def _run(wh, selection, fail=False, extra=None):
+    ops = {"forecast__demand_7d": {"config": FAST}, "forecast__backtest": {"config": {**FAST, "n_origins": 2}},
+           **(extra or {})}
+    config = {"ops": {k: v for k, v in ops.items() if k.replace("forecast__", "forecast/") in selection.split()
+                      or (k == "replenishment_suggestions" and "forecast/replenishment_suggestions" in selection)}}
+    assets = [fa.daily_demand, fa.demand_7d, fa.backtest, fa.safety_stock, fa.replenishment_suggestions]
+    keys = [dg.AssetKey.from_user_string(s) for s in selection.split()]
+    if fa.SUGGESTIONS in keys:
+        keys.append(fa.POS)  # one multi-asset writes both tables
+    res = dg.materialize(assets, selection=keys, run_config=config,
+                         resources={"warehouse": wh, "purchasing_api": FakePurchasing(fail=fail)})
+    assert res.success
+    return res
+
+
+def _q(wh, sql):
+    con = warehouse.connect(wh.path, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_daily_demand_excludes_cancelled_refunded_unpaid_and_fills_zero_days(wh):
+    _run(wh, "forecast/daily_demand")
+    (max_day, n_sku, big) = _q(wh, "select max(demand_date), count(distinct sku_id), max(units)"
+                                   " from forecast.daily_demand")[0]
+    assert max_day == AS_OF and n_sku == len(SKUS) and big < 300  # 500/400/300-unit orders left out
+    per_sku = dict(_q(wh, "select sku_id, count(*) from forecast.daily_demand group by 1"))
+    assert per_sku[SKUS[0]] == 84 and per_sku[SKUS[-1]] == 10
+    assert _q(wh, "select count(*) from forecast.daily_demand where promo_units > 0")[0][0] == 0
+
+
+def test_pipeline_posts_exports_and_alerts_and_a_failed_post_is_retried(wh, orderhub_home):
+    _run(wh, "forecast/daily_demand forecast/demand_7d forecast/backtest forecast/safety_stock")
+    assert _q(wh, "select count(*), count(distinct sku_id) from forecast.demand_7d")[0] == (56, 8)
+    assert _q(wh, "select method from forecast.demand_7d where sku_id = ? limit 1".replace("?", f"'{SKUS[-1]}'")) \
+        == [("new_sku_rate",)]
+    assert {m for (m,) in _q(wh, "select distinct method from forecast.backtest")} == {"model", "seasonal_naive", "ma28"}
+
+    _run(wh, "forecast/replenishment_suggestions", fail=True)
+    statuses = _q(wh, "select post_status, count(*) from forecast.replenishment_suggestions group by 1")
+    assert statuses and all(s == "failed" for s, _ in statuses)
+    assert _q(wh, "select count(*) from forecast.purchase_orders")[0][0] == 0
+    n = statuses[0][1]
+
+    _run(wh, "forecast/replenishment_suggestions")  # next run: the failed post is sent again and accepted
+    assert _q(wh, "select post_status, count(*) from forecast.replenishment_suggestions group by 1") == [("accepted", n)]
+    assert _q(wh, "select count(*) from forecast.purchase_orders where expected_arrival_date > ?".replace(
+        "?", f"date '{AS_OF}'"))[0][0] == n
+
+    _run(wh, "forecast/replenishment_suggestions")  # same day again: all on order now, nothing re-posted
+    assert _q(wh, "select count(*) from forecast.replenishment_suggestions")[0][0] == n
+    assert _q(wh, "select count(*) from forecast.purchase_orders")[0][0] == n
+
+    xlsx = orderhub_home.exports / "purchasing" / f"replenishment_{AS_OF}.xlsx"
+    ws = openpyxl.load_workbook(xlsx).active
+    assert ws.max_row == n + 1 and ws["N2"].value == "accepted"
+    assert (orderhub_home.exports / "purchasing" / f"replenishment_{AS_OF}.csv").exists()
+    alerts = _q(wh, "select kind, severity, delivery_status, message from ops.alerts where kind = 'replenishment'")
+    assert len(alerts) >= 1 and alerts[0][2] == "pending" and "purchase suggestion" in alerts[0][3]
+
+
+def test_pilot_scope_limits_suggestions_to_one_category(wh):
+    _run(wh, "forecast/daily_demand forecast/demand_7d forecast/safety_stock forecast/replenishment_suggestions",
+         extra={"replenishment_suggestions": {"config": {"pilot_categories": ["drinks"]}}})
+    cats = {c for (c,) in _q(wh, "select distinct category from forecast.replenishment_suggestions")}
+    assert cats == {"drinks"}
