@@ -50,7 +50,8 @@ def read_export(path: Path) -> tuple[str, list[dict]]:
     elif suffix in (".xlsx", ".xlsm"):
         raise ExportReadError("unreadable", "not a valid XLSX workbook (no zip container)", str(path))
     else:
-        raise ExportReadError("unsupported_format", f"expected .csv or .xlsx, got {suffix or 'no extension'!r}", str(path))
+        got = suffix or "no extension"
+        raise ExportReadError("unsupported_format", f"expected .csv or .xlsx, got {got!r}", str(path))
     return MAPPING, _records(rows, path, pad_short_rows=data.startswith(_ZIP_MAGIC))
 
 
@@ -99,7 +100,8 @@ def _xlsx_rows(data: bytes, path: Path) -> list[list[str]]:
             for vrow, frow in zip(values, formulas)
         ]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, TypeError) as exc:
-        raise ExportReadError("unreadable", f"not a readable XLSX workbook: {type(exc).__name__}: {exc}", str(path)) from exc
+        message = f"not a readable XLSX workbook: {type(exc).__name__}: {exc}"
+        raise ExportReadError("unreadable", message, str(path)) from exc
     except Exception as exc:  # openpyxl raises assorted errors on damaged XML; all mean the same to the seller
         raise ExportReadError("unreadable", f"damaged XLSX workbook: {type(exc).__name__}: {exc}", str(path)) from exc
 
@@ -146,12 +148,14 @@ def _records(rows: list[list[str]], path: Path, pad_short_rows: bool = False) ->
         raise ExportReadError("bad_headers", f"empty or duplicate column names: {header}", where)
     missing = [h for h in REQUIRED_HEADERS if h not in header]
     if missing:
-        raise ExportReadError("missing_headers", f"not a Taobao/Tmall order report, missing columns: {', '.join(missing)}", where)
+        message = f"not a Taobao/Tmall order report, missing columns: {', '.join(missing)}"
+        raise ExportReadError("missing_headers", message, where)
     records = []
     for record_no, row in numbered[1:]:
         if pad_short_rows:
             row = row + [""] * (width - len(row))
         if len(row) < width or any(cell.strip() for cell in row[width:]):
-            raise ExportReadError("ragged_row", f"record {record_no} has {len(row)} fields, the header has {width}", where)
+            message = f"record {record_no} has {len(row)} fields, the header has {width}"
+            raise ExportReadError("ragged_row", message, where)
         records.append({h: _clean(v) for h, v in zip(header, row)})
     return records

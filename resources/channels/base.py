@@ -52,7 +52,9 @@ class ChannelApi(dg.ConfigurableResource):
     _sleep: Callable[[float], None] | None = PrivateAttr(default=None)
 
     def with_transport(
-        self, session_factory: Callable[[], requests.Session] | None = None, sleep: Callable[[float], None] | None = None
+        self,
+        session_factory: Callable[[], requests.Session] | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> Self:
         """A copy using the given session factory / sleep (tests inject fakes; default: real HTTP, time.sleep)."""
         clone = self.model_copy()
@@ -69,10 +71,19 @@ class ChannelApi(dg.ConfigurableResource):
     def fetch_orders(self, start: datetime, end: datetime, calls: CallLog) -> list[dict]:
         """Every order record modified in [start, end) (plus the overlap), exactly as received.
 
-        Raises ApiError if any window cannot be fetched: the caller must then not advance its cursor."""
+        `end` should lie (a little) before the platform's clock: see orderhub.sources.paging. Raises ApiError
+        if any window cannot be fetched: the caller must then not advance its cursor."""
+        return [r for _, _, records in self.iter_order_windows(start, end, calls) for r in records]
+
+    def iter_order_windows(
+        self, start: datetime, end: datetime, calls: CallLog
+    ) -> Iterator[tuple[datetime, datetime, list[dict]]]:
+        """fetch_orders one platform window at a time, oldest first: (window_start, window_end, records), so a
+        long backfill can land each window and advance its cursor to window_end before fetching the next."""
         with self._session() as session:
             lister = lambda s, e: self._order_window(session, s, e, calls)  # noqa: E731
-            return [r for s, e in self.windows(start, end) for r in stable_window(lister, s, e)]
+            for s, e in self.windows(start, end):
+                yield s, e, stable_window(lister, s, e)
 
     def fetch_after_sales(self, start: datetime, end: datetime, calls: CallLog) -> list[dict]:
         """Refund / after-sales tickets modified in [start, end) (plus the overlap), exactly as received."""
@@ -83,7 +94,8 @@ class ChannelApi(dg.ConfigurableResource):
     def list_stock(self, calls: CallLog) -> list[dict]:
         """Stock currently listed on the platform: one {"channel_sku", "quantity"} per SKU."""
         with self._session() as session:
-            rows = back_to_front(lambda p: self._stock_page(session, p, calls), self.page_size, self.first_page).records
+            fetch = lambda p: self._stock_page(session, p, calls)  # noqa: E731
+            rows = back_to_front(fetch, self.page_size, self.first_page).records
         # Paging may read a page twice; a SKU's last reading (page 1 is read last) wins.
         return list({row["channel_sku"]: row for row in rows}.values())
 
@@ -120,7 +132,9 @@ class ChannelApi(dg.ConfigurableResource):
     def _push_one(self, session: requests.Session, channel_sku: str, quantity: int, calls: CallLog) -> None:
         raise NotImplementedError
 
-    def _confirm(self, session: requests.Session, order_id: str, tracking_no: str, carrier: str, calls: CallLog) -> None:
+    def _confirm(
+        self, session: requests.Session, order_id: str, tracking_no: str, carrier: str, calls: CallLog
+    ) -> None:
         raise NotImplementedError
 
     # ---- shared plumbing -------------------------------------------------------------------------
@@ -149,7 +163,8 @@ class ChannelApi(dg.ConfigurableResource):
                 return resp.json()
             except (ValueError, json.JSONDecodeError):
                 _mark_last_failed(calls, endpoint, f"undecodable body: {resp.text[:200]!r}")
-        raise ApiError(self.channel, endpoint, f"undecodable response body after {MALFORMED_BODY_RETRIES + 1} tries", 200)
+        tries = MALFORMED_BODY_RETRIES + 1
+        raise ApiError(self.channel, endpoint, f"undecodable response body after {tries} tries", 200)
 
 
 def _mark_last_failed(calls: CallLog, endpoint: str, error: str) -> None:

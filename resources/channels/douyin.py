@@ -68,8 +68,10 @@ class DouyinApi(ChannelApi):
         return Page(rows, int(total) if total is not None else None)
 
     def _push_one(self, session, channel_sku, quantity, calls) -> None:
-        self._call(session, "sku.syncStock", {"out_sku_id": channel_sku, "stock_num": quantity, "incremental": False}, calls)
+        business = {"out_sku_id": channel_sku, "stock_num": quantity, "incremental": False}
+        self._call(session, "sku.syncStock", business, calls)
 
     def _confirm(self, session, order_id, tracking_no, carrier, calls) -> None:
         company = CARRIERS.get(carrier.upper(), carrier)
-        self._call(session, "order.logisticsAdd", {"order_id": order_id, "logistics_code": tracking_no, "company": company}, calls)
+        business = {"order_id": order_id, "logistics_code": tracking_no, "company": company}
+        self._call(session, "order.logisticsAdd", business, calls)

@@ -41,7 +41,9 @@ class PddApi(ChannelApi):
             raise ApiError(self.channel, endpoint, f"response lacks {key!r}: {str(body)[:200]}", 200)
         return body[key]
 
-    def _listing(self, key: str, session, type_: str, business: dict, response_key: str, list_key: str, calls) -> Listing:
+    def _listing(
+        self, key: str, session, type_: str, business: dict, response_key: str, list_key: str, calls
+    ) -> Listing:
         def page(page_no: int) -> Page:
             body = self._call(session, type_, {**business, "page": page_no, "page_size": self.page_size}, calls)
             part = self._part(body, response_key, type_)
@@ -70,7 +72,8 @@ class PddApi(ChannelApi):
         return Page(rows, int(total) if total is not None else None)
 
     def _push_one(self, session, channel_sku, quantity, calls) -> None:
-        self._call(session, "pdd.goods.quantity.update", {"outer_id": channel_sku, "quantity": quantity, "update_type": 1}, calls)
+        business = {"outer_id": channel_sku, "quantity": quantity, "update_type": 1}
+        self._call(session, "pdd.goods.quantity.update", business, calls)
 
     def _confirm(self, session, order_id, tracking_no, carrier, calls) -> None:
         # PDD identifies carriers by its own logistics_id; configure the carrier code accordingly for real use.

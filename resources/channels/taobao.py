@@ -38,13 +38,17 @@ class TaobaoApi(ChannelApi):
         if "error_response" in body:
             err = body["error_response"] or {}
             detail = " ".join(str(err[k]) for k in ("sub_code", "sub_msg") if err.get(k))
-            raise ApiError(self.channel, method, f"platform error {err.get('code')}: {err.get('msg')} {detail}".strip(), 200)
+            message = f"platform error {err.get('code')}: {err.get('msg')} {detail}".strip()
+            raise ApiError(self.channel, method, message, 200)
         key = method.removeprefix("taobao.").replace(".", "_") + "_response"
         if not isinstance(body.get(key), dict):
             raise ApiError(self.channel, method, f"response lacks {key!r}: {str(body)[:200]}", 200)
         return body[key]
 
-    def _listing(self, key: str, session: requests.Session, method: str, business: dict, container: str, item: str, calls: CallLog) -> Listing:
+    def _listing(
+        self, key: str, session: requests.Session, method: str, business: dict, container: str, item: str,
+        calls: CallLog,
+    ) -> Listing:
         def page(page_no: int) -> Page:
             resp = self._call(session, method, {**business, "page_no": page_no, "page_size": self.page_size}, calls)
             records = (resp.get(container) or {}).get(item) or []
@@ -57,20 +61,24 @@ class TaobaoApi(ChannelApi):
         return {"start_modified": beijing_str(start), "end_modified": beijing_str(end)}
 
     def _order_window(self, session, start, end, calls) -> Listing:
-        return self._listing(self.order_key, session, "taobao.trades.sold.increment.get", self._window(start, end), "trades", "trade", calls)
+        method = "taobao.trades.sold.increment.get"
+        return self._listing(self.order_key, session, method, self._window(start, end), "trades", "trade", calls)
 
     def _after_sales_window(self, session, start, end, calls) -> Listing:
-        return self._listing(self.after_sale_key, session, "taobao.refunds.receive.get", self._window(start, end), "refunds", "refund", calls)
+        method = "taobao.refunds.receive.get"
+        return self._listing(self.after_sale_key, session, method, self._window(start, end), "refunds", "refund", calls)
 
     def _stock_page(self, session, page_no, calls) -> Page:
-        resp = self._call(session, "taobao.items.inventory.list", {"page_no": page_no, "page_size": self.page_size}, calls)
+        business = {"page_no": page_no, "page_size": self.page_size}
+        resp = self._call(session, "taobao.items.inventory.list", business, calls)
         items = (resp.get("items") or {}).get("item") or []
         total = resp.get("total_results")
         rows = [{"channel_sku": str(i["outer_id"]), "quantity": int(i["num"])} for i in items]
         return Page(rows, int(total) if total is not None else None)
 
     def _push_one(self, session, channel_sku, quantity, calls) -> None:
-        self._call(session, "taobao.item.quantity.update", {"outer_id": channel_sku, "quantity": quantity, "type": 1}, calls)
+        business = {"outer_id": channel_sku, "quantity": quantity, "type": 1}
+        self._call(session, "taobao.item.quantity.update", business, calls)
 
     def _confirm(self, session, order_id, tracking_no, carrier, calls) -> None:
         method = "taobao.logistics.offline.send"

@@ -151,3 +151,10 @@ def test_an_order_moving_to_the_front_while_paging_triggers_a_split_and_nothing_
     got = {r[ID_KEY[channel]] for r in records}
     assert got == {o["id"] for o in fake.orders} and pushed["id"] in got
     assert len(set(fake.windows)) > 1  # the unstable window was fetched again in parts
+
+
+def test_iter_order_windows_yields_each_platform_window_oldest_first(fake_platform):
+    fake, api, _ = fake_platform("pdd", n_orders=40, spacing=timedelta(minutes=3))  # 2 hours of orders
+    chunks = list(api.iter_order_windows(T0, T0 + timedelta(hours=2), CallLog()))
+    assert [(s, e) for s, e, _ in chunks] == api.windows(T0, T0 + timedelta(hours=2))
+    assert [len(records) for _, _, records in chunks] == [10, 10, 10, 10]
