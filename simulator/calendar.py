@@ -23,9 +23,15 @@ def day_date(day: int) -> date:
     return datetime.fromtimestamp(EPOCH_DAY0 + day * 86400 + 3600, BJ).date()
 
 
+# Spring Festival (lunar new year's day): couriers stop and buyers are away for about two weeks
+SPRING_FESTIVAL = [date(2025, 1, 29), date(2026, 2, 17), date(2027, 2, 6), date(2028, 1, 26), date(2029, 2, 13)]
+
+
 def promotion(d: date) -> tuple[float, str, bool]:
     """(volume factor, promotion name or '', is main festival day)."""
     m, dd = d.month, d.day
+    if any(-7 <= (d - sf).days <= 7 for sf in SPRING_FESTIVAL):
+        return 0.55, "", False
     if m == 6 and dd == 18:
         return 3.0, "618年中大促", True
     if m == 6 and dd <= 17:
