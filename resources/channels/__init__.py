@@ -12,6 +12,8 @@ Environment variables (all optional; unset means "talk to the local simulator wi
   (``tb-flagship``, ``dy-official``, ``pdd-store``, ``jd-pop``).
 - ``ORDERHUB_TAOBAO_SESSION``  the seller's TOP authorisation token (``session`` parameter), default empty.
 - ``ORDERHUB_JD_ACCESS_TOKEN``  the seller's JD ``access_token``, default empty (not sent).
+- ``ORDERHUB_ENABLE_JD=1``  add the optional ``jd_api`` resource against the simulator defaults (it is also
+  added whenever any ``ORDERHUB_JD_*`` variable above is set).
 
 When a variable is set it is passed as ``dg.EnvVar`` so secrets are resolved at run time and never shown in
 the Dagster UI.
@@ -29,7 +31,8 @@ from resources.channels.jd import JdApi
 from resources.channels.pdd import PddApi
 from resources.channels.taobao import TaobaoApi
 
-__all__ = ["ApiError", "ChannelApi", "DouyinApi", "JdApi", "PddApi", "TaobaoApi", "channel_resources", "CHANNEL_APIS"]
+__all__ = ["ApiError", "ChannelApi", "DouyinApi", "JdApi", "PddApi", "TaobaoApi", "channel_resources", "jd_enabled",
+           "CHANNEL_APIS"]
 
 DEFAULT_SIMULATOR_URL = "http://127.0.0.1:8765"
 
@@ -46,15 +49,27 @@ def _setting(name: str, default: str) -> str | dg.EnvVar:
     return dg.EnvVar(name) if os.environ.get(name) else default
 
 
-def channel_resources() -> dict[str, ChannelApi]:
-    """Resource key per channel ("taobao_api", "douyin_api", "pdd_api", "jd_api"), configured from the environment.
-    JD only supports order search (see `JdApi.capabilities`)."""
+def jd_enabled() -> bool:
+    """JD is optional: on when any ORDERHUB_JD_* connection variable is set, or ORDERHUB_ENABLE_JD=1."""
+    names = ("BASE_URL", "APP_KEY", "APP_SECRET", "SHOP_ID", "ACCESS_TOKEN")
+    return os.environ.get("ORDERHUB_ENABLE_JD", "").lower() in ("1", "true", "yes") or any(
+        os.environ.get(f"ORDERHUB_JD_{n}") for n in names)
+
+
+def channel_resources(include_jd: bool | None = None) -> dict[str, ChannelApi]:
+    """Resource key per channel ("taobao_api", "douyin_api", "pdd_api", and "jd_api" when JD is enabled, see
+    `jd_enabled`), configured from the environment. JD only supports order search (`JdApi.capabilities`)."""
+    include_jd = jd_enabled() if include_jd is None else include_jd
     simulator = os.environ.get("ORDERHUB_SIMULATOR_URL", DEFAULT_SIMULATOR_URL).rstrip("/")
     resources: dict[str, ChannelApi] = {}
     for channel, (cls, prefix, key, secret, shop) in CHANNEL_APIS.items():
+        if cls is JdApi and not include_jd:
+            continue
         env = f"ORDERHUB_{channel.upper()}"
-        extra = {"session_key": _setting("ORDERHUB_TAOBAO_SESSION", "")} if cls is TaobaoApi else {}
-        if cls is JdApi:
+        extra: dict = {}
+        if cls is TaobaoApi:
+            extra = {"session_key": _setting("ORDERHUB_TAOBAO_SESSION", "")}
+        elif cls is JdApi:
             extra = {"access_token": _setting("ORDERHUB_JD_ACCESS_TOKEN", "")}
         resources[f"{channel}_api"] = cls(
             channel=channel,
