@@ -104,6 +104,7 @@ def channel_listings(context: dg.AssetExecutionContext, config: ListingsConfig, 
 
 class ConflictsConfig(dg.Config):
     tolerance: int = Field(default=5, ge=0, description="Units a listing may differ before it counts as a conflict.")
+    tolerance_pct: float = Field(default=10.0, ge=0, description="...or this % of available, whichever is larger.")
 
 
 @dg.asset(key=["inventory", "stock_conflicts"], group_name=GROUP, kinds={"duckdb", "sql"}, pool=WAREHOUSE_POOL,
@@ -113,7 +114,8 @@ def stock_conflicts(config: ConflictsConfig, warehouse: Warehouse) -> dg.Materia
     here (oversell risk), sold out there but available here (lost sales), or off by more than the tolerance;
     plus listings we cannot map to a SKU. Measured before the push corrects them."""
     with warehouse.connect() as con:
-        return dg.MaterializeResult(metadata=channel_stock.build_conflicts(con, config.tolerance, _now()))
+        return dg.MaterializeResult(metadata=channel_stock.build_conflicts(con, config.tolerance, _now(),
+                                                                          config.tolerance_pct))
 
 
 class PushConfig(dg.Config):

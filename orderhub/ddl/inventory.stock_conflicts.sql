@@ -7,7 +7,7 @@ create table if not exists inventory.stock_conflicts (
     available_qty    integer,            -- sum over warehouses of max(available, 0); null when unmapped
     difference       integer,            -- listed_qty - available_qty
     conflict_type    varchar not null,   -- 'listed_but_sold_out' | 'sold_out_but_available' | 'quantity_mismatch' | 'unmapped_listing'
-    tolerance        integer not null,
+    tolerance        integer not null,   -- units tolerated here: max(configured units, configured % of available)
     detected_at      timestamptz not null,
     primary key (channel, channel_sku)
 );

@@ -38,15 +38,13 @@ from hub.fulfilment_tasks
 where status = 'shipped' and channel_confirmed_at is null and channel = ? order by shipped_at, task_id
 """
 
-# A WMS 'ship' event for the task (matched by WMS task id, else by our order_id) marks it shipped.
+# A WMS 'ship' event for the task's WMS task id marks it shipped. Matching on the WMS task id (not the
+# order id) matters: an order shipped partly before OrderHub sent its task has older 'ship' events.
 SHIPPED_SQL = """
 update hub.fulfilment_tasks t set status = 'shipped', shipped_at = e.occurred_at, updated_at = $now
-from (select coalesce(t2.task_id, t3.task_id) as task_id, min(e.occurred_at) as occurred_at
-      from ops.wms_events e
-      left join hub.fulfilment_tasks t2 on t2.wms_task_id = e.task_id
-      left join hub.fulfilment_tasks t3 on t3.order_id = e.order_id
-      where e.event_type = 'ship' group by 1) e
-where e.task_id = t.task_id and t.status = 'sent_to_wms'
+from (select task_id, min(occurred_at) as occurred_at from ops.wms_events where event_type = 'ship'
+      group by task_id) e
+where e.task_id = t.wms_task_id and t.status = 'sent_to_wms'
 """
 
 

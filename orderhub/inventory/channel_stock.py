@@ -43,26 +43,34 @@ compared as (
            case when l.sku_id is not null then coalesce(s.available_qty, 0) end as available_qty
     from listings l left join sellable s using (sku_id)
 ),
+tolerated as (
+    select *, cast(greatest($tolerance, ceil($tolerance_pct / 100.0 * coalesce(available_qty, 0))) as integer)
+              as tolerance
+    from compared
+),
 typed as (
     select *, listed_qty - available_qty as difference,
            case
                when sku_id is null then 'unmapped_listing'
                when listed_qty > 0 and available_qty <= 0 then 'listed_but_sold_out'
                when listed_qty <= 0 and available_qty > 0 then 'sold_out_but_available'
-               when abs(listed_qty - available_qty) > $tolerance then 'quantity_mismatch'
+               when abs(listed_qty - available_qty) > tolerance then 'quantity_mismatch'
            end as conflict_type
-    from compared
+    from tolerated
 )
 select channel, channel_sku, sku_id, listed_qty, available_qty, difference, conflict_type,
-       $tolerance as tolerance, $now as detected_at
+       tolerance, $now as detected_at
 from typed where conflict_type is not null
 """
 
 
-def build_conflicts(con: duckdb.DuckDBPyConnection, tolerance: int, now: datetime) -> dict[str, int]:
-    """Rebuild inventory.stock_conflicts. Returns counts per conflict type."""
+def build_conflicts(con: duckdb.DuckDBPyConnection, tolerance: int, now: datetime,
+                    tolerance_pct: float = 0.0) -> dict[str, int]:
+    """Rebuild inventory.stock_conflicts. A quantity mismatch is a difference above max(tolerance units,
+    tolerance_pct % of available). Returns counts per conflict type."""
     with transaction(con):
         con.execute("delete from inventory.stock_conflicts")
-        con.execute(f"insert into inventory.stock_conflicts {CONFLICTS_SQL}", {"tolerance": tolerance, "now": now})
+        con.execute(f"insert into inventory.stock_conflicts {CONFLICTS_SQL}", {"tolerance": tolerance, "tolerance_pct": tolerance_pct,
+                                                                        "now": now})
         rows = con.execute("select conflict_type, count(*) from inventory.stock_conflicts group by all").fetchall()
     return {k: int(v) for k, v in rows}

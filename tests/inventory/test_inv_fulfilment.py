@@ -120,18 +120,23 @@ def test_wms_rejection_cancellation_shipping_and_channel_write_back(orderhub_hom
     lg, wms = _clients(server)
     task_t1 = _tasks(con)["taobao:1"][3]
     server.state.events += [
-        {"event_id": 1, "task_id": task_t1, "order_id": "taobao:1", "event_type": "pick", "operator_id": "op-1",
+        {"event_id": 1, "task_id": "PRE", "order_id": "taobao:1", "event_type": "ship", "operator_id": "op-3",
+         "warehouse_id": "WH-HZ", "occurred_at": "2026-11-20T11:00:00Z"},  # a part shipped before OrderHub
+        {"event_id": 2, "task_id": task_t1, "order_id": "taobao:1", "event_type": "pick", "operator_id": "op-1",
          "warehouse_id": "WH-HZ", "occurred_at": "2026-11-20T12:10:00Z"},
-        {"event_id": 2, "task_id": task_t1, "order_id": "taobao:1", "event_type": "ship", "operator_id": "op-2",
+        {"event_id": 3, "task_id": task_t1, "order_id": "taobao:1", "event_type": "ship", "operator_id": "op-2",
          "warehouse_id": "WH-HZ", "occurred_at": "2026-11-20T12:30:00Z"},
-        {"event_id": 3, "task_id": "OLD", "order_id": "legacy-9", "event_type": "ship", "operator_id": "op-2",
+        {"event_id": 4, "task_id": "OLD", "order_id": "legacy-9", "event_type": "ship", "operator_id": "op-2",
          "warehouse_id": "WH-GZ", "occurred_at": "2026-10-01T08:00:00Z"},
     ]
     calls = CallLog()
     batch, nxt = wms.fetch_events(events.last_event_id(con), 2, calls)
     assert events.land_events(con, batch, NOW) == 2 and nxt == 2
+    assert dispatch.mark_shipped(con, NOW) == 0  # the earlier part shipment is not this task's
     batch, nxt = wms.fetch_events(nxt, 2, calls)
-    assert events.land_events(con, batch + batch, NOW) == 1  # duplicates ignored
+    assert events.land_events(con, batch, NOW) == 2 and nxt == 4
+    batch, nxt = wms.fetch_events(nxt, 2, calls)
+    assert events.land_events(con, batch + batch, NOW) == 0  # duplicates / already landed are ignored
     assert dispatch.mark_shipped(con, NOW) == 1
     row = con.execute("select status, shipped_at from hub.fulfilment_tasks where order_id = 'taobao:1'").fetchone()
     assert row[0] == "shipped" and row[1].isoformat().startswith("2026-11-20T12:30")

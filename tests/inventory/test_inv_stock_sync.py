@@ -97,3 +97,13 @@ def test_dry_run_sends_nothing_and_logs_plan(orderhub_home):
     rows = dict(con.execute("select channel_sku, quantity from inventory.stock_push_log where is_dry_run"
                             " and ok is null").fetchall())
     assert rows == {"tb-SKU-1": 10, "tb-SKU-2": 0, "tb-SKU-3": 36, "tb-SKU-4": 16}
+
+
+def test_percentage_tolerance_for_large_stock(orderhub_home):
+    con = connect()
+    _setup(con)  # SKU-3 available 39
+    land_listings(con, "taobao", [{"channel_sku": "tb-SKU-3", "quantity": 45},
+                                  {"channel_sku": "tb-SKU-4", "quantity": 30}], NOW)  # off by 6 and 11
+    build_conflicts(con, tolerance=2, now=NOW, tolerance_pct=20)  # tolerates max(2, 8) for 39, max(2, 4) for 19
+    assert dict(con.execute("select channel_sku, tolerance from inventory.stock_conflicts").fetchall()) \
+        == {"tb-SKU-4": 4}
