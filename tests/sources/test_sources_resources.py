@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from resources.channels import DouyinApi, JdApi, TaobaoApi, channel_resources
+from resources.erp import ErpBridge, erp_resource
 
 
 def test_defaults_point_at_the_simulator(monkeypatch):
@@ -39,8 +40,6 @@ def test_jd_can_be_switched_on_for_the_simulator(monkeypatch):
 
 
 def test_erp_url_from_the_environment(monkeypatch, orderhub_home):
-    from resources.erp import ErpBridge, erp_resource
-
     assert erp_resource().url == f"sqlite:///{orderhub_home.erp_db}"
     monkeypatch.setenv("ORDERHUB_ERP_URL", "sqlite:////tmp/elsewhere.sqlite")
 
