@@ -24,7 +24,11 @@ def sync_check_alerts(
         for r in results:
             key = dedupe_key(suite, r.rule.name)
             if r.passed:
-                alerts.resolve_alert(con, dedupe_key=key, message=f"{suite.table} check `{r.rule.name}` passes again.")
+                # One key per table+rule (not per partition) so a failing backfill alerts once; the recovery
+                # names the window that passed.
+                alerts.resolve_alert(
+                    con, dedupe_key=key, message=f"{suite.table} check `{r.rule.name}` passes again ({r.window.label})."
+                )
             else:
                 alerts.raise_alert(
                     con, kind="check_failed", severity="error" if r.rule.blocking else "warning",

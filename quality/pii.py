@@ -1,7 +1,8 @@
 """Clear-text personal data detection for analytics tables (hub.*, kpi.*, inventory.*, forecast.*).
 
 Masked forms the platforms hand out ("138****1234", "张*", "***") are fine; clear values are not.
-Patterns use look-arounds so long platform order ids (16-19 digits) don't look like phone numbers.
+Patterns use look-arounds so long platform order ids (16-19 digits) and hex digests don't look like
+phone or ID numbers.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import pandas as pd
 
 from quality.ge import gxe
 
-MOBILE = r"(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9])"
+# Look-arounds exclude letters too: hex digests (content_hash, buyer_key) contain long digit runs.
+MOBILE = r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9A-Za-z])"
 # 18-digit resident ID: 6-digit area, birth date 19xx/20xx-MM-DD, 3-digit sequence, check digit.
-RESIDENT_ID = r"(?<![0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])"
+RESIDENT_ID = r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
 # A street address: road/lane word followed by a house number, or building/unit/room numbers.
 STREET_ADDRESS = r"(?:路|街|大道|巷|弄|胡同|里)[0-9０-９一二三四五六七八九十百千]+(?:号|號)|[0-9]+(?:栋|幢|号楼|单元)[0-9]*(?:室)?"
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"

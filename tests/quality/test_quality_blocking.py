@@ -97,6 +97,7 @@ def test_pii_rule_flags_clear_values_but_not_masked_ones_or_long_order_ids():
     o["receiver_city"] = o["receiver_city"].astype(object)
     o.loc[0, "receiver_city"] = "138****1234"                 # masked phone: fine
     o.loc[1, "channel_order_id"] = "6912345678901234567"       # 19-digit Douyin id: fine
+    o.loc[1, "buyer_key"] = "b0c36c8c99fa5975cc06c9fa56a553668baac0be3fecce9d59ca19913812345678b"  # hex digest: fine
     o.loc[2, "promotion_type"] = "身份证 110105199003071234"   # resident ID: flagged
     o.loc[3, "receiver_city"] = "buyer@example.com"           # e-mail: flagged
     o.loc[4, "receiver_city"] = "+86 13912345678"             # phone: flagged
