@@ -101,6 +101,11 @@ def _test_sql(model: Model, test: object, column: str | None) -> tuple[str, str,
     raise ModelDefinitionError(f"{model.rel_path}: unknown test {kind!r} (column={column})")
 
 
+# YAML may use DuckDB's short type names; information_schema reports the long ones.
+_TYPE_ALIASES = {"timestamptz": "TIMESTAMP WITH TIME ZONE", "int": "INTEGER", "bool": "BOOLEAN", "text": "VARCHAR",
+                 "string": "VARCHAR", "float8": "DOUBLE", "int8": "BIGINT", "int4": "INTEGER"}
+
+
 def run_tests(con: duckdb.DuckDBPyConnection, model: Model) -> list[TestResult]:
     """Run every YAML test plus a drift test that the documented columns are exactly the built ones."""
     results = []
@@ -110,14 +115,15 @@ def run_tests(con: duckdb.DuckDBPyConnection, model: Model) -> list[TestResult]:
         failing = con.execute(f"select count(*) from ({sql})").fetchone()[0]
         sample = con.execute(f"select * from ({sql}) limit 5").df().astype(str).to_dict("records") if failing else []
         results.append(TestResult(name, failing == 0, int(failing), description, sample))
-    built = [r[0] for r in con.execute(
-        "select column_name from information_schema.columns where table_schema = ? and table_name = ? order by ordinal_position",
+    built = dict(con.execute(
+        "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?",
         [model.schema, model.name],
-    ).fetchall()]
-    documented = [c.name for c in model.columns]
-    drift = sorted(set(built) ^ set(documented))
+    ).fetchall())
+    documented = {c.name: _TYPE_ALIASES.get(c.type.lower(), c.type.upper()) for c in model.columns}
+    drift = [{"column": c, "yaml": documented.get(c), "built": built.get(c)}
+             for c in sorted(set(built) | set(documented)) if documented.get(c) != built.get(c)]
     results.append(TestResult("columns_documented", not drift, len(drift),
-                              "the sidecar YAML documents exactly the built columns", [{"column": c} for c in drift]))
+                              "the sidecar YAML documents exactly the built columns and types", drift))
     return results
 
 
@@ -125,4 +131,4 @@ def check_names(model: Model) -> list[tuple[str, str]]:
     """(name, description) of every test the model will run, known before it runs (Dagster check specs)."""
     specs = [(c.name, t) for c in model.columns for t in c.tests] + [(None, t) for t in model.model_tests]
     names = [_test_sql(model, t, col)[:2] for col, t in specs]
-    return names + [("columns_documented", "the sidecar YAML documents exactly the built columns")]
+    return names + [("columns_documented", "the sidecar YAML documents exactly the built columns and types")]

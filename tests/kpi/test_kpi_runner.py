@@ -136,7 +136,13 @@ def test_undocumented_column_and_missing_sidecar_are_caught(tmp_path):
     con = warehouse.connect(tmp_path / "w.duckdb")
     run.materialize(con, model)
     drift = next(r for r in run.run_tests(con, model) if r.name == "columns_documented")
-    assert not drift.passed and drift.sample == [{"column": "surprise"}]
+    assert not drift.passed and drift.sample == [{"column": "surprise", "yaml": None, "built": "INTEGER"}]
+
+    write_model(root, "marts/kpi/extra.sql", "select 1 as order_id", YML)  # documented as varchar
+    (model,) = project.discover(root)
+    run.materialize(con, model)
+    drift = next(r for r in run.run_tests(con, model) if r.name == "columns_documented")
+    assert drift.sample == [{"column": "order_id", "yaml": "VARCHAR", "built": "INTEGER"}]
 
     (root / "marts/kpi/extra.yml").unlink()
     with pytest.raises(project.ModelDefinitionError, match="missing sidecar YAML"):
