@@ -17,8 +17,8 @@ create table if not exists hub.fulfilment_tasks (
     paid_at                  timestamptz not null,
     created_at               timestamptz not null, -- when OrderHub first acted on the paid order (allocated or backordered)
     allocated_at             timestamptz,
-    waybill_at               timestamptz,
-    sent_to_wms_at           timestamptz,
+    waybill_at               timestamptz,          -- the carrier's creation time of the waybill
+    sent_to_wms_at           timestamptz,          -- the WMS's acceptance time of the shipment task
     shipped_at               timestamptz,          -- WMS 'ship' event time
     channel_confirmed_at     timestamptz,          -- tracking number written back to the channel
     attempts                 integer not null default 0,

@@ -18,7 +18,16 @@ import pandas as pd
 from orderhub.http import ApiError
 from orderhub.warehouse import transaction
 
-GRAMS_PER_UNIT = 500  # no weights in the item master yet; the carrier re-weighs at pickup
+GRAMS_PER_UNIT = 500
+
+
+def _api_time(body: dict, fallback: datetime) -> datetime:
+    """The time the remote system says it created the waybill/task (a duplicate answer repeats the original
+    time; in the simulator it is virtual time, consistent with order and WMS event times), else now."""
+    try:
+        return datetime.fromisoformat(str(body["created_at"]).replace("Z", "+00:00"))
+    except (KeyError, ValueError):
+        return fallback  # no weights in the item master yet; the carrier re-weighs at pickup
 
 WAYBILL_TODO_SQL = """
 select t.task_id, t.order_id, t.waybill_idempotency_key, t.warehouse_id, t.waybill_no, t.lines,
@@ -77,13 +86,14 @@ def request_waybills(con: duckdb.DuckDBPyConnection, create_waybill: Callable[..
                                       parcel_weight_g=units * GRAMS_PER_UNIT, warehouse_id=t.warehouse_id)
             if not body.get("waybill_no"):
                 raise ApiError("logistics", "logistics/waybills", f"no waybill_no in answer: {body}")
-            outcomes.append({"task_id": t.task_id, "ok": True, "error": None, "at": now(),
+            at = now()
+            outcomes.append({"task_id": t.task_id, "ok": True, "error": None, "at": at, "event_at": _api_time(body, at),
                              "waybill_no": body["waybill_no"], "carrier": body.get("carrier")})
         except ApiError as exc:
             outcomes.append({"task_id": t.task_id, "ok": False, "error": str(exc)[:500], "at": now(),
-                             "waybill_no": None, "carrier": None})
-    _record(con, outcomes, "status = 'waybill_issued', waybill_no = o.waybill_no,"
-                           " carrier = coalesce(o.carrier, t.carrier), waybill_at = coalesce(t.waybill_at, o.at)")
+                             "event_at": None, "waybill_no": None, "carrier": None})
+    _record(con, outcomes, "status = 'waybill_issued', waybill_no = o.waybill_no, carrier = coalesce(o.carrier,"
+                           " t.carrier), waybill_at = coalesce(t.waybill_at, o.event_at)")
     return {"requested": len(todo), "issued": sum(o["ok"] for o in outcomes),
             "failed": sum(not o["ok"] for o in outcomes)}
 
@@ -101,15 +111,17 @@ def send_to_wms(con: duckdb.DuckDBPyConnection, create_shipment: Callable[[dict]
         try:
             body = create_shipment(payload)
         except ApiError as exc:
-            outcomes.append({"task_id": t.task_id, "ok": False, "error": str(exc)[:500], "at": now(), "wms_task_id": None})
+            outcomes.append({"task_id": t.task_id, "ok": False, "error": str(exc)[:500], "at": now(),
+                             "event_at": None, "wms_task_id": None})
             continue
         if body.get("error"):
             rejected.append({"task_id": t.task_id, "error": str(body["error"]), "at": now()})
         else:
-            outcomes.append({"task_id": t.task_id, "ok": True, "error": None, "at": now(),
+            at = now()
+            outcomes.append({"task_id": t.task_id, "ok": True, "error": None, "at": at, "event_at": _api_time(body, at),
                              "wms_task_id": str(body.get("task_id"))})
     _record(con, outcomes, "status = 'sent_to_wms', wms_task_id = o.wms_task_id,"
-                           " sent_to_wms_at = coalesce(t.sent_to_wms_at, o.at)")
+                           " sent_to_wms_at = coalesce(t.sent_to_wms_at, o.event_at)")
     if rejected:
         rej = pd.DataFrame(rejected)  # noqa: F841 - used in SQL
         with transaction(con):
