@@ -1,8 +1,9 @@
 """Delivery pass: send every pending (or previously failed) alert in ops.alerts, record the outcome.
 
 `deliver_pending(con, notifier)` is safe to call at the end of any asset: it never raises, it logs every
-alert (so alerts reach the log even with no webhook configured), and a webhook outage only marks rows
-'failed' to be retried on the next pass.
+alert (so alerts reach the log even with no webhook configured: status 'not_configured'), and a webhook
+outage only marks rows 'failed' to be retried on the next pass. Pass the `notifier` resource; with
+notifier=None nothing is sent or marked (the alerts wait for a pass that has the resource).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class DeliveryReport:
 
 
 def target_of(notifier: Any) -> WebhookTarget | None:
-    """Accepts the Notifier resource, a WebhookTarget, or None (= no webhook configured)."""
+    """Accepts the Notifier resource, a WebhookTarget, or None (= no webhook)."""
     if notifier is None or isinstance(notifier, WebhookTarget):
         return notifier
     return notifier.webhook_target()
@@ -69,6 +70,8 @@ def deliver_pending(
     report = DeliveryReport()
     try:
         ingest_spool(con)
+        if notifier is None:  # no resource passed (≠ a Notifier without URL): leave alerts pending for one
+            return report
         target = target_of(notifier)
         rows = con.execute(
             "select alert_id, kind, severity, asset, message, created_at, delivery_attempts from ops.alerts"

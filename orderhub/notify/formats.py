@@ -63,8 +63,9 @@ def payload(kind: str, msg: AlertMessage) -> dict:
     if kind == "dingtalk":
         return {"msgtype": "markdown", "markdown": {"title": msg.title, "text": msg.markdown()}}
     if kind == "wecom":
-        # WeCom markdown caps content at 4096 bytes; messages are built short, but be safe.
-        return {"msgtype": "markdown", "markdown": {"content": msg.markdown()[:3800]}}
+        # WeCom rejects markdown content over 4096 UTF-8 bytes (a Chinese character is 3 bytes).
+        content = msg.markdown().encode("utf-8")[:4000].decode("utf-8", errors="ignore")
+        return {"msgtype": "markdown", "markdown": {"content": content}}
     if kind == "slack":
         return {"text": f"*{msg.title}*\n{msg.message}"}
     raise ValueError(f"unknown webhook kind {kind!r}; expected one of {KINDS}")

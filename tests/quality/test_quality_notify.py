@@ -184,3 +184,16 @@ def test_daemon_alert_sends_directly_dedupes_and_is_recorded_later(con, receiver
     rows = con.execute("select kind, delivery_status, resolved_at is not null from ops.alerts order by created_at").fetchall()
     assert rows == [("run_failed", "sent", True), ("recovered", "sent", True)]
     assert not list(spool_dir().glob("*.json"))
+
+
+def test_no_notifier_passed_leaves_alerts_pending(con):
+    _raise(con)
+    deliver_pending(con, None)
+    assert con.execute("select delivery_status from ops.alerts").fetchone() == ("pending",)
+
+
+def test_wecom_content_is_capped_in_bytes():
+    from orderhub.notify.formats import AlertMessage, payload
+
+    body = payload("wecom", AlertMessage("a", "check_failed", "error", "缺货" * 3000, "inventory.availability"))
+    assert len(body["markdown"]["content"].encode("utf-8")) <= 4096
