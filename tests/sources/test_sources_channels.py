@@ -10,7 +10,7 @@ from orderhub.calllog import CallLog
 from orderhub.http import ApiError
 from resources.channels import DouyinApi, PddApi, TaobaoApi
 
-from conftest import T0  # tests/sources/conftest.py (the sources test dir is on sys.path)
+from sources_fakes import T0  # tests/sources is on sys.path (rootdir-less test layout)
 
 ID_KEY = {"taobao": "tid_str", "douyin": "order_id", "pdd": "order_sn"}
 

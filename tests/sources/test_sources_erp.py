@@ -117,7 +117,7 @@ def test_default_url_lives_under_orderhub_home(orderhub_home):
     assert ErpBridge().url == f"sqlite:///{orderhub_home.erp_db}"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n=st.integers(1, 12), data=st.data())
 def test_property_exactly_the_changed_rows_come_back(tmp_path_factory, n, data):
     path = tmp_path_factory.mktemp("erp") / "erp.sqlite"

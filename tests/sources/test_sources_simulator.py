@@ -51,7 +51,7 @@ def set_faults(sim, **faults) -> None:
 def test_fetch_matches_the_simulator_truth(sim, channel):
     set_faults(sim)
     api = client(sim, channel)
-    start = NOW - timedelta(hours=3)
+    start = NOW - timedelta(minutes=100)
     calls = CallLog()
     records = api.fetch_orders(start, NOW, calls)
     expected = truth_ids(sim, channel, start - timedelta(seconds=api.overlap_s), NOW)
