@@ -117,10 +117,11 @@ PUSHED: dict[str, list[dict]] = {}
 CONFIRMED: dict[str, list[tuple]] = {}
 CONFIRM_FAIL: dict[str, int] = {}
 AFTER_SALES: dict[str, list[dict]] = {}
+AFTER_SALES_FAIL: set[str] = set()
 
 
 def reset_channels() -> None:
-    for d in (LISTED, PUSH_FAIL, PUSHED, CONFIRMED, CONFIRM_FAIL, AFTER_SALES):
+    for d in (LISTED, PUSH_FAIL, PUSHED, CONFIRMED, CONFIRM_FAIL, AFTER_SALES, AFTER_SALES_FAIL):
         d.clear()
 
 
@@ -148,6 +149,10 @@ class FakeChannel(ChannelApi):
         CONFIRMED.setdefault(self.channel, []).append((channel_order_id, tracking_no, carrier))
 
     def fetch_after_sales(self, start, end, calls) -> list[dict]:
+        from orderhub.http import ApiError
+
+        if self.channel in AFTER_SALES_FAIL:
+            raise ApiError(self.channel, "after_sales", "HTTP 503 after retries", 503)
         return list(AFTER_SALES.get(self.channel, []))
 
 

@@ -165,3 +165,13 @@ def test_wms_stock_pages_and_bad_key(orderhub_home, server):
     from orderhub.http import ApiError
     with pytest.raises(ApiError):
         WmsApi(base_url=server.url, api_key="wrong").create_shipment({"order_id": "x"}, calls)
+
+
+def test_cs_tickets_paged_by_update_time(orderhub_home, server):
+    from resources.cs import CsApi
+
+    server.state.tickets = [{"ticket_code": f"CS-{i}", "updated_at": f"2026-11-20T0{i}:00:00Z"} for i in range(7)]
+    calls = CallLog()
+    got = CsApi(base_url=server.url, page_limit=3).fetch_tickets("2026-11-20T00:30:00Z", calls)
+    assert sorted(t["ticket_code"] for t in got) == [f"CS-{i}" for i in range(1, 7)]
+    assert {r.channel for r in calls.records} == {"cs"} and len(calls.records) == 3

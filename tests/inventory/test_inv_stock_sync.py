@@ -107,3 +107,22 @@ def test_percentage_tolerance_for_large_stock(orderhub_home):
     build_conflicts(con, tolerance=2, now=NOW, tolerance_pct=20)  # tolerates max(2, 8) for 39, max(2, 4) for 19
     assert dict(con.execute("select channel_sku, tolerance from inventory.stock_conflicts").fetchall()) \
         == {"tb-SKU-4": 4}
+
+
+def test_snapshot_refuses_empty_or_bad_answers_and_keeps_previous(orderhub_home):
+    import pytest
+
+    from orderhub.inventory.snapshot import land_snapshot
+
+    con = connect()
+    row = {"warehouse_id": "WH-HZ", "sku_id": "SKU-1", "on_hand": 5, "locked": 1, "updated_at": "2026-11-20T00:00:00Z"}
+    newer = {**row, "on_hand": 7, "updated_at": "2026-11-20T01:00:00Z"}
+    assert land_snapshot(con, [row, newer], NOW) == 1  # a row read twice while paging: the newest wins
+    assert con.execute("select on_hand from inventory.stock_snapshot").fetchone()[0] == 7
+    with pytest.raises(ValueError, match="no stock rows"):
+        land_snapshot(con, [], NOW)
+    with pytest.raises(ValueError, match="negative"):
+        land_snapshot(con, [{**row, "on_hand": -3}], NOW)
+    with pytest.raises(ValueError, match="lack fields"):
+        land_snapshot(con, [{"sku_id": "SKU-1"}], NOW)
+    assert con.execute("select count(*), sum(on_hand) from inventory.stock_snapshot").fetchone() == (1, 7)
