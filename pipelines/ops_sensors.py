@@ -4,7 +4,6 @@ Sensors run in the daemon and never open the warehouse (see orderhub/notify/outb
 webhook themselves and spool the event; the delivery job records it in ops.alerts inside the warehouse pool.
 """
 
-
 import json
 import time
 

@@ -75,7 +75,7 @@ def validate(frame: pd.DataFrame, expectations: list, name: str = "suite") -> li
         outcomes.append(Outcome(
             expectation=_label(r.expectation_config),
             success=bool(r.success),
-            unexpected_count=int(res.get("unexpected_count") or (0 if error is None else 0)),
+            unexpected_count=int(res.get("unexpected_count") or 0),
             failing_index=list(res.get("partial_unexpected_index_list") or []),
             error=error,
         ))

@@ -6,7 +6,6 @@ its asset exists in the domain Definitions (asset checks must target existing as
 inventory/forecast table gets the blocking PII rule even if it has no suite of its own yet.
 """
 
-
 import importlib
 from datetime import date
 
@@ -18,7 +17,7 @@ from quality.framework import Registry, RuleResult, TableSuite, Window, run_suit
 from quality.pii import EXEMPT_TABLES, PII_SCHEMAS, pii_rule
 from quality.report import expectations_table, markdown_table, sample
 from quality.settings import QualitySettings
-from resources.notifier import Notifier, notifier_from_env
+from resources.notifier import Notifier
 from resources.warehouse import Warehouse
 
 SUITE_MODULES = (

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import date, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import duckdb
 import pandas as pd
@@ -76,3 +79,33 @@ def _duck_type(table, column, values: pd.Series) -> str:
         return {"i": "bigint", "u": "bigint", "f": "double", "b": "boolean", "M": "timestamptz"}[kind]
     first = values.dropna().iloc[0] if values.notna().any() else ""
     return "date" if isinstance(first, date) and not isinstance(first, datetime) else "varchar"
+
+
+class Receiver:
+    """Records every POST; answers with the next scripted (status, body), then 200 + `ok_body`."""
+
+    def __init__(self, ok_body: str = '{"errcode":0,"errmsg":"ok"}'):
+        self.requests: list[dict] = []
+        self.script: list[tuple[int, str]] = []
+        recv = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                recv.requests.append({"path": self.path, "json": json.loads(body)})
+                status, text = recv.script.pop(0) if recv.script else (200, ok_body)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(text.encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

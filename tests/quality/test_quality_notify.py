@@ -6,13 +6,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from quality_testkit import Receiver
 
 from orderhub import alerts, warehouse
 from orderhub.notify import deliver_pending, dingtalk_sign
@@ -21,36 +19,6 @@ from orderhub.notify.spool import spool_dir
 from resources.notifier import Notifier
 
 SECRET = "SECtest-secret"
-
-
-class Receiver:
-    """Records every POST; answers with the next scripted (status, body), then 200 + `ok_body`."""
-
-    def __init__(self, ok_body: str = '{"errcode":0,"errmsg":"ok"}'):
-        self.requests: list[dict] = []
-        self.script: list[tuple[int, str]] = []
-        recv = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                recv.requests.append({"path": self.path, "json": json.loads(body)})
-                status, text = recv.script.pop(0) if recv.script else (200, ok_body)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(text.encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture()

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 import dagster as dg
 import pytest
+from quality_testkit import Receiver
 
 from orderhub import warehouse
 from orderhub.notify import deliver_pending
 from pipelines import ops_sensors
 from quality.freshness import FRESHNESS, policy_for, with_freshness
 from resources.notifier import Notifier
-from test_quality_notify import Receiver
 
 
 @pytest.fixture()
