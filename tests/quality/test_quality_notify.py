@@ -165,3 +165,13 @@ def test_wecom_content_is_capped_in_bytes():
 
     body = payload("wecom", AlertMessage("a", "check_failed", "error", "缺货" * 3000, "inventory.availability"))
     assert len(body["markdown"]["content"].encode("utf-8")) <= 4096
+
+
+def test_daemon_delivery_failure_is_recorded_and_retried_by_the_next_pass(con, receiver):
+    receiver.script = [(502, "bad gateway")] * 3
+    n = _notifier(receiver, "slack", "/hook")
+    assert daemon_alert(n, op="raise", dedupe_key="freshness:hub/orders:error", kind="freshness",
+                        severity="error", message="hub.orders is 3 h old") == "failed"
+    report = deliver_pending(con, n)  # records the spooled failure, then retries it
+    assert report.sent == 1 and len(receiver.requests) == 4
+    assert con.execute("select delivery_status, delivery_attempts from ops.alerts").fetchone() == ("sent", 4)
