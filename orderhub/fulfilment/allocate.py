@@ -5,7 +5,8 @@ ranking (geo.py) whose free stock covers all its open lines, after older orders 
 on_hand - locked - units in tasks already allocated there and not yet shipped. Safety buffers do not apply:
 they protect channel listings, while these buyers have already paid. No warehouse -> 'backorder' (retried
 every run) and a stock-out alert to purchasing per short SKU. An order with an unmapped SKU line is
-'blocked' (reason unmapped_sku) until the mapping exists.
+'blocked' (reason unmapped_sku) until the mapping exists. A task already sent to the WMS whose order was
+cancelled or refunded raises a 'shipment_intercept' alert (the WMS API cannot cancel tasks).
 """
 
 from __future__ import annotations
@@ -109,6 +110,13 @@ from hub.orders o
 where o.order_id = t.order_id and o.status <> 'paid' and t.status in {RETRY_STATES + ('allocated', 'waybill_issued')}
 """
 
+# Tasks already in the warehouse whose buyer cancelled or was refunded: the parcel must be intercepted.
+INTERCEPT_SQL = """
+select t.order_id, o.status, t.warehouse_id, t.wms_task_id
+from hub.fulfilment_tasks t join hub.orders o using (order_id)
+where t.status = 'sent_to_wms' and o.status in ('cancelled', 'refunded')
+"""
+
 SHORT_SKUS_SQL = """
 with waiting as (
     select sku_id, sum(quantity) as demand, count(distinct order_id) as orders
@@ -141,9 +149,15 @@ def allocate(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]:
             current={sku: f"Purchasing: {orders} paid orders wait for {sku} ({demand} units, best warehouse has {free})"
                      for sku, demand, orders, free in short},
         )
+        intercept = sync_alerts(
+            con, prefix="intercept", kind="shipment_intercept", severity="error", asset=ASSET,
+            cleared_message="no longer waiting in the warehouse",
+            current={oid: f"Intercept {oid}: order {status} but WMS task {task} at {wh} is still open"
+                     for oid, status, wh, task in con.execute(INTERCEPT_SQL).fetchall()},
+        )
         counts = dict(con.execute(
             "select coalesce(case when c.is_unmapped then 'blocked' when a.warehouse_id is null then 'backorder'"
             " else 'allocated' end, '?'), count(*) from fa_candidates c left join fa_alloc a using (order_id) group by 1"
         ).fetchall())
     return {"allocated": counts.get("allocated", 0), "backorder": counts.get("backorder", 0),
-            "blocked": counts.get("blocked", 0), "short_skus": alerts["open"]}
+            "blocked": counts.get("blocked", 0), "short_skus": alerts["open"], "to_intercept": intercept["open"]}

@@ -117,6 +117,11 @@ def test_wms_rejection_cancellation_shipping_and_channel_write_back(orderhub_hom
     assert con.execute("select status, status_reason from hub.fulfilment_tasks where order_id = 'pdd:3'").fetchone() \
         == ("cancelled", "order_cancelled")
 
+    con.execute("update hub.orders set status = 'refunded' where order_id = 'douyin:2'")  # already in the WMS
+    assert allocate(con, NOW)["to_intercept"] == 1
+    assert "intercept:douyin:2" in open_alerts(con, "shipment_intercept")
+    assert _tasks(con)["douyin:2"][0] == "sent_to_wms"
+
     lg, wms = _clients(server)
     task_t1 = _tasks(con)["taobao:1"][3]
     server.state.events += [
