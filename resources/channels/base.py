@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Self
 
 import dagster as dg
 import requests
-from pydantic import PrivateAttr
+from pydantic import Field, PrivateAttr
 
 from orderhub import http
 from orderhub.calllog import CallLog
@@ -31,14 +31,15 @@ MALFORMED_BODY_RETRIES = 2
 class ChannelApi(dg.ConfigurableResource):
     """A marketplace's open API for one shop: orders, after-sales, listed stock, stock push, shipment confirm."""
 
-    channel: str
-    shop_id: str
-    base_url: str
-    app_key: str
-    app_secret: str
-    timeout_s: float = 10
-    page_size: int = 100
-    overlap_s: int = 120
+    channel: str = Field(description="OrderHub channel code: taobao | douyin | pdd | jd")
+    shop_id: str = Field(description="OrderHub's id of the shop these credentials belong to")
+    base_url: str = Field(description="API root, e.g. https://eco.taobao.com or the simulator's /taobao")
+    app_key: str = Field(description="App key (PDD: client_id)")
+    app_secret: str = Field(description="App secret used for signing; pass as EnvVar")
+    timeout_s: float = Field(default=10, gt=0, description="Per-attempt HTTP timeout in seconds")
+    page_size: int = Field(default=100, ge=1, le=100, description="Records per page (platform maximum 100)")
+    overlap_s: int = Field(default=120, ge=0, description="Each fetch starts this much before the requested "
+                           "start, catching updates that became visible late")
 
     max_window: ClassVar[timedelta] = timedelta(days=1)
     first_page: ClassVar[int] = 1
