@@ -30,12 +30,18 @@ class DashboardData:
         daily = self.frames["daily"]
         return daily[daily["channel"] == "all"].reset_index(drop=True) if not daily.empty else daily
 
-    def latest(self, column: str) -> tuple[float | None, str]:
-        """The most recent non-null value of an 'all channels' KPI column, with its day (YYYY-MM-DD)."""
+    def latest(self, column: str, complete_days_only: bool = True) -> tuple[float | None, str]:
+        """The most recent non-null value of an 'all channels' KPI column, with its day (YYYY-MM-DD).
+
+        Rates of the day still in progress swing wildly (a morning's orders per operator), so by default
+        the newest day is used only when no earlier day has a value."""
         rows = self.overall
         if rows.empty or column not in rows:
             return None, ""
         rows = rows[rows[column].notna()]
+        complete = rows[rows["order_day"] < self.overall["order_day"].max()]
+        if complete_days_only and not complete.empty:
+            rows = complete  # else only the day in progress has a value: better than nothing
         if rows.empty:
             return None, ""
         last = rows.iloc[-1]

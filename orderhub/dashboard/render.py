@@ -73,7 +73,7 @@ def render_html(data: DashboardData, generated_at: datetime | None = None) -> tu
 <script type="text/javascript">{get_plotlyjs()}</script>
 </head><body>
 <h1>OrderHub operations</h1>
-<div class="sub">Generated {generated_at:%Y-%m-%d %H:%M} UTC · tiles show the latest business day with orders</div>
+<div class="sub">Generated {generated_at:%Y-%m-%d %H:%M} UTC · tiles: paid orders of the current business day so far, KPIs of the last complete day (date on each tile)</div>
 <div class="tiles">{tile_html}</div>
 {''.join(sections)}
 <section data-table="stock_outs"><h3>Current stock-outs (worst first)</h3>{stock}</section>

@@ -41,8 +41,8 @@ def judge(value: float | None, target: float, higher_is_better: bool, amber_widt
 
 
 def tiles(data: DashboardData) -> list[Tile]:
-    """One tile per KPI, each from the latest day that has a value for it (error rates need shipped orders,
-    operator figures need WMS events), so a quiet morning does not grey out the board."""
+    """Paid orders of the newest day so far, then one tile per KPI from the latest *complete* day that has a
+    value for it (error rates need shipped orders, operator figures need WMS events)."""
     day = data.latest_day()
     t = data["targets"].iloc[0] if not data["targets"].empty else None
     if day is None or t is None:
@@ -56,7 +56,9 @@ def tiles(data: DashboardData) -> list[Tile]:
     err, err_day = data.latest("shipping_error_permille")
     api, api_day = data.latest("api_success_rate")
     prod, prod_day = data.latest("orders_per_operator_change")
-    breaches = _num(day["sla_breaches"]) if rate_day == f"{day['order_day']:%Y-%m-%d}" else None
+    overall = data.overall
+    same_day = overall[overall["order_day"].astype(str).str[:10] == rate_day]["sla_breaches"]
+    breaches = _num(same_day.iloc[0]) if len(same_day) else None
     fmt = lambda v, f: "n/a" if v is None else f.format(v)  # noqa: E731
     return [
         Tile("paid_orders", f"Paid orders {day['order_day']:%Y-%m-%d}", _num(day["paid_orders"]),
@@ -64,7 +66,7 @@ def tiles(data: DashboardData) -> list[Tile]:
         Tile("p90_minutes_to_task", "Paid → task p90", p90, fmt(p90, "{:.1f} min"),
              f"target ≤ {sla:g} min · {p90_day}", judge(p90, sla, False, sla * AMBER)),
         Tile("sla_breach_rate", "SLA breaches", rate, fmt(None if rate is None else rate * 100, "{:.1f} % of paid"),
-             f"{'' if breaches is None else f'{int(breaches)} orders · '}target 0 · {rate_day}",
+             f"{'' if breaches is None else f'{int(breaches):,} orders · '}target 0 · {rate_day}",
              judge(rate, 0.0, False, 0.01)),
         Tile("shipping_error_permille", "Shipping errors", err, fmt(err, "{:.2f} ‰"),
              f"target ≤ {err_t:g} ‰ · {err_day}", judge(err, err_t, False, err_t * AMBER)),
