@@ -43,7 +43,8 @@ def read_export(path: Path) -> tuple[str, list[dict]]:
     except OSError as exc:
         raise ExportReadError("unreadable", f"cannot read file: {exc}", str(path)) from exc
     suffix = path.suffix.lower()
-    if data.startswith(_ZIP_MAGIC) and suffix in (".xlsx", ".xlsm", ""):
+    is_xlsx = data.startswith(_ZIP_MAGIC) and suffix in (".xlsx", ".xlsm", "")
+    if is_xlsx:
         rows = _xlsx_rows(data, path)
     elif suffix in (".csv", ".txt"):
         rows = _csv_rows(data, path)
@@ -52,7 +53,7 @@ def read_export(path: Path) -> tuple[str, list[dict]]:
     else:
         got = suffix or "no extension"
         raise ExportReadError("unsupported_format", f"expected .csv or .xlsx, got {got!r}", str(path))
-    return MAPPING, _records(rows, path, pad_short_rows=data.startswith(_ZIP_MAGIC))
+    return MAPPING, _records(rows, path, pad_short_rows=is_xlsx)
 
 
 def decode(data: bytes, path: Path | None = None) -> str:
