@@ -51,8 +51,14 @@ def pii_frame(table: str, partition_column: str | None):
         cols = varchar_columns(con, table)
         if not cols:
             return pd.DataFrame()
+        schema, name = table.split(".")
+        has_partition_column = con.execute(
+            "select count(*) from information_schema.columns where table_schema = ? and table_name = ? and column_name = ?",
+            [schema, name, partition_column],
+        ).fetchone()[0]
+        where = window.where(partition_column if has_partition_column else None)  # guessed column absent: whole table
         quoted = ", ".join(f'"{c}"' for c in cols)
-        return con.execute(f"select {quoted} from {table} where {window.where(partition_column)}").df()
+        return con.execute(f"select {quoted} from {table} where {where}").df()
 
     return frame
 

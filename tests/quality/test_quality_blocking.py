@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from quality_testkit import crafted_db, good_lines, good_orders
 
-from quality.framework import Window, run_suite
+from quality.framework import TableSuite, Window, run_suite
 from quality.pii import pii_rule
 from quality.report import sample
 from quality.settings import QualitySettings
@@ -129,3 +129,13 @@ def test_missing_column_is_a_failure_not_a_crash():
     o = good_orders().drop(columns=["freight_fen"])
     bad, _ = _run("hub.orders", "money_non_negative", hub__orders=o, hub__order_lines=good_lines(good_orders()))
     assert not bad.passed and "freight_fen" in bad.error
+
+
+def test_pii_rule_scans_the_whole_table_when_the_partition_column_is_unknown():
+    from datetime import date
+
+    frame = pd.DataFrame({"sku_id": ["SKU-00001"], "note": ["call 13812345678"], "day": [date(2026, 11, 1)]})
+    con = crafted_db(kpi__custom=frame)
+    (res,) = run_suite(con, TableSuite("kpi.custom", (pii_rule("kpi.custom", "order_date"),)),
+                       SETTINGS, Window(date(2026, 11, 5), date(2026, 11, 5)))
+    assert res.error is None and not res.passed and res.failing_count == 1
