@@ -75,10 +75,22 @@ def heatmap(data: DashboardData) -> go.Figure | None:
     return fig
 
 
+def breach_stages(data: DashboardData) -> go.Figure | None:
+    rows = data["breach_stages"]
+    if rows.empty:
+        return None
+    fig = go.Figure()
+    for stage, part in rows.groupby("waited_stage"):
+        fig.add_trace(go.Bar(x=part["order_date"], y=part["orders"], name=str(stage)))
+    fig.update_layout(**LAYOUT, barmode="stack", title="SLA breaches by the step where the time went (last 14 days)")
+    return fig
+
+
 def all_charts(data: DashboardData) -> dict[str, go.Figure | None]:
     return {
         "daily_trends": daily_trends(data),
         "orders_by_channel": orders_by_channel(data),
         "backlog": backlog(data),
         "heatmap": heatmap(data),
+        "breach_stages": breach_stages(data),
     }

@@ -11,6 +11,12 @@ QUERIES = {
     "daily": "select * from kpi.daily_fulfilment order by order_day, channel",
     "backlog": "select * from kpi.channel_backlog order by channel, backlog_state",
     "heatmap": "select * from kpi.hourly_heatmap order by weekday, hour_of_day",
+    "breach_stages": """
+        select order_date, waited_stage, count(*) as orders
+        from kpi.sla_breaches
+        where order_date >= (select max(order_date) - 13 from kpi.sla_breaches)
+        group by order_date, waited_stage
+        order by order_date, waited_stage""",
     "stock_outs": "select * from kpi.stock_outs limit 20",
     "replenishment": "select * from kpi.replenishment_top order by suggestion_rank limit 20",
     "targets": "select * from stg.stg_kpi_targets",

@@ -52,6 +52,7 @@ def render_html(data: DashboardData, generated_at: datetime | None = None) -> tu
         "orders_by_channel": "no orders yet.",
         "backlog": "nothing is waiting right now.",
         "heatmap": "no paid orders in the last 28 days.",
+        "breach_stages": "no order broke the SLA in the last 14 days.",
     }
     for name, fig in charts.all_charts(data).items():
         if fig is None:

@@ -25,7 +25,7 @@ def test_kpi_assets_materialize_check_and_publish(orderhub_home, monkeypatch):
 
     dash = result.asset_materializations_for_node("exports__dashboard")[0].metadata
     assert dash["kpi/api_success_rate"].value == 0.95
-    assert dash["charts_drawn"].value == ["daily_trends", "orders_by_channel", "backlog", "heatmap"]
+    assert dash["charts_drawn"].value == ["daily_trends", "orders_by_channel", "backlog", "heatmap", "breach_stages"]
     assert (orderhub_home.exports / "dashboard.html").stat().st_size > 3_000_000
 
     ro = duckdb.connect(str(orderhub_home.warehouse_readonly), read_only=True)

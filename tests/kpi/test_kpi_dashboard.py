@@ -18,7 +18,7 @@ from orderhub.dashboard import data as dashboard_data
 from orderhub.dashboard import metadata, render
 from orderhub.dashboard.tiles import tiles
 
-CHARTS = ["daily_trends", "orders_by_channel", "backlog", "heatmap"]
+CHARTS = ["daily_trends", "orders_by_channel", "backlog", "heatmap", "breach_stages"]
 ENSURE = Path(__file__).with_name("ensure_chromium.sh")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
