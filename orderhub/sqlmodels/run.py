@@ -46,10 +46,14 @@ def _literal(name: str, value: str | date | datetime) -> str:
 
 
 def set_variables(con: duckdb.DuckDBPyConnection, variables: dict[str, str | date | datetime]) -> None:
-    for name, value in variables.items():
-        if name not in VARIABLE_ENV:
-            raise ModelDefinitionError(f"unknown model variable {name!r}; known: {sorted(VARIABLE_ENV)}")
-        con.execute(f"set variable {name} = {_literal(name, value)}")
+    unknown = set(variables) - set(VARIABLE_ENV)
+    if unknown:
+        raise ModelDefinitionError(f"unknown model variables {sorted(unknown)}; known: {sorted(VARIABLE_ENV)}")
+    for name in VARIABLE_ENV:  # variables live on the connection: clear what this build does not set
+        if name in variables:
+            con.execute(f"set variable {name} = {_literal(name, variables[name])}")
+        else:
+            con.execute(f"reset variable {name}")
 
 
 def materialize(con: duckdb.DuckDBPyConnection, model: Model, variables: dict | None = None) -> int:

@@ -87,6 +87,9 @@ def test_configured_baseline_period_is_used(tmp_path):
                                  "kpi_baseline_end": "2026-11-20"})
     day = row(con, "select * from kpi.daily_fulfilment where order_day = '2026-11-19' and channel = 'all'")
     assert day["baseline_orders_per_operator"] == pytest.approx(2.5) and day["orders_per_operator_change"] == 0
+    kpi_fixtures.build_all(con)  # same connection, no baseline given: back to the data-driven default
+    day = row(con, "select * from kpi.daily_fulfilment where order_day = '2026-11-19' and channel = 'all'")
+    assert day["baseline_orders_per_operator"] == pytest.approx(2.0)
 
 
 def test_backlog_heatmap_stock_outs_and_suggestions(con):
