@@ -1,13 +1,29 @@
 """inventory.availability: sellable stock pushed to every channel. Wrong arithmetic here oversells
-(too high) or hides sellable stock (too low)."""
+(too high) or hides sellable stock (too low); figures from an old WMS snapshot oversell too."""
 
 from __future__ import annotations
 
-from quality.framework import Rule, TableSuite
+import duckdb
+import pandas as pd
+
+from quality.framework import Rule, TableSuite, Window
 from quality.ge import gxe
+from quality.settings import QualitySettings
 
 KEYS = ("sku_id", "warehouse_id", "on_hand", "locked", "reserved", "safety_buffer", "available", "snapshot_at")
 NON_NEGATIVE = ("on_hand", "locked", "reserved", "safety_buffer")
+
+
+def age_frame(con: duckdb.DuckDBPyConnection, window: Window, s: QualitySettings) -> pd.DataFrame:
+    """Availability is recomputed whenever reservations change, possibly from a snapshot the WMS pull
+    stopped refreshing: judge the age of the snapshot the figures come from."""
+    return con.execute(
+        """
+        select max(snapshot_at) as latest_snapshot_at,
+               date_diff('second', max(snapshot_at), now()) / 60.0 as age_minutes
+        from inventory.availability
+        """
+    ).df()
 
 SUITE = TableSuite(
     table="inventory.availability",
@@ -34,6 +50,15 @@ SUITE = TableSuite(
                 " on_hand - locked - reserved - safety_buffer as expected_available from inventory.availability"
             ).df(),
             sample_columns=("on_hand", "locked", "reserved", "safety_buffer", "available", "expected_available"),
+        ),
+        Rule(
+            "snapshot_fresh",
+            "Warning: the WMS snapshot behind the figures is at most inventory_max_age_minutes old (default 90).",
+            blocking=False, frame=age_frame, sample_columns=("latest_snapshot_at", "age_minutes"),
+            expectations=lambda s, f: [
+                gxe.ExpectColumnValuesToNotBeNull(column="latest_snapshot_at"),
+                gxe.ExpectColumnValuesToBeBetween(column="age_minutes", max_value=s.inventory_max_age_minutes),
+            ],
         ),
     ),
 )

@@ -85,10 +85,12 @@ def test_quarantine_share_threshold_is_configurable():
 
 
 def test_stale_inventory_snapshot_warns():
-    def snap(age: timedelta) -> pd.DataFrame:
-        return pd.DataFrame([{"warehouse_id": "WH-HZ", "sku_id": "SKU-00001", "on_hand": 3, "locked": 0,
-                              "updated_at": NOW - age, "snapshot_at": NOW - age}])
+    def availability(age: timedelta) -> pd.DataFrame:
+        return pd.DataFrame([{"sku_id": "SKU-00001", "warehouse_id": "WH-HZ", "on_hand": 3, "locked": 0,
+                              "reserved": 1, "safety_buffer": 0, "available": 2, "is_oversold": False,
+                              "is_stock_out": False, "snapshot_at": NOW - age, "computed_at": NOW}])
 
-    assert _rule("inventory.stock_snapshot", "snapshot_fresh", inventory__stock_snapshot=snap(timedelta(minutes=5))).passed
-    res = _rule("inventory.stock_snapshot", "snapshot_fresh", inventory__stock_snapshot=snap(timedelta(hours=5)))
+    fresh = availability(timedelta(minutes=5))
+    assert _rule("inventory.availability", "snapshot_fresh", inventory__availability=fresh).passed
+    res = _rule("inventory.availability", "snapshot_fresh", inventory__availability=availability(timedelta(hours=5)))
     assert not res.passed and res.failing_rows["age_minutes"].iloc[0] > 290
