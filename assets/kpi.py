@@ -72,7 +72,10 @@ def publish_readonly_copy(context: dg.OpExecutionContext, warehouse: Warehouse) 
     context.log.info(f"published {published.path} ({published.tables} tables) in {published.seconds:.2f}s")
 
 
-@dg.job(description="Republish $ORDERHUB_HOME/warehouse_ro.duckdb for analysts (read-only, atomic).")
+@dg.job(
+    description="Republish $ORDERHUB_HOME/warehouse_ro.duckdb for analysts (read-only, atomic).",
+    executor_def=dg.in_process_executor,
+)
 def publish_readonly_job() -> None:
     publish_readonly_copy()
 
@@ -104,6 +107,7 @@ def publish_after_successful_run(context: dg.RunStatusSensorContext):
 kpi_refresh_job = dg.define_asset_job(
     "kpi_refresh",
     selection=dg.AssetSelection.groups("kpi_staging", "kpi"),
+    executor_def=dg.in_process_executor,  # ~20 sub-second SQL steps: a process each would dominate
     description="Rebuild the KPI views/tables and the dashboard (and republish the analysts' copy).",
 )
 
