@@ -148,7 +148,7 @@ def replenishment_suggestions(context: dg.AssetExecutionContext, config: Repleni
         day = pd.Timestamp(fc["as_of_date"].max()).date()
         ss = con.execute("select * from forecast.safety_stock").df()
         skus = con.execute("select * from hub.skus").df()
-        rows = replenishment.suggest(fc, ss.assign(review_days=ss["review_days"]), skus,
+        rows = replenishment.suggest(fc, ss, skus,
                                      io.available_by_sku(con), io.on_order_by_sku(con, day), rules)
         poster = (lambda d, lines: purchasing_api.post_suggestions(d, lines, calls)) if config.post_to_erp else None
         out = delivery.deliver(con, day, rows, settings.paths().exports, poster, calls)
@@ -161,8 +161,16 @@ def replenishment_suggestions(context: dg.AssetExecutionContext, config: Repleni
     yield dg.MaterializeResult(asset_key=SUGGESTIONS, metadata=meta)
     yield dg.MaterializeResult(asset_key=POS, metadata={"posted_batch": str(out.get("batch_id"))})
 
+forecast_job = dg.define_asset_job("forecast_daily", selection=dg.AssetSelection.groups(GROUP))
+# Before the purchasing team starts work; stopped by default so a fresh install posts nothing on its own.
+forecast_schedule = dg.ScheduleDefinition(job=forecast_job, cron_schedule="30 6 * * *",
+                                          execution_timezone="Asia/Shanghai",
+                                          default_status=dg.DefaultScheduleStatus.STOPPED)
+
 defs = dg.Definitions(
     assets=[daily_demand, demand_7d, backtest, safety_stock, replenishment_suggestions],
     asset_checks=[model_beats_seasonal_naive],
     resources={"purchasing_api": purchasing_resource()},
+    jobs=[forecast_job],
+    schedules=[forecast_schedule],
 )

@@ -27,7 +27,7 @@ class ForecastConfig(dg.Config):
     calendar_country: str = Field(default="CN", description="holiday/festival profile: CN, or any ISO code")
     planned_promo_dates: list[str] = Field(default=[], description="the shop's own campaign days, YYYY-MM-DD")
     seed: int = 7
-    n_threads: int = Field(default=2, description="OpenMP threads for training/prediction")
+    n_threads: int = Field(default=1, description="OpenMP threads (1 leaves cores to other runs)")
 
     def params(self) -> ModelParams:
         return ModelParams(

@@ -12,6 +12,7 @@ is the same loss as on raw units, but lets one model share patterns across slow 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -117,6 +118,9 @@ def build_features(m: DemandMatrix, cal: pd.DataFrame, i: np.ndarray, o: np.ndar
         t = d - 7 * k
         ok = t >= c.first[i]
         lags.append(np.where(ok, c.y[i, np.clip(t, 0, m.n_days - 1)], np.nan) / scale)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all four lags before launch: NaN is the answer
+        dow_mean4 = np.nanmean(np.vstack(lags), axis=0) if len(i) else np.array([])
     promo_total, _ = c.window(c.p, i, o, 28)
     units_total, _ = c.window(c.s, i, o, 28)
     last_sale = c.last_sale[i, o]
@@ -133,7 +137,7 @@ def build_features(m: DemandMatrix, cal: pd.DataFrame, i: np.ndarray, o: np.ndar
         "days_since_sale": np.where(last_sale >= 0, o - last_sale, np.nan),
         "history_days": np.minimum(o - c.first[i] + 1, 365).astype(float),
         "dow_lag1": lags[0], "dow_lag2": lags[1], "dow_lag3": lags[2], "dow_lag4": lags[3],
-        "dow_mean4": np.nanmean(np.vstack(lags), axis=0) if len(i) else np.array([]),
+        "dow_mean4": dow_mean4,
         "promo_share28": np.where(units_total > 0, promo_total / np.maximum(units_total, 1e-9), 0.0),
     }
     X = pd.DataFrame(feats)

@@ -41,7 +41,7 @@ class ModelParams:
     country: str = "CN"
     planned_promo_dates: list[date] = field(default_factory=list)
     seed: int = 7
-    n_threads: int = 2  # OpenMP threads; oversubscribing a busy machine makes HGB many times slower
+    n_threads: int = 1  # OpenMP threads; oversubscribing a busy machine makes HGB many times slower
     target_clip: float = 10.0  # >0: cap demand/level in training rows (one-off bulk orders); 0 = off
 
 
