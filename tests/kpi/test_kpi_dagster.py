@@ -63,3 +63,12 @@ def test_publish_sensor_queues_one_publish_run_after_any_other_success():
 
     instance.create_run_for_job(kpi.publish_readonly_job, status=dg.DagsterRunStatus.NOT_STARTED)
     assert isinstance(_sensor_result(instance, other), dg.SkipReason)  # one queued publish covers it
+
+
+def test_publish_job_publishes_the_copy(orderhub_home):
+    kpi_fixtures.seeded_warehouse(orderhub_home.warehouse).close()
+    defs = dg.Definitions(jobs=[kpi.publish_readonly_job],
+                          resources={"warehouse": Warehouse(path=str(orderhub_home.warehouse))})
+    assert defs.resolve_job_def("publish_readonly_job").execute_in_process().success
+    ro = duckdb.connect(str(orderhub_home.warehouse_readonly), read_only=True)
+    assert ro.execute("select count(*) from kpi.daily_fulfilment").fetchone()[0] == 6
