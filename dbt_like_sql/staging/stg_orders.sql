@@ -23,7 +23,7 @@ renamed as (
         receiver_province,
         paid_at is not null as is_paid,
         shipped_at is not null as is_shipped,
-        status in ('cancelled', 'refunded') as is_closed_unshipped
+        status in ('cancelled', 'refunded') as is_cancelled_or_refunded
 
     from source
 

@@ -24,7 +24,7 @@ waiting as (
         end as backlog_state
 
     from timings
-    where not is_shipped and not is_closed_unshipped
+    where not is_shipped and not is_cancelled_or_refunded
 
 ),
 

@@ -67,7 +67,7 @@ joined as (
         end as task_source,
         first_wms_events.first_pick_at,
         coalesce(orders.shipped_at, tasks.shipped_at, first_wms_events.wms_shipped_at) as shipped_at,
-        orders.is_closed_unshipped,
+        orders.is_cancelled_or_refunded,
         coalesce(tasks.is_backorder, false) as is_backorder,
         as_of.as_of_at
 
@@ -84,11 +84,11 @@ waiting as (
     select
         *,
         shipped_at is not null as is_shipped,
-        task_created_at is null and shipped_at is null and not is_closed_unshipped as is_waiting_for_task,
+        task_created_at is null and shipped_at is null and not is_cancelled_or_refunded as is_waiting_for_task,
         -- processing ends when the WMS has the task; for orders still waiting, "so far" ends now
         coalesce(
             task_created_at,
-            case when shipped_at is null and not is_closed_unshipped then as_of_at end
+            case when shipped_at is null and not is_cancelled_or_refunded then as_of_at end
         ) as processing_end_at
 
     from joined
@@ -148,7 +148,7 @@ final as (
         minutes_awaiting_waybill,
         minutes_awaiting_wms,
         is_shipped,
-        is_closed_unshipped,
+        is_cancelled_or_refunded,
         is_backorder,
         is_waiting_for_task,
         coalesce(coalesce(minutes_to_task, minutes_waiting_so_far) > sla_target_minutes, false) as is_sla_breach,
