@@ -106,10 +106,14 @@ def land_sql(
     con.execute(f"create or replace temp table _land_in as "
                 f"select seq, sha256(record_text) as content_hash, record_text from ({incoming_sql})")
     received = con.execute("select count(*) from _land_in").fetchone()[0]
-    # first occurrence of each hash not yet in raw; identical hash => identical text
+    # first occurrence of each hash not yet in raw (identical hash => identical text); the grouping runs
+    # on the narrow hashes only, the text is picked up by a join on seq
     con.execute("""create or replace temp table _land_new as
-        select content_hash, min(seq) as seq, any_value(record_text) as record_text
-        from _land_in anti join raw.channel_orders using (content_hash) group by content_hash""")
+        with firsts as (
+            select content_hash, min(seq) as seq
+            from _land_in anti join raw.channel_orders using (content_hash) group by content_hash
+        )
+        select i.content_hash, i.seq, i.record_text from _land_in i semi join firsts f on f.seq = i.seq""")
     src = (f"select content_hash, cast(record_text as json) as record, {lit(shop)} as shop_id,"
            f" cast({lit(started.isoformat())} as timestamptz) as received_at, {lit(source)} as source from _land_new")
     con.execute(f"""create or replace temp table _land_std as

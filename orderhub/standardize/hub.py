@@ -61,15 +61,19 @@ def _versions_sql(con: duckdb.DuckDBPyConnection, start: date, end: date) -> str
 
 
 def stage_versions(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
-    """Standardize every raw version in the window into temp table _hub_versions (+ state machine)."""
+    """Standardize every raw version in the window (temp _hub_std, wide) and walk the state machine on a
+    narrow projection of it (temp _hub_versions): window functions never carry the line lists."""
     versions = _versions_sql(con, start, end)
     if not versions:
-        con.execute("create or replace temp table _hub_versions as select null::varchar as order_id limit 0")
         return 0
+    con.execute(f"create or replace temp table _hub_std as "
+                f"select channel || ':' || channel_order_id as order_id, * from ({versions})")
     w = "partition by order_id order by source_updated_at, received_at, content_hash"
     con.execute(f"""create or replace temp table _hub_versions as
     with v as (
-        select channel || ':' || channel_order_id as order_id, *, {RANK} as status_rank from ({versions})
+        select order_id, content_hash, order_date, source, status, source_updated_at, received_at, created_at,
+               paid_at, shipped_at, completed_at, cancelled_at, {RANK} as status_rank
+        from _hub_std
     ), blocked as (  -- cancelling is only legal before shipping
         select *, case when status = 'cancelled' and coalesce(bool_or(status in ('shipped', 'completed'))
                        over (w rows between unbounded preceding and 1 preceding), false) then -1
@@ -107,10 +111,13 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
         from _hub_versions where status is distinct from from_status""")
         con.execute(f"""create or replace temp table _hub_orders as
         with legal as (
-            select * from _hub_versions where is_advance or status = from_status
+            select order_id, content_hash, source_updated_at, received_at from _hub_versions
+            where is_advance or status = from_status
         ), latest as (
-            select * from legal qualify row_number() over (partition by order_id
-                order by source_updated_at desc, received_at desc, content_hash desc) = 1
+            select s.* from legal
+            join _hub_std s using (content_hash)
+            qualify row_number() over (partition by legal.order_id
+                order by legal.source_updated_at desc, legal.received_at desc, legal.content_hash desc) = 1
         ), reached as (
             select order_id, min(changed_at) filter (where to_status = 'completed') as completed_at,
                    min(changed_at) filter (where to_status = 'cancelled') as cancelled_at
@@ -152,6 +159,6 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
         (select count(*) from hub.order_status_history where {window}),
         (select count(*) from hub.order_status_history where {window} and is_illegal),
         (select count(*) from hub.order_lines where {window} and sku_id is null)""", params * 5).fetchone()
-    for t in ("_hub_versions", "_hub_history", "_hub_orders", "_hub_lines"):
+    for t in ("_hub_std", "_hub_versions", "_hub_history", "_hub_orders", "_hub_lines"):
         con.execute(f"drop table if exists {t}")
     return HubResult(start_date, end_date, n_versions, *stats)
