@@ -148,3 +148,15 @@ def test_bad_mapping_files_are_rejected(doc, message):
 
 def test_fixtures_follow_the_contract_shapes():
     assert "trades" not in payloads("taobao_api")[0]  # records are TRADE objects, not response envelopes
+
+
+def test_jd_api_order(con):
+    from orderhub.ingest.landing import land
+
+    res = land(con, source="api", channel="jd", shop_id="jd-pop", mapping="jd_api", records=payloads("jd_api"))
+    assert (res.stored, res.quarantined) == (2, 0)
+    rebuild(con)
+    o = _order(con, "jd:300000000123")
+    assert (o["status"], o["total_fen"], o["discount_fen"], o["paid_fen"]) == ("shipped", 25980, 1000, 24980)
+    assert _lines(con, "jd:300000000123") == [(1, "JD00001", 2, 12990, 25980, "shipped")]
+    assert _order(con, "jd:300000000124")["paid_fen"] == 5  # "0.05" yuan
