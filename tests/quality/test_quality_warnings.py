@@ -94,3 +94,21 @@ def test_stale_inventory_snapshot_warns():
     assert _rule("inventory.availability", "snapshot_fresh", inventory__availability=fresh).passed
     res = _rule("inventory.availability", "snapshot_fresh", inventory__availability=availability(timedelta(hours=5)))
     assert not res.passed and res.failing_rows["age_minutes"].iloc[0] > 290
+
+
+def test_one_promotion_day_in_the_baseline_does_not_make_a_normal_day_look_low():
+    day = date(2026, 11, 18)
+    orders = _history(day, 40)
+    spike = good_orders(300, day - timedelta(days=7))  # Double 11 was a week earlier
+    spike["order_id"] = [f"taobao:spike:{i}" for i in range(300)]
+    res = _rule("hub.orders", "channel_volume_normal", window=Window(day, day),
+                hub__orders=pd.concat([orders, spike], ignore_index=True))
+    assert res.passed, res.frame
+
+
+def test_a_single_week_of_history_is_not_judged():
+    day = date(2026, 11, 18)
+    orders = _history(day, 5)
+    one_week = orders[orders["order_date"] >= day - timedelta(days=7)]
+    assert _rule("hub.orders", "channel_volume_normal", window=Window(day, day), hub__orders=one_week).passed
+    assert not _rule("hub.orders", "channel_volume_normal", window=Window(day, day), hub__orders=orders).passed
