@@ -4,7 +4,7 @@ All forecast assets are unpartitioned on purpose: each run reads the whole sales
 weeks, a year of training rows) and replaces its table; hub.orders' daily partitions feed them as deps.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import dagster as dg
 import pandas as pd
@@ -115,8 +115,9 @@ def safety_stock(context: dg.AssetExecutionContext, config: SafetyStockConfig, w
     missing = sorted(set(daily["sku_id"]) - set(skus["sku_id"]))
     if missing:
         context.log.warning(f"{len(missing)} SKUs sell but are not in hub.skus (no safety stock): {missing[:10]}")
+    total = dg.MetadataValue.float(float(ss["safety_stock"].sum()))
     return dg.MaterializeResult(metadata={"skus": len(ss), "skus_missing_from_master": len(missing),
-                                          "total_safety_stock": dg.MetadataValue.float(float(ss["safety_stock"].sum()))})
+                                          "total_safety_stock": total})
 
 @dg.multi_asset(
     specs=[
@@ -145,7 +146,8 @@ def replenishment_suggestions(context: dg.AssetExecutionContext, config: Repleni
             raise dg.Failure("forecast.demand_7d is empty: materialize the forecast first")
         if con.execute("select count(*) from inventory.availability").fetchone()[0] == 0:
             raise dg.Failure("inventory.availability is empty: suggesting without stock figures would over-order")
-        day = pd.Timestamp(fc["as_of_date"].max()).date()
+        # suggestions are for the business day after the last complete day of data (today, in the morning run)
+        day = pd.Timestamp(fc["as_of_date"].max()).date() + timedelta(days=1)
         ss = con.execute("select * from forecast.safety_stock").df()
         skus = con.execute("select * from hub.skus").df()
         rows = replenishment.suggest(fc, ss, skus,

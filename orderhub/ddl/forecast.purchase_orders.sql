@@ -1,4 +1,4 @@
--- Suggestions the ERP accepted. "Already on order" = open rows: expected_arrival_date > the as-of day
+-- Suggestions the ERP accepted. "Already on order" = open rows: expected_arrival_date > the suggestion day
 -- (we have no goods-receipt feed, so an order counts as on order until its lead time has passed).
 create table if not exists forecast.purchase_orders (
     purchase_order_id      varchar primary key,  -- batch_id || ':' || sku_id

@@ -3,7 +3,7 @@
 -- (a failed day's need is recomputed by the next day's run).
 create table if not exists forecast.replenishment_suggestions (
     suggestion_id      varchar primary key,   -- sha256(suggestion_date, sku_id, created_at)
-    suggestion_date    date not null,
+    suggestion_date    date not null,         -- the business day after the last complete day of data
     sku_id             varchar not null,
     category           varchar not null,
     supplier_id        varchar,

@@ -25,7 +25,8 @@ def orders_and_lines(seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
         rows.append((sku, start + timedelta(days=42), 300, "pending_payment", None))
     df = pd.DataFrame(rows, columns=["sku_id", "order_date", "quantity", "status", "promotion_type"])
     df["order_id"] = [f"taobao:{i}" for i in range(len(df))]
-    created = pd.to_datetime(df["order_date"]).dt.tz_localize("Asia/Shanghai").dt.tz_convert("UTC") + pd.Timedelta(hours=3)
+    local = pd.to_datetime(df["order_date"]).dt.tz_localize("Asia/Shanghai")
+    created = local.dt.tz_convert("UTC") + pd.Timedelta(hours=3)
     orders = pd.DataFrame({
         "order_id": df["order_id"], "channel": "taobao", "shop_id": "tb-flagship",
         "channel_order_id": df.index.astype(str), "buyer_key": None, "status": df["status"],
