@@ -7,19 +7,31 @@ import pandas as pd
 
 N_SKUS = 300
 
-# category -> (product nouns, spec strings, price band in yuan, pack sizes)
-CATEGORIES: dict[str, tuple[list[str], list[str], tuple[float, float], list[int]]] = {
-    "休闲零食": (["每日坚果", "手撕牛肉干", "海苔脆片", "芒果干", "黑糖麻花", "蛋黄酥"], ["500g", "750g/30袋", "1kg家庭装", "礼盒装"], (12, 89), [12, 24]),
-    "饮料冲调": (["冷萃咖啡液", "燕麦奶", "柠檬茶", "红枣枸杞茶", "椰子水"], ["250ml*12", "1L*6", "20条装", "330ml*24"], (19, 129), [6, 12]),
-    "个护清洁": (["氨基酸洗面奶", "洗发水", "牙膏", "沐浴露", "洗衣凝珠"], ["200ml", "500ml", "3支装", "52颗"], (15, 99), [12, 24, 48]),
-    "家居日用": (["收纳箱", "抽纸", "保温杯", "乳胶枕", "拖把"], ["大号", "24包整箱", "500ml", "单只装"], (9, 199), [6, 12, 24]),
-    "厨房用品": (["不粘锅", "菜刀套装", "硅胶铲", "密封罐", "砧板"], ["28cm", "三件套", "4只装", "加厚款"], (19, 299), [4, 6, 12]),
-    "母婴用品": (["婴儿湿巾", "纸尿裤", "儿童牙刷", "奶瓶", "辅食碗"], ["80抽*10包", "L码54片", "2支装", "240ml"], (25, 259), [6, 8, 12]),
-    "宠物用品": (["猫砂", "冻干猫粮", "狗狗零食", "宠物湿巾", "猫抓板"], ["6L", "1.5kg", "200g", "80抽"], (15, 159), [4, 8, 12]),
-    "数码配件": (["快充数据线", "氮化镓充电器", "蓝牙耳机", "手机壳", "移动电源"], ["1m", "65W", "降噪版", "iPhone 15", "20000mAh"], (19, 399), [10, 20, 50]),
-    "茶叶": (["西湖龙井", "正山小种", "云南普洱", "茉莉花茶", "安吉白茶"], ["100g罐装", "250g", "357g饼", "礼盒装"], (39, 599), [6, 12]),
+# category -> ({product: [specs]}, price band in yuan, pack sizes per carton)
+CATEGORIES: dict[str, tuple[dict[str, list[str]], tuple[float, float], list[int]]] = {
+    "休闲零食": ({"每日坚果": ["750g/30袋", "525g/21袋"], "手撕牛肉干": ["250g", "500g"], "海苔脆片": ["40g*6袋", "礼盒装"],
+              "芒果干": ["500g", "1kg家庭装"], "蛋黄酥": ["6枚装", "12枚礼盒"]}, (12, 89), [12, 24]),
+    "饮料冲调": ({"冷萃咖啡液": ["25ml*12杯", "33ml*20杯"], "燕麦奶": ["1L*6", "250ml*24"], "柠檬茶": ["500ml*15瓶"],
+              "红枣枸杞茶": ["20袋装"], "椰子水": ["330ml*12", "1L*4"]}, (19, 129), [6, 12]),
+    "个护清洁": ({"氨基酸洗面奶": ["120g", "200g"], "洗发水": ["500ml", "750ml*2"], "牙膏": ["120g*3支"],
+              "沐浴露": ["1L", "650ml"], "洗衣凝珠": ["52颗", "100颗"]}, (15, 99), [12, 24, 48]),
+    "家居日用": ({"收纳箱": ["大号", "中号3只装"], "抽纸": ["24包整箱", "36包整箱"], "保温杯": ["500ml", "750ml"],
+              "乳胶枕": ["单只装", "一对装"], "平板拖把": ["免手洗款"]}, (9, 199), [6, 12, 24]),
+    "厨房用品": ({"不粘锅": ["28cm", "32cm"], "菜刀套装": ["三件套", "五件套"], "硅胶铲": ["4只装"],
+              "密封罐": ["1L*4只", "2L*2只"], "竹砧板": ["加厚款", "两件套"]}, (19, 299), [4, 6, 12]),
+    "母婴用品": ({"婴儿湿巾": ["80抽*10包", "80抽*6包"], "纸尿裤": ["L码54片", "XL码44片"], "儿童牙刷": ["2支装"],
+              "玻璃奶瓶": ["240ml", "160ml"], "辅食碗": ["吸盘款"]}, (25, 259), [6, 8, 12]),
+    "宠物用品": ({"豆腐猫砂": ["6L*4包", "2.5kg"], "冻干猫粮": ["1.5kg", "3kg"], "狗狗零食": ["200g", "500g"],
+              "宠物湿巾": ["80抽"], "猫抓板": ["大号", "圆盘款"]}, (15, 159), [4, 8, 12]),
+    "数码配件": ({"快充数据线": ["1m", "2m两条装"], "氮化镓充电器": ["65W", "100W"], "蓝牙耳机": ["降噪版", "标准版"],
+              "手机壳": ["iPhone 15", "iPhone 16 Pro"], "移动电源": ["10000mAh", "20000mAh"]}, (19, 399), [10, 20, 50]),
+    "茶叶": ({"西湖龙井": ["100g罐装", "250g礼盒"], "正山小种": ["250g"], "云南普洱": ["357g饼"],
+            "茉莉花茶": ["250g"], "安吉白茶": ["100g", "礼盒装"]}, (39, 599), [6, 12]),
 }
-BRANDS = ["山野记", "喵小咪", "悦享家", "轻氧", "小森林", "知味坊", "暖阳", "米优", "极客派", "茶里茶外"]
+BRANDS = {"休闲零食": ["山野记", "知味坊"], "饮料冲调": ["轻氧", "小森林"], "个护清洁": ["悦享家", "轻氧"],
+          "家居日用": ["悦享家", "暖阳"], "厨房用品": ["暖阳", "知味坊"], "母婴用品": ["米优", "小森林"],
+          "宠物用品": ["喵小咪", "米优"], "数码配件": ["极客派"], "茶叶": ["茶里茶外", "山野记"]}
+VARIANTS = ["经典款", "升级款", "尝鲜装", "囤货装", "新品", "限定款", "组合装", "加量装"]
 
 # province -> (population weight, [cities], region used to pick the warehouse, remote?)
 PROVINCES: dict[str, tuple[float, list[str], str, bool]] = {
@@ -67,15 +79,21 @@ def build_catalog(seed: int) -> pd.DataFrame:
     """~300 SKUs: title, category, price band, pack size, MOQ, lead time, supplier, popularity weight."""
     rng = np.random.default_rng([seed, 1])
     cats = list(CATEGORIES)
-    rows = []
+    rows, seen = [], set()
     for i in range(N_SKUS):
         cat = cats[i % len(cats)]
-        nouns, specs, (lo, hi), packs = CATEGORIES[cat]
-        noun, spec, brand = nouns[rng.integers(len(nouns))], specs[rng.integers(len(specs))], BRANDS[rng.integers(len(BRANDS))]
+        products, (lo, hi), packs = CATEGORIES[cat]
+        noun = list(products)[rng.integers(len(products))]
+        spec, brand = products[noun][rng.integers(len(products[noun]))], BRANDS[cat][rng.integers(len(BRANDS[cat]))]
+        title = f"{brand} {noun} {spec}"
+        free = [v for v in VARIANTS if f"{title} {v}" not in seen]
+        if title in seen:  # a listing title is unique in the shop: variants tell them apart
+            title = f"{title} {free[rng.integers(len(free))]}" if free else f"{title} {i + 1}号"
+        seen.add(title)
         price_fen = int(np.exp(rng.uniform(np.log(lo), np.log(hi)))) * 100 + 90  # "xx.90" pricing
         pack = int(packs[rng.integers(len(packs))])
         rows.append({
-            "sku_code": f"SKU-{i + 1:05d}", "title": f"{brand} {noun} {spec}", "category": cat,
+            "sku_code": f"SKU-{i + 1:05d}", "title": title, "category": cat,
             "price_fen": price_fen, "pack_size": pack, "moq": pack * int(rng.integers(1, 5)),
             "lead_time_days": int(rng.choice([3, 5, 7, 10, 14, 21, 30])),
             "supplier_code": f"SUP-{int(rng.integers(1, 13)):02d}",
