@@ -21,7 +21,8 @@ from resources.notifier import Notifier
 from resources.warehouse import Warehouse
 
 SUITE_MODULES = (
-    "hub_orders", "hub_order_lines", "hub_quarantine", "ops_api_calls",
+    "hub_orders", "hub_order_lines", "hub_order_status_history", "hub_skus", "hub_sku_map",
+    "hub_quarantine", "ops_api_calls",
     "inventory_stock_snapshot", "inventory_availability",
     "kpi_daily_fulfilment", "kpi_channel_backlog",
     "forecast_demand_7d", "forecast_replenishment_suggestions", "forecast_backtest",

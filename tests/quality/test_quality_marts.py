@@ -1,4 +1,4 @@
-"""Inventory, KPI and forecast suites: each blocking rule fails on a crafted bad mart and passes on a good one; every
+"""Item master, SKU map, status history, inventory, KPI and forecast suites: each blocking rule fails on a crafted bad mart and passes on a good one; every
 suite's columns exist in the warehouse contract (orderhub/ddl) where the table has DDL."""
 
 from __future__ import annotations
@@ -73,6 +73,23 @@ def availability() -> pd.DataFrame:
                          "is_stock_out": [False], "snapshot_at": [NOW], "computed_at": [NOW]})
 
 
+def skus() -> pd.DataFrame:
+    return pd.DataFrame({"sku_id": ["SKU-00001", "SKU-00002"], "title": ["纸尿裤", "湿巾"], "category": ["母婴", "母婴"],
+                         "price_fen": [9900, 1990], "pack_size": [4, 10], "min_order_qty": [8, 20],
+                         "lead_time_days": [5, 3], "supplier_id": ["SUP-1", "SUP-2"], "updated_at": NOW})
+
+
+def sku_map() -> pd.DataFrame:
+    return pd.DataFrame({"channel": ["taobao", "douyin"], "channel_sku": ["TB-1", "DY-1"],
+                         "sku_id": ["SKU-00001", "SKU-00001"]})
+
+
+def status_history() -> pd.DataFrame:
+    return pd.DataFrame({"order_id": ["taobao:1", "taobao:1"], "order_date": [D, D], "from_status": [None, "paid"],
+                         "to_status": ["paid", "shipped"], "changed_at": [NOW, NOW], "source": ["api", "api"],
+                         "content_hash": ["h1", "h2"], "is_illegal": [False, False]})
+
+
 def _set(col, value, row=0):
     def mutate(f: pd.DataFrame) -> None:
         f[col] = f[col].astype(object) if value is None else f[col]
@@ -81,6 +98,11 @@ def _set(col, value, row=0):
 
 
 CASES = [
+    ("hub.skus", skus, "sku_id_unique", _set("sku_id", "SKU-00002")),
+    ("hub.skus", skus, "item_master_sane", _set("pack_size", 0)),
+    ("hub.sku_map", sku_map, "one_mapping_per_channel_sku", lambda f: _set("channel", "douyin")(f) or _set("channel_sku", "DY-1")(f)),
+    ("hub.sku_map", sku_map, "maps_to_known_sku", _set("sku_id", "SKU-09999")),
+    ("hub.order_status_history", status_history, "transitions_valid", _set("to_status", "TRADE_FINISHED")),
     ("inventory.stock_snapshot", stock_snapshot, "keys_not_null", _set("sku_id", None)),
     ("inventory.stock_snapshot", stock_snapshot, "quantities_non_negative", _set("locked", -1)),
     ("inventory.availability", availability, "keys_not_null", _set("warehouse_id", None)),
@@ -104,11 +126,12 @@ def test_mart_blocking_rules(table, make, rule, mutate):
     suite = SUITES[table]
     assert next(r for r in suite.rules if r.name == rule).blocking
     key = table.replace(".", "__")
-    (good,) = run_suite(crafted_db(**{key: make()}), suite, QualitySettings(), Window(), only={rule})
+    extra = {"hub__skus": skus()} if table == "hub.sku_map" else {}  # the map is checked against the item master
+    (good,) = run_suite(crafted_db(**{key: make()}, **extra), suite, QualitySettings(), Window(), only={rule})
     assert good.passed, (good.error, good.outcomes)
     bad_frame = make()
     mutate(bad_frame)
-    (bad,) = run_suite(crafted_db(**{key: bad_frame}), suite, QualitySettings(), Window(), only={rule})
+    (bad,) = run_suite(crafted_db(**{key: bad_frame}, **extra), suite, QualitySettings(), Window(), only={rule})
     assert not bad.passed and bad.failing_count >= 1
 
 
