@@ -9,7 +9,7 @@ export DAGSTER_HOME ?= $(ORDERHUB_HOME)/dagster_home
 export ORDERHUB_PII_SALT ?= demo-salt-change-me
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install demo ui test bench clean
+.PHONY: install demo ui test bench snapshot restore clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,13 @@ test: install
 
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+snapshot: install
+	$(BIN)/python -m orderhub.snapshot create
+
+restore: install
+	@test -n "$(SNAPSHOT)" || (echo 'usage: make restore SNAPSHOT=path/to/snapshot.tar.gz' && exit 2)
+	$(BIN)/python -m orderhub.snapshot restore "$(SNAPSHOT)"
 
 clean:
 	rm -rf $(ORDERHUB_HOME)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import after_sales, fulfilment, hub, ingest, inventory, kpi
+from assets import after_sales, fulfilment, hub, ingest, inventory, kpi, reconciliation
 from forecasts import assets as forecast_assets
 from quality import checks
+from pipelines.operations_jobs import operations_refresh_job
 from resources.warehouse import warehouse_resource
 
-shared = dg.Definitions(resources={"warehouse": warehouse_resource})
+shared = dg.Definitions(resources={"warehouse": warehouse_resource}, jobs=[operations_refresh_job])
 
 defs = dg.Definitions.merge(
     shared,
@@ -19,6 +20,7 @@ defs = dg.Definitions.merge(
     fulfilment.defs,
     after_sales.defs,
     kpi.defs,
+    reconciliation.defs,
     forecast_assets.defs,
     checks.defs,
 )

@@ -1,0 +1,5 @@
+"""reconciliation domain assets (being built)."""
+
+import dagster as dg
+
+defs = dg.Definitions()
