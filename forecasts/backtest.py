@@ -27,6 +27,10 @@ from forecasts.model import ModelParams, forecast_7d
 METHODS = ("model", "seasonal_naive", "ma28")
 
 
+class NotEnoughHistory(ValueError):
+    pass
+
+
 def _cum(m: DemandMatrix) -> np.ndarray:
     return np.concatenate([np.zeros((len(m.skus), 1)), np.cumsum(np.nan_to_num(m.Y), axis=1)], axis=1)
 
@@ -100,7 +104,7 @@ def run(m: DemandMatrix, p: ModelParams, n_origins: int = 4) -> BacktestResult:
                                      **{k: v[live] for k, v in preds.items()}}))
     per = pd.DataFrame(rows)
     if per.empty:
-        raise ValueError("not enough history for a backtest: need > 28 + 7 days")
+        raise NotEnoughHistory("not enough history for a backtest: need more than 28 + 7 days")
     per["mase"] = per["mase_sum"] / per["mase_n"].clip(lower=1)
     g = per.groupby("method", sort=False)
     summary = pd.DataFrame({

@@ -57,7 +57,7 @@ def _estimator(p: ModelParams) -> HistGradientBoostingRegressor:
 
 @dataclass
 class Fitted:
-    model: HistGradientBoostingRegressor
+    model: HistGradientBoostingRegressor | None  # None: no SKU had enough history to train on
     cal: pd.DataFrame
     params: ModelParams
     n_rows: int
@@ -71,6 +71,8 @@ def fit(m: DemandMatrix, cutoff: int, p: ModelParams, cal: pd.DataFrame | None =
     i, o, h, y = training_rows(m, cutoff, p.min_history_days, p.train_window_days, p.seed)
     X = build_features(m, cal, i, o, h)
     scale = X.pop("scale").to_numpy()
+    if len(y) == 0:
+        return Fitted(None, cal, p, 0, time.perf_counter() - t0)
     est = _estimator(p)
     with warnings.catch_warnings(), threadpool_limits(p.n_threads, user_api="openmp"):
         warnings.simplefilter("ignore")
@@ -86,7 +88,7 @@ def predict_days(f: Fitted, m: DemandMatrix, origin: int) -> tuple[np.ndarray, n
     n = len(m.skus)
     first = m.first_idx
     history = origin - first + 1
-    modelled = history >= f.params.min_history_days
+    modelled = (history >= f.params.min_history_days) & (f.model is not None)
     out = np.zeros((n, HORIZON))
     idx = np.flatnonzero(modelled)
     if idx.size:
@@ -112,7 +114,7 @@ def residual_quantiles(f: Fitted, m: DemandMatrix, origin: int, weeks: int = 4) 
     """Quantiles of log((a+1)/(f+1)) for 7-day totals and single days, per volume tercile."""
     alpha = (1 - f.params.interval) / 2
     rows_t, rows_d = [], []
-    for w in range(1, weeks + 1):
+    for w in range(1, weeks + 1 if f.model is not None else 1):
         o = origin - 7 * w
         if o < 0:
             break

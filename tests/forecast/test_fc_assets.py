@@ -103,3 +103,14 @@ def test_pilot_scope_limits_suggestions_to_one_category(wh):
          extra={"replenishment_suggestions": {"config": {"pilot_categories": ["drinks"]}}})
     cats = {c for (c,) in _q(wh, "select distinct category from forecast.replenishment_suggestions")}
     assert cats == {"drinks"}
+
+
+def test_check_warns_when_the_model_stops_beating_seasonal_naive(wh):
+    con = warehouse.connect(wh.path)
+    assert fa.model_beats_seasonal_naive(warehouse=wh).passed  # no backtest yet: nothing to warn about
+    con.execute("insert into forecast.backtest values (date '2026-11-01', 'model', 0.6, 1.2, 100, 60, 8, 1, now()),"
+                " (date '2026-11-01', 'seasonal_naive', 0.5, 1.0, 100, 50, 8, 0, now())")
+    con.close()
+    result = fa.model_beats_seasonal_naive(warehouse=wh)
+    assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
+    assert result.metadata["improvement"].value == pytest.approx(-0.2)

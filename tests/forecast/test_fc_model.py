@@ -3,6 +3,7 @@
 from datetime import date
 
 import numpy as np
+import pytest
 
 from forecasts import backtest
 from forecasts.features import DemandMatrix
@@ -51,3 +52,11 @@ def test_new_sku_uses_its_average_daily_rate():
     np.testing.assert_allclose(new["units"], 3.0)
     assert "SKU-001" not in set(fc["sku_id"])
     assert (fc[fc["sku_id"] != "SKU-000"]["method"] == "model").all()
+
+
+def test_a_brand_new_shop_forecasts_every_sku_with_the_fallback_and_skips_the_backtest():
+    m = _weekly_series(n_sku=5, n_days=20)
+    fc, fitted = forecast_7d(m, ModelParams(country="CN", **FAST))
+    assert fitted.model is None and (fc["method"] == "new_sku_rate").all() and len(fc) == 35
+    with pytest.raises(backtest.NotEnoughHistory):
+        backtest.run(m, ModelParams(country="CN", **FAST), n_origins=2)
