@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +56,11 @@ def _send(notifier: Any, msg: AlertMessage, log: Any) -> dict:
         status, error = "sent", None
     except Exception as exc:  # noqa: BLE001 - recorded as 'failed', retried by the next delivery pass
         status, error = "failed", redact(str(exc), target)
+    for rec in calls.records:
+        rec.error = redact(rec.error, target)
+    api_calls = [{**asdict(r), "started_at": r.started_at.isoformat()} for r in calls.records]
     return {"delivery_status": status, "delivery_channel": target.kind,
-            "delivery_attempts": len(calls.records), "last_error": error}
+            "delivery_attempts": len(calls.records), "last_error": error, "api_calls": api_calls}
 
 
 def daemon_alert(

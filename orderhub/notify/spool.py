@@ -13,8 +13,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from orderhub import alerts, settings
+from orderhub.calllog import COLUMNS
 
 
 def spool_dir() -> Path:
@@ -58,6 +60,17 @@ def ingest_spool(con: duckdb.DuckDBPyConnection) -> int:
                  ev.get("delivery_channel"), ev.get("spooled_at"),
                  ev.get("spooled_at") if ev["delivery_status"] == "sent" else None, alert_id],
             )
+        _record_calls(con, ev.get("api_calls") or [])
         f.unlink()
         n += 1
     return n
+
+
+def _record_calls(con: duckdb.DuckDBPyConnection, calls: list[dict]) -> None:
+    """The daemon's webhook attempts, logged in ops.api_calls like every other HTTP call."""
+    if not calls:
+        return
+    frame = pd.DataFrame(calls, columns=COLUMNS).assign(started_at=lambda f: pd.to_datetime(f["started_at"], utc=True))
+    con.register("_spooled_calls", frame)
+    con.execute(f"insert into ops.api_calls select {', '.join(COLUMNS)} from _spooled_calls")
+    con.unregister("_spooled_calls")

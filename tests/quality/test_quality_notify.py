@@ -175,3 +175,6 @@ def test_daemon_delivery_failure_is_recorded_and_retried_by_the_next_pass(con, r
     report = deliver_pending(con, n)  # records the spooled failure, then retries it
     assert report.sent == 1 and len(receiver.requests) == 4
     assert con.execute("select delivery_status, delivery_attempts from ops.alerts").fetchone() == ("sent", 4)
+    # the daemon's 3 failed attempts were logged too, once the warehouse was reachable
+    assert con.execute("select count(*) filter (where not ok), count(*) from ops.api_calls where channel = 'notifier'"
+                       ).fetchone() == (3, 4)
