@@ -28,11 +28,13 @@ DAILY, DEMAND_7D = dg.AssetKey(["forecast", "daily_demand"]), dg.AssetKey(["fore
 BACKTEST, SAFETY = dg.AssetKey(["forecast", "backtest"]), dg.AssetKey(["forecast", "safety_stock"])
 SUGGESTIONS, POS = dg.AssetKey(["forecast", "replenishment_suggestions"]), dg.AssetKey(["forecast", "purchase_orders"])
 
+
 def _matrix(con) -> DemandMatrix:
     daily = io.read_daily(con)
     if daily.empty:
         raise dg.Failure("forecast.daily_demand is empty: materialize it after hub.orders/hub.order_lines have data")
     return DemandMatrix.from_frame(daily)
+
 
 @dg.asset(key=DAILY, deps=[ORDERS, LINES], group_name=GROUP, kinds={"duckdb"}, pool=WAREHOUSE_POOL)
 def daily_demand(context: dg.AssetExecutionContext, config: DailyDemandConfig, warehouse: Warehouse):
@@ -45,6 +47,7 @@ def daily_demand(context: dg.AssetExecutionContext, config: DailyDemandConfig, w
             raise dg.Failure("hub.orders is empty: nothing to build demand from")
         stats = io.build_daily_demand(con, as_of)
     return dg.MaterializeResult(metadata={"as_of_date": str(as_of), **stats})
+
 
 @dg.asset(key=DEMAND_7D, deps=[DAILY], group_name=GROUP, kinds=KINDS, pool=WAREHOUSE_POOL)
 def demand_7d(context: dg.AssetExecutionContext, config: ForecastConfig, warehouse: Warehouse):
@@ -68,6 +71,7 @@ def demand_7d(context: dg.AssetExecutionContext, config: ForecastConfig, warehou
                                         .round(1).to_markdown()),
     })
 
+
 @dg.asset(key=BACKTEST, deps=[DAILY], group_name=GROUP, kinds=KINDS, pool=WAREHOUSE_POOL)
 def backtest(context: dg.AssetExecutionContext, config: BacktestConfig, warehouse: Warehouse):
     """How good the forecast is: the last weeks replayed as if each were next week, comparing the model with
@@ -90,6 +94,7 @@ def backtest(context: dg.AssetExecutionContext, config: BacktestConfig, warehous
         "origins": [str(d) for d in res.per_origin["origin_date"].unique()],
     })
 
+
 @dg.asset_check(asset=BACKTEST, blocking=False, description="The model's pooled WAPE on 7-day totals is below "
                 "the seasonal naive's (same weekday last week); warns when it is not.")
 def model_beats_seasonal_naive(warehouse: Warehouse) -> dg.AssetCheckResult:
@@ -105,6 +110,7 @@ def model_beats_seasonal_naive(warehouse: Warehouse) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=bool(passed), severity=dg.AssetCheckSeverity.WARN, metadata={
         "model_wape": float(model), "seasonal_naive_wape": float(naive),
         "improvement": float(1 - model / naive) if naive else 0.0})
+
 
 @dg.asset(key=SAFETY, deps=[DAILY, SKUS], group_name=GROUP, kinds={"duckdb"}, pool=WAREHOUSE_POOL)
 def safety_stock(context: dg.AssetExecutionContext, config: SafetyStockConfig, warehouse: Warehouse):
@@ -125,6 +131,7 @@ def safety_stock(context: dg.AssetExecutionContext, config: SafetyStockConfig, w
     total = dg.MetadataValue.float(float(ss["safety_stock"].sum()))
     return dg.MaterializeResult(metadata={"skus": len(ss), "skus_missing_from_master": len(missing),
                                           "total_safety_stock": total})
+
 
 @dg.multi_asset(
     specs=[
@@ -170,11 +177,13 @@ def replenishment_suggestions(context: dg.AssetExecutionContext, config: Repleni
     yield dg.MaterializeResult(asset_key=SUGGESTIONS, metadata=meta)
     yield dg.MaterializeResult(asset_key=POS, metadata={"posted_batch": str(out.get("batch_id"))})
 
+
 forecast_job = dg.define_asset_job("forecast_daily", selection=dg.AssetSelection.groups(GROUP))
 # Before the purchasing team starts work; stopped by default so a fresh install posts nothing on its own.
 forecast_schedule = dg.ScheduleDefinition(job=forecast_job, cron_schedule="30 6 * * *",
                                           execution_timezone="Asia/Shanghai",
                                           default_status=dg.DefaultScheduleStatus.STOPPED)
+
 
 defs = dg.Definitions(
     assets=[daily_demand, demand_7d, backtest, safety_stock, replenishment_suggestions],
