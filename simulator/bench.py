@@ -42,3 +42,92 @@ def run(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z") -> dic
 def main(seed: int, days: int, now: str) -> None:
     for k, v in run(seed, days, now).items():
         print(f"{k:>26}: {v}")
+
+
+# ---- serving speed: server-side latency per endpoint, and a real connector pulling PDD windows ------------------
+def _timed_server(sim):
+    """Serve `sim` through a wrapper that times dispatch + JSON encoding (the server-side cost of a call)."""
+    import json
+    from collections import defaultdict
+
+    from simulator.server import Response, Server
+
+    timings: dict[str, list[float]] = defaultdict(list)
+
+    def timed(req):
+        t0 = time.perf_counter()
+        resp = sim.dispatch(req)
+        if isinstance(resp.body, (dict, list)):
+            resp = Response(resp.status, json.dumps(resp.body, ensure_ascii=False).encode("utf-8"), resp.headers,
+                            resp.content_type)
+        name = req.path + (":" + req.params.get("type", req.params.get("method", "")) if "router" in req.path else "")
+        timings[name].append(time.perf_counter() - t0)
+        return resp
+
+    sim.server = Server(timed).start()
+    return timings
+
+
+def serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pdd_days: float = 90.0) -> dict:
+    """Per-endpoint server-side latency (median ms) and the wall time of a PddApi pull of `pdd_days` days."""
+    from datetime import datetime, timedelta, timezone
+
+    from simulator import client
+    from simulator.app import Simulator
+    from simulator.timeutil import bj, parse_iso
+
+    end = int(parse_iso(now))
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        sim = Simulator(seed=seed, days=days, now=parse_iso(now), erp_db=Path(tmp) / "erp.sqlite", rate_limit_per_s=1e9)
+        timings = _timed_server(sim)
+        url, day = sim.url, 86400
+        try:
+            for d in range(1, 6):  # five full days of Taobao pages of 100, Douyin and JD pages, refunds
+                s, e = bj(end - (d + 5) * day), bj(end - (d + 4) * day)
+                client.taobao(url, "taobao.trades.sold.increment.get", start_modified=s, end_modified=e, page_no=d,
+                              page_size=100)
+                client.taobao(url, "taobao.refunds.receive.get", start_modified=s, end_modified=e, page_size=100)
+                win = {"update_time_start": end - (d + 5) * day, "update_time_end": end - (d + 4) * day, "size": 100}
+                client.douyin(url, "order.searchList", {**win, "page": d})
+                client.douyin(url, "afterSale.List", {**win, "page": 0})
+                client.jd(url, "jingdong.pop.order.enSearch", {"start_date": s, "end_date": e, "page": d, "page_size": 100})
+                client.pdd(url, "pdd.refund.list.increment.get", start_updated_at=end - (d + 5) * day,
+                           end_updated_at=end - (d + 5) * day + 1800, page_size=100)
+                hdr = {"X-Api-Key": "sim-wms-key"}
+                import requests
+
+                requests.get(f"{url}/wms/stock", params={"page": 1, "page_size": 900}, headers=hdr, timeout=30)
+                requests.get(f"{url}/wms/events", params={"after": (end - (d + 5) * day) * 1000, "limit": 5000},
+                             headers=hdr, timeout=30)
+                requests.get(f"{url}/cs/tickets", params={"limit": 5000}, timeout=30)
+                requests.get(f"{url}/admin/exports/taobao", params={"date": bj(end - (d + 5) * day, "%Y-%m-%d")}, timeout=30)
+            out.update(_pdd_pull(url, datetime.fromtimestamp(end, timezone.utc) - timedelta(days=pdd_days),
+                                 datetime.fromtimestamp(end, timezone.utc), timings))
+        finally:
+            sim.stop()
+    for name, ts in sorted(timings.items()):
+        ts = sorted(ts)
+        out[f"{name} median ms (n={len(ts)})"] = round(1000 * ts[len(ts) // 2], 2)
+    return out
+
+
+def _pdd_pull(url: str, start, end, timings) -> dict:
+    """Pull [start, end) through OrderHub's real PDD connector (30-minute windows, pages of 100)."""
+    from orderhub.calllog import CallLog
+    from resources.channels.pdd import PddApi
+
+    api = PddApi(base_url=f"{url}/pdd", app_key="sim-pdd-id", app_secret="sim-pdd-secret", overlap_s=0)
+    before = len(timings.get("/pdd/api/router:pdd.order.number.list.increment.get", []))
+    t0 = time.perf_counter()
+    records = api.fetch_orders(start, end, CallLog())
+    wall = time.perf_counter() - t0
+    server = timings.get("/pdd/api/router:pdd.order.number.list.increment.get", [])[before:]
+    return {"pdd_pull_days": round((end - start).total_seconds() / 86400, 2), "pdd_pull_calls": len(server),
+            "pdd_pull_records": len(records), "pdd_pull_wall_s": round(wall, 2),
+            "pdd_pull_server_s": round(sum(server), 2)}
+
+
+def main_serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pdd_days: float = 90.0) -> None:
+    for k, v in serving(seed, days, now, pdd_days).items():
+        print(f"{k:>70}: {v}")
