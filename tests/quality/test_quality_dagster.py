@@ -84,3 +84,17 @@ def test_checks_attach_only_to_present_tables_and_pii_to_analytics_schemas():
     assert not any(t == "stg.stg_orders" for t, _ in keys)
     assert ("hub.quarantine", "quarantine_share_low") in keys and ("hub.quarantine", "no_clear_pii") not in keys
     assert not any(t == "hub.order_lines" for t, _ in keys)  # not present: not wired
+
+
+def test_every_analytics_table_of_the_merged_definitions_gets_the_pii_check():
+    """Catches a domain module added to pipelines/definitions.py but not to quality.wiring.DOMAIN_MODULES."""
+    from pipelines.definitions import defs
+    from quality.pii import EXEMPT_TABLES, PII_SCHEMAS
+
+    graph = defs.resolve_asset_graph()
+    checked = {k.asset_key for k in graph.asset_check_keys if k.name == "no_clear_pii"}
+    missing = [
+        key.to_user_string() for key in graph.materializable_asset_keys
+        if key.path[0] in PII_SCHEMAS and ".".join(key.path) not in EXEMPT_TABLES and key not in checked
+    ]
+    assert not missing
