@@ -73,16 +73,19 @@ def deliver_pending(
         if notifier is None:  # no resource passed (≠ a Notifier without URL): leave alerts pending for one
             return report
         target = target_of(notifier)
-        rows = con.execute(
-            "select alert_id, kind, severity, asset, message, created_at, delivery_attempts from ops.alerts"
+        cur = con.execute(
+            "select alert_id, kind, severity, asset, message, created_at, delivery_status from ops.alerts"
             " where delivery_status = 'pending' or (delivery_status = 'failed' and delivery_attempts < ?)"
             " order by created_at limit ?",
             [MAX_ATTEMPTS, limit],
-        ).df().to_dict("records")
+        )
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r)) for r in cur.fetchall()]
         calls = CallLog()
         session = session or requests.Session()
         for row in rows:
-            _log(log, row)
+            if row["delivery_status"] == "pending":  # retries are not logged again
+                _log(log, row)
             if target is None:
                 con.execute(
                     "update ops.alerts set delivery_status = 'not_configured', delivery_channel = 'log' where alert_id = ?",

@@ -43,7 +43,12 @@ def ingest_spool(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     n = 0
     for f in sorted(d.glob("*.json")):
-        ev = json.loads(f.read_text(encoding="utf-8"))
+        try:
+            ev = json.loads(f.read_text(encoding="utf-8"))
+            ev["op"], ev["dedupe_key"], ev["message"]  # noqa: B018 - required keys
+        except (OSError, ValueError, KeyError):
+            f.rename(f.with_suffix(".bad"))  # kept for a human, never blocks the queue
+            continue
         if ev["op"] == "raise":
             alert_id = alerts.open_alert(
                 con, kind=ev["kind"], severity=ev["severity"], message=ev["message"],

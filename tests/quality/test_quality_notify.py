@@ -178,3 +178,11 @@ def test_daemon_delivery_failure_is_recorded_and_retried_by_the_next_pass(con, r
     # the daemon's 3 failed attempts were logged too, once the warehouse was reachable
     assert con.execute("select count(*) filter (where not ok), count(*) from ops.api_calls where channel = 'notifier'"
                        ).fetchone() == (3, 4)
+
+
+def test_a_corrupt_spool_file_is_set_aside_and_does_not_block_delivery(con, orderhub_home):
+    spool_dir().mkdir(parents=True, exist_ok=True)
+    (spool_dir() / "0000-broken.json").write_text("{not json", encoding="utf-8")
+    _raise(con)
+    assert deliver_pending(con, Notifier()).not_configured == 1
+    assert (spool_dir() / "0000-broken.bad").exists()
