@@ -1,0 +1,1 @@
+"""Running OrderHub like production: configuration snapshots, description of the deployed flow."""
