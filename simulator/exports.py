@@ -28,7 +28,7 @@ def rows_for(sim, day: date) -> list[list[str]]:
     out = []
     with w.lock:
         now = w.now()
-        st = w.state(now)
+        st = w.state_cols(now)
         rows = w.channel_rows("tm")
         created = w.orders["created"].to_numpy()[rows]
         rows = rows[(created >= start) & (created < start + DAY) & (created <= now)]
@@ -36,7 +36,7 @@ def rows_for(sim, day: date) -> list[list[str]]:
         for r in rows:
             r = int(r)
             o = w.row(r)
-            step = int(st["step"].values[r])
+            step = int(st["step"][r])
             b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
             lines = c.lines_of(w, r, "taobao", step)
             paid, ship = c.seen(w, o, "paid", now), c.seen(w, o, "ship1", now)

@@ -59,6 +59,8 @@ class World:
         self._margin = 2 * 3600.0 if live_rate > 0 else DAY / 2
         self.orders = self.lines = pd.DataFrame()
         self._state_cache: tuple[float, int, pd.DataFrame] | None = None
+        self._scols: dict[str, np.ndarray] = {}
+        self._windows: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = {}  # per state: sorted listing
         self.ensure(base)
 
     # ---- generation -------------------------------------------------------------------------------
@@ -120,7 +122,15 @@ class World:
                     touched[idx[~np.isnan(idx)].astype(int)] = [v for v, i in zip(self._touched.values(), idx) if not np.isnan(i)]
                 st = lifecycle.state_at(self.orders, now, touched)
                 self._state_cache = (now, len(self._touched), st)
+                self._scols = {c: st[c].to_numpy() for c in st.columns}
+                self._windows = {}
             return self._state_cache[2]
+
+    def state_cols(self, now: float | None = None) -> dict[str, np.ndarray]:
+        """state() as numpy arrays (per-record serializers index them without pandas overhead)."""
+        with self.lock:
+            self.state(now)
+            return self._scols
 
     def touch(self, key: int, at: float) -> None:
         """An update without a status change (modified moves forward only)."""
@@ -146,13 +156,17 @@ class World:
                         paid_only: bool = False) -> np.ndarray:
         """Rows of a shop modified in [start, end), newest-modified first, ties by key (platform paging order)."""
         with self.lock:
-            st = self.state(now)
-            rows = self.by_src[src]
-            s = st.iloc[rows]
-            ok = s["visible"].to_numpy() & (s["modified"].to_numpy() >= start) & (s["modified"].to_numpy() < end)
-            if paid_only:
-                ok &= ~np.isnan(self.orders["paid"].to_numpy()[rows]) & (s["step"].to_numpy() != lifecycle.WAIT_PAY)
-            rows = rows[ok]
-            mod = st["modified"].to_numpy()[rows]
-            keys = self.orders["key"].to_numpy()[rows]
-            return rows[np.lexsort((keys, -mod))]
+            self.state(now)
+            idx = self._windows.get((src, paid_only))
+            if idx is None:  # once per state: the shop's listable rows sorted by (-modified, key)
+                sc, rows = self._scols, self.by_src[src]
+                ok = sc["visible"][rows]
+                if paid_only:
+                    ok = ok & ~np.isnan(self.ocols["paid"][rows]) & (sc["step"][rows] != lifecycle.WAIT_PAY)
+                rows = rows[ok]
+                neg = -sc["modified"][rows]
+                order = np.lexsort((self.ocols["key"][rows], neg))
+                idx = self._windows[(src, paid_only)] = (rows[order], neg[order])
+            rows, neg = idx
+            lo, hi = np.searchsorted(neg, -end, side="right"), np.searchsorted(neg, -start, side="right")
+            return rows[lo:hi]

@@ -6,15 +6,16 @@ import hashlib
 import hmac
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from simulator import lifecycle
-from simulator.catalog import DISTRICTS, PROVINCES, STREETS, SURNAMES, GIVEN, channel_sku, UNMAPPED_CODES
+from simulator.catalog import DISTRICTS, GIVEN, N_SKUS, PROVINCES, STREETS, SURNAMES, UNMAPPED_CODES, channel_sku
 from simulator.channels.ids import (  # noqa: F401  (re-exported for the serializers)
     DY_BASE, JD_BASE, TB_BASE, channel_ids, dy_order_id, erp_order_no, jd_order_id, key_from_channel_id, pdd_order_sn,
     tb_tid)
-from simulator.generate import mix
+from simulator.generate import mix_int
 
 _PROV = list(PROVINCES)
 
@@ -44,22 +45,18 @@ def _pick(seq, u: int):
 
 def buyer_profiles(buyers, provs) -> list[dict]:
     """Name, phone, address per buyer: a pure function of the buyer id (returning buyers look the same)."""
-    b = np.asarray(buyers, dtype=np.uint64)
-    h = [mix(b, 100 + i).astype(object) for i in range(6)]  # python ints: exact modulo arithmetic
-    out = []
-    for i, prov in enumerate(np.asarray(provs).tolist()):
-        h0, h1, h2, h3, h4, h5 = (int(x[i]) for x in h)
-        province = _PROV[prov]
-        out.append({
-            "name": _pick(SURNAMES, h0) + _pick(GIVEN, h1) + (_pick(GIVEN, h2 >> 7) if h2 % 2 else ""),
+    return [buyer_profile(b, p) for b, p in zip(np.asarray(buyers).tolist(), np.asarray(provs).tolist())]
+
+
+@lru_cache(maxsize=1 << 16)
+def buyer_profile(buyer: int, prov: int) -> dict:
+    """Cached per buyer (returning buyers are common): callers must not mutate the dict."""
+    h0, h1, h2, h3, h4, h5 = (mix_int(buyer, 100 + i) for i in range(6))
+    province = _PROV[int(prov)]
+    return {"name": _pick(SURNAMES, h0) + _pick(GIVEN, h1) + (_pick(GIVEN, h2 >> 7) if h2 % 2 else ""),
             "phone": f"1{_pick('3456789', h3)}{h4 % 10**9:09d}", "province": province,
             "city": _pick(PROVINCES[province][1], h5), "district": _pick(DISTRICTS, h5 >> 9),
-            "address": f"{_pick(STREETS, h2 >> 13)}{h3 % 300 + 1}号{h4 % 30 + 1}栋{h0 % 2000 + 101}室"})
-    return out
-
-
-def buyer_profile(buyer: int, prov: int) -> dict:
-    return buyer_profiles([buyer], [prov])[0]
+            "address": f"{_pick(STREETS, h2 >> 13)}{h3 % 300 + 1}号{h4 % 30 + 1}栋{h0 % 2000 + 101}室"}
 
 
 def mask_name(name: str) -> str:
@@ -71,7 +68,7 @@ def mask_phone(phone: str) -> str:
 
 
 def open_id(prefix: str, buyer: int) -> str:
-    return f"{prefix}{int(mix(np.array([buyer], dtype=np.uint64), 17)[0]) % 16**24:024x}"
+    return f"{prefix}{mix_int(buyer, 17) % 16**24:024x}"
 
 
 @dataclass
@@ -85,21 +82,27 @@ class Line:
     shipped: bool
 
 
+@lru_cache(maxsize=None)
+def _codes(channel: str) -> np.ndarray:
+    return channel_sku(channel, np.arange(N_SKUS))
+
+
 def lines_of(world, row: int, channel: str, step: int) -> list[Line]:
+    """Lines of order `row` as the platform shows them (plain Python values: no numpy scalars per field)."""
     sl = world.line_slice(row)
     lc_ = world.lcols
     sku = lc_["sku"][sl]
     if step in (lifecycle.SHIPPED, lifecycle.DONE):
-        shipped = np.ones(len(sku), dtype=bool)
+        shipped = [True] * len(sku)
     elif step == lifecycle.PART_SHIPPED:
-        shipped = lc_["part1"][sl]
+        shipped = lc_["part1"][sl].tolist()
     else:
-        shipped = np.zeros(len(sku), dtype=bool)
-    codes = channel_sku(channel, sku)
-    titles = world.titles[sku]
-    return [Line(int(ln), int(k), UNMAPPED_CODES.get(channel, [code])[0] if un else code, str(t), int(q), int(p), bool(sh))
-            for ln, k, code, t, q, p, un, sh in zip(lc_["line_no"][sl], sku, codes, titles, lc_["qty"][sl],
-                                                   lc_["price_fen"][sl], lc_["unmapped"][sl], shipped)]
+        shipped = [False] * len(sku)
+    codes = _codes(channel)[sku].tolist()
+    alt = UNMAPPED_CODES.get(channel, [None])[0]
+    codes = [alt if un and alt else code for code, un in zip(codes, lc_["unmapped"][sl].tolist())]
+    return [Line(*v) for v in zip(lc_["line_no"][sl].tolist(), sku.tolist(), codes, world.titles[sku].tolist(),
+                                  lc_["qty"][sl].tolist(), lc_["price_fen"][sl].tolist(), shipped)]
 
 
 def page_slice(rows: np.ndarray, page_index0: int, size: int) -> np.ndarray:
@@ -107,7 +110,7 @@ def page_slice(rows: np.ndarray, page_index0: int, size: int) -> np.ndarray:
 
 
 def tracking_no(key: int, parcel: int = 0) -> str:
-    return f"SF{(int(mix(np.array([key * 4 + parcel], dtype=np.uint64), 23)[0]) % 10**13):013d}"
+    return f"SF{mix_int(int(key) * 4 + parcel, 23) % 10**13:013d}"
 
 
 def allocate(line_totals: list[int], discount: int) -> list[int]:

@@ -67,7 +67,7 @@ def search_list(sim, biz: dict) -> Response:
     with world.lock:
         now = world.now()
         rows, total = c.paged(sim, "douyin", lambda: world.modified_window("dy", start, end), page, size, end)
-        st = world.state(now)
+        st = world.state_cols(now)
         orders = [shop_order(sim, int(r), st, now) for r in rows]
     return envelope({"shop_order_list": orders, "page": page, "size": size, "total": total})
 
@@ -86,7 +86,7 @@ def _opaque(text: str) -> str:
 def shop_order(sim, row: int, st, now: float) -> dict:
     world = sim.world
     o = world.row(row)
-    step, rf = int(st["step"].values[row]), int(st["rf_step"].values[row])
+    step, rf = int(st["step"][row]), int(st["rf_step"][row])
     status = STATUS.get(step) or _last_status(world, o, now)
     key = int(o["key"])
     oid = c.dy_order_id(key)
@@ -99,7 +99,7 @@ def shop_order(sim, row: int, st, now: float) -> dict:
         return epoch_int(c.seen(world, o, col, now))
 
     rec = {"order_id": oid, "order_status": status, "order_status_desc": DESC[status], "create_time": int(o["created"]),
-           "update_time": int(st["modified"].values[row]), "pay_time": t("paid"), "ship_time": t("ship1"),
+           "update_time": int(st["modified"][row]), "pay_time": t("paid"), "ship_time": t("ship1"),
            "finish_time": t("done"), "order_amount": int(o["total_fen"]), "pay_amount": int(o["pay_fen"]),
            "post_amount": int(o["post_fen"]), "promotion_amount": int(o["discount_fen"]),
            "doudian_open_id": c.open_id("dy", int(o["buyer"])), "mask_post_receiver": c.mask_name(b["name"]),
@@ -128,14 +128,14 @@ def after_sale_list(sim, biz: dict) -> Response:
     with world.lock:
         now = world.now()
         rows, mods = c.refund_rows(world, "dy", start, end, now)
-        st = world.state(now)
+        st = world.state_cols(now)
         items = []
         for r, m in zip(rows[page * size:(page + 1) * size], mods[page * size:(page + 1) * size]):
             o = world.row(int(r))
             oid = c.dy_order_id(int(o["key"]))
             items.append({"aftersale_id": str(int(oid) * 10 + 7)[-19:], "order_id": oid, "sku_order_id": str(int(oid) + 1),
                           "aftersale_type": AS_TYPE[int(o["rf_type"])], "reason_text": c.RF_REASON[int(o["rf_type"])],
-                          "refund_amount": int(o["pay_fen"]), "aftersale_status": AS_STATUS[int(st["rf_step"].values[int(r)])],
+                          "refund_amount": int(o["pay_fen"]), "aftersale_status": AS_STATUS[int(st["rf_step"][int(r)])],
                           "create_time": int(o["rf_req"]), "update_time": int(m)})
     return envelope({"items": items, "total": len(rows), "page": page, "size": size})
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulator.generate import mix
+from simulator.generate import mix, mix_int
 from simulator.timeutil import BJ, bj
 
 TB_BASE, DY_BASE, JD_BASE = 2_600_000_000_000_000, 6_900_000_000_000_000_000, 300_000_000_000
 
 
 def _r(key: int) -> int:
-    return int(mix(np.array([key], dtype=np.uint64), 41)[0] % 9)
+    return mix_int(key, 41) % 9
 
 
 def tb_tid(key: int) -> int:

@@ -43,7 +43,7 @@ def handle(sim, req: Request) -> Response:
     with world.lock:
         now = world.now()
         rows, total = c.paged(sim, "jd", lambda: world.modified_window("jd", start, end, paid_only=True), page - 1, size, end)
-        st = world.state(now)
+        st = world.state_cols(now)
         orders = [jd_order(sim, int(r), st, now) for r in rows]
     return ok({ROOT: {"code": "0", "searchorderinfo_result": {
         "apiResult": {"success": True, "resultCode": "0", "chineseErrCode": "成功"}, "orderTotal": total,
@@ -53,12 +53,12 @@ def handle(sim, req: Request) -> Response:
 def jd_order(sim, row: int, st, now: float) -> dict:
     world = sim.world
     o = world.row(row)
-    step, rf = int(st["step"].values[row]), int(st["rf_step"].values[row])
+    step, rf = int(st["step"][row]), int(st["rf_step"][row])
     key = int(o["key"])
     b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
     state = "LOCKED" if rf == lc.RF_PENDING and step not in (lc.CANCELLED, lc.REFUNDED) else STATE[step]
     rec = {"orderId": str(c.jd_order_id(key)), "orderState": state, "orderStartTime": bj(o["created"]),
-           "paymentConfirmTime": bj(c.seen(world, o, "paid", now)), "modified": bj(st["modified"].values[row]),
+           "paymentConfirmTime": bj(c.seen(world, o, "paid", now)), "modified": bj(st["modified"][row]),
            "orderTotalPrice": jd_yuan(o["total_fen"]), "sellerDiscount": jd_yuan(o["discount_fen"]),
            "freightPrice": jd_yuan(o["post_fen"]), "orderPayment": jd_yuan(o["pay_fen"]),
            "pin": c.open_id("jd_", int(o["buyer"]))[:16],

@@ -60,7 +60,7 @@ def order_increment(sim, p: dict) -> Response:
     with world.lock:
         now = world.now()
         rows, total = c.paged(sim, "pdd", lambda: world.modified_window("pdd", start, end, paid_only=True), page - 1, size, end)
-        st = world.state(now)
+        st = world.state_cols(now)
         out = [pdd_order(sim, int(r), st, now) for r in rows]
     return ok({"order_sn_increment_get_response": {"total_count": total, "has_next": page * size < total,
                                                    "order_sn_list": out}})
@@ -69,7 +69,7 @@ def order_increment(sim, p: dict) -> Response:
 def pdd_order(sim, row: int, st, now: float) -> dict:
     world = sim.world
     o = world.row(row)
-    step, rf = int(st["step"].values[row]), int(st["rf_step"].values[row])
+    step, rf = int(st["step"][row]), int(st["rf_step"][row])
     shipped, done = c.seen(world, o, "shipped", now), c.seen(world, o, "done", now)
     status = 3 if done is not None else 2 if shipped is not None else 1
     key = int(o["key"])
@@ -78,7 +78,7 @@ def pdd_order(sim, row: int, st, now: float) -> dict:
     rec = {"order_sn": c.pdd_order_sn(key, o["created"]), "order_status": status, "refund_status": RF[rf],
            "confirm_status": 1, "created_time": bj(o["created"]), "confirm_time": bj(c.seen(world, o, "paid", now)),
            "shipping_time": bj(c.seen(world, o, "ship1", now)), "receive_time": bj(done),
-           "updated_at": bj(st["modified"].values[row]), "goods_amount": c.yuan(o["total_fen"]),
+           "updated_at": bj(st["modified"][row]), "goods_amount": c.yuan(o["total_fen"]),
            "discount_amount": c.yuan(o["discount_fen"]), "postage": c.yuan(o["post_fen"]), "pay_amount": c.yuan(o["pay_fen"]),
            "receiver_name": c.mask_name(b["name"]), "receiver_phone": c.mask_phone(b["phone"]), "province": b["province"],
            "city": b["city"], "town": b["district"], "address": "***", "buyer_open_id": c.open_id("pdd", int(o["buyer"])),
@@ -100,13 +100,13 @@ def refund_increment(sim, p: dict) -> Response:
     with world.lock:
         now = world.now()
         rows, mods = c.refund_rows(world, "pdd", start, end, now)
-        st = world.state(now)
+        st = world.state_cols(now)
         out = []
         for r, m in zip(rows[(page - 1) * size:page * size], mods[(page - 1) * size:page * size]):
             o = world.row(int(r))
             out.append({"id": int(o["key"]) * 10 + 3, "order_sn": c.pdd_order_sn(int(o["key"]), o["created"]),
                         "after_sales_type": AS_TYPE[int(o["rf_type"])], "after_sales_reason": c.RF_REASON[int(o["rf_type"])],
-                        "refund_amount": int(o["pay_fen"]), "after_sales_status": AS_STATUS[int(st["rf_step"].values[int(r)])],
+                        "refund_amount": int(o["pay_fen"]), "after_sales_status": AS_STATUS[int(st["rf_step"][int(r)])],
                         "created_time": bj(o["rf_req"]), "updated_time": bj(m)})
     return ok({"refund_increment_get_response": {"total_count": len(rows), "has_next": page * size < len(rows),
                                                  "refund_list": out}})

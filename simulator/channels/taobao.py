@@ -64,7 +64,7 @@ def trades_increment(sim, p: dict) -> Response:
     with world.lock:
         now = world.now()
         rows, total = c.paged(sim, "taobao", lambda: world.modified_window("tb", start, end), page_no - 1, size, end)
-        st = world.state(now)
+        st = world.state_cols(now)
         trades = [trade(sim, int(r), st, now) for r in rows]
     return _listing(p, "trades_sold_increment_get_response", "trades", "trade", trades, total, page_no, size)
 
@@ -72,7 +72,7 @@ def trades_increment(sim, p: dict) -> Response:
 def trade(sim, row: int, st, now: float) -> dict:
     world = sim.world
     o = world.row(row)
-    step, rf = int(st["step"].values[row]), int(st["rf_step"].values[row])
+    step, rf = int(st["step"][row]), int(st["rf_step"][row])
     key = int(o["key"])
     tid = c.tb_tid(key)
     b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
@@ -80,7 +80,7 @@ def trade(sim, row: int, st, now: float) -> dict:
     line_totals = [ln.price_fen * ln.qty for ln in lines]
     shares = c.allocate(line_totals, int(o["discount_fen"]))
     t = {"tid": tid, "tid_str": str(tid), "status": STATUS[step], "created": bj(o["created"]),
-         "modified": bj(st["modified"].values[row]), "total_fee": c.yuan(o["total_fen"]),
+         "modified": bj(st["modified"][row]), "total_fee": c.yuan(o["total_fen"]),
          "discount_fee": c.yuan(o["discount_fen"]), "post_fee": c.yuan(o["post_fen"]), "payment": c.yuan(o["pay_fen"]),
          "buyer_open_uid": c.open_id("AAH", int(o["buyer"])), "buyer_nick": f"{b['name'][0]}**{int(o['buyer']) % 10}",
          "receiver_name": b["name"], "receiver_mobile": b["phone"], "receiver_state": b["province"],
@@ -113,14 +113,14 @@ def refunds_receive(sim, p: dict) -> Response:
     with world.lock:
         now = world.now()
         rows, mods = c.refund_rows(world, "tb", start, end, now)
-        st = world.state(now)
+        st = world.state_cols(now)
         out = []
         for r, m in zip(rows[(page_no - 1) * size:page_no * size], mods[(page_no - 1) * size:page_no * size]):
             o = world.row(int(r))
             tid = c.tb_tid(int(o["key"]))
             out.append({"refund_id": tid * 10 + 7, "tid": tid, "oid": tid + 1, "refund_fee": c.yuan(o["pay_fen"]),
                         "reason": c.RF_REASON[int(o["rf_type"])], "dispute_type": RF_DISPUTE[int(o["rf_type"])],
-                        "status": RF_STATUS[int(st["rf_step"].values[int(r)])], "created": bj(o["rf_req"]), "modified": bj(m)})
+                        "status": RF_STATUS[int(st["rf_step"][int(r)])], "created": bj(o["rf_req"]), "modified": bj(m)})
     return _listing(p, "refunds_receive_get_response", "refunds", "refund", out, len(rows), page_no, size)
 
 
