@@ -12,7 +12,7 @@ from orderhub.after_sales import tickets
 from orderhub.calllog import CallLog
 from orderhub.http import ApiError
 from pipelines.partitions import WAREHOUSE_POOL
-from assets.inventory import _client
+from assets.inventory import channel_client
 from resources.channels import ChannelApi
 from resources.cs import CsApi, cs_resource
 from resources.warehouse import Warehouse
@@ -57,7 +57,7 @@ def after_sales_tickets(context: dg.AssetExecutionContext, config: TicketsConfig
 
         for channel in config.channels:
             try:
-                client = _client(channel, taobao_api, douyin_api, pdd_api)
+                client = channel_client(channel, taobao_api, douyin_api, pdd_api)
                 feeds[channel] = client.fetch_after_sales(start(channel), until, calls)
             except ApiError as exc:
                 failed[channel] = str(exc)[:300]

@@ -11,7 +11,7 @@ from pydantic import Field
 from orderhub.calllog import CallLog
 from orderhub.fulfilment import allocate, dispatch, events, tags
 from pipelines.partitions import WAREHOUSE_POOL
-from assets.inventory import _client
+from assets.inventory import channel_client
 from resources.channels import ChannelApi
 from resources.logistics import LogisticsApi, logistics_resource
 from resources.warehouse import Warehouse
@@ -76,7 +76,7 @@ def fulfilment_tasks(context: dg.AssetExecutionContext, config: TasksConfig, war
             meta["wms"] = dispatch.send_to_wms(con, lambda payload: wms.create_shipment(payload, calls), _now)
             meta["newly_shipped"] = dispatch.mark_shipped(con, _now())
             for channel in config.write_back_channels:
-                client = _client(channel, taobao_api, douyin_api, pdd_api)
+                client = channel_client(channel, taobao_api, douyin_api, pdd_api)
                 meta[f"write_back_{channel}"] = dispatch.write_back(
                     con, channel, lambda oid, no, carrier, c=client: c.confirm_shipment(oid, no, carrier, calls), _now)
             meta["status_counts"] = dict(con.execute(

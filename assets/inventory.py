@@ -26,10 +26,12 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _client(channel: str, taobao: ChannelApi, douyin: ChannelApi, pdd: ChannelApi) -> ChannelApi:
+def channel_client(channel: str, taobao: ChannelApi, douyin: ChannelApi, pdd: ChannelApi) -> ChannelApi:
+    """The marketplace client for a channel named in run config (shared by the inventory, fulfilment and
+    after-sales assets)."""
     clients = {"taobao": taobao, "douyin": douyin, "pdd": pdd}
     if channel not in clients:
-        raise dg.Failure(f"no stock API client for channel {channel!r}; known: {sorted(clients)}")
+        raise dg.Failure(f"no API client for channel {channel!r}; known: {sorted(clients)}")
     return clients[channel]
 
 
@@ -88,7 +90,7 @@ def channel_listings(context: dg.AssetExecutionContext, config: ListingsConfig, 
     try:
         for channel in config.channels:
             try:
-                items = _client(channel, taobao_api, douyin_api, pdd_api).list_stock(calls)
+                items = channel_client(channel, taobao_api, douyin_api, pdd_api).list_stock(calls)
             except ApiError as exc:
                 failed[channel] = f"Cannot read listed stock from {channel}: {exc}"[:500]
                 continue
@@ -136,7 +138,7 @@ def stock_push_log(context: dg.AssetExecutionContext, config: PushConfig, wareho
     results = {}
     try:
         for channel in config.channels:
-            client = _client(channel, taobao_api, douyin_api, pdd_api)
+            client = channel_client(channel, taobao_api, douyin_api, pdd_api)
             with warehouse.connect() as con:
                 results[channel] = push.push_channel(
                     con, channel, lambda items, c=client: c.push_stock(items, calls), dry_run=config.dry_run,
