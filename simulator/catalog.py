@@ -122,5 +122,5 @@ def channel_sku(channel: str, sku_index: np.ndarray) -> np.ndarray:
 
 
 # Listings that exist on a channel but were never entered in the ERP's channel map (the "every SKU mapped"
-# check must find them). Used only on a tiny fixed share of lines, see world.UNMAPPED_LINE_SHARE.
+# check must find them). Used only with the unmapped_sku_rate fault (faults.py).
 UNMAPPED_CODES = {"taobao": ["SKU-NEW-0901"], "douyin": ["DY-TEMP-77"], "pdd": ["PDD-GIFT-01"], "jd": ["JD-NEW-01"]}

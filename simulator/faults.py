@@ -13,7 +13,7 @@ from simulator.generate import unit
 
 DEFAULTS = {"error_rate": 0.0, "rate_limit_rate": 0.0, "retry_after": 1, "slow_rate": 0.0, "slow_seconds": 5.0,
             "malformed_rate": 0.0, "schema_drift": False, "duplicate_rate": 0.0, "mutate_while_paging": False,
-            "channels": []}
+            "unmapped_sku_rate": 0.0, "channels": []}
 BAD_AMOUNTS = ["12.3.4", "abc", "", "-"]
 BAD_TIMES = ["2026-13-45 25:61:00", "not-a-time", "0000-00-00 00:00:00"]
 
@@ -124,6 +124,10 @@ class Faults:
             record["x_ext_field"] = {"source": "v2", "flags": [1, 2]}
             record["risk_level"] = "LOW"
         return record
+
+    def unmapped_rate(self, channel: str) -> float:
+        """Share of consumer order lines sold under a listing code missing from erp_channel_skus."""
+        return float(self.cfg["unmapped_sku_rate"]) if self.applies(channel) else 0.0
 
     def duplicate(self, channel: str) -> bool:
         if self.cfg["duplicate_rate"] <= 0 or not self.applies(channel):

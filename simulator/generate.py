@@ -18,7 +18,6 @@ SOURCES = np.array(["tb", "dy", "pdd", "jd", "tm", "erp"])
 SHARES = np.array([0.34, 0.26, 0.25, 0.08, 0.07])  # of consumer orders (erp wholesale drawn separately)
 EVENTS = ["created", "paid", "picked", "packed", "ship1", "shipped", "done", "cancelled", "rf_req", "rf_done"]
 RF_TYPES = np.array(["REFUND", "REFUND_AND_RETURN", "WRONG_ITEM", "DAMAGED", "WRONG_ADDRESS"])
-UNMAPPED_LINE_SHARE = 0.0015  # lines sold under a channel code missing from erp_channel_skus
 LOYAL_BUYERS = 4000
 LIVE_KEY_BASE = 9_000_000_000  # order keys of live-mode chunks start here (day chunks: day * 100_000 + i)
 _PROV = list(PROVINCES)
@@ -90,7 +89,9 @@ def build(rng, key_base: int, created, src, promo: str, catalog: pd.DataFrame, g
     moq = catalog["moq"].to_numpy()[sku]
     qty = np.where(erp[owner], moq * rng.integers(1, 6, len(owner)), qty)
     price = catalog["price_fen"].to_numpy()[sku]
-    unmapped = (~erp[owner]) & (src[owner] != 4) & (rng.random(len(owner)) < UNMAPPED_LINE_SHARE)
+    # per-line draw for the unmapped_sku_rate fault: a line is sold under an unmapped listing code while
+    # its draw < the rate (2.0 = never: ERP and export-only lines)
+    unmapped_u = np.where((~erp[owner]) & (src[owner] != 4), rng.random(len(owner)), 2.0)
     total = np.bincount(owner, weights=price * qty, minlength=n).astype(np.int64)
     # discounts: festival discounts, else occasional shop coupons; remote provinces pay freight
     pct = rng.integers(8, 16, n) if promo else np.zeros(n, dtype=np.int64)
@@ -106,7 +107,7 @@ def build(rng, key_base: int, created, src, promo: str, catalog: pd.DataFrame, g
                            "promo": promo, "n_lines": n_lines.astype(np.int16), **ev})
     part1 = line_no < np.maximum(1, n_lines[owner] // 2)  # lines in the first parcel of a split shipment
     lines = pd.DataFrame({"order_key": key[owner], "line_no": line_no.astype(np.int16), "sku": sku.astype(np.int16),
-                          "qty": qty.astype(np.int32), "price_fen": price, "part1": part1, "unmapped": unmapped})
+                          "qty": qty.astype(np.int32), "price_fen": price, "part1": part1, "unmapped_u": unmapped_u})
     return orders, lines
 
 

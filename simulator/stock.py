@@ -25,7 +25,9 @@ class ChannelStock:
 
     def codes(self, channel: str) -> list[str]:
         fmt = CHANNEL_SKU_FORMAT[channel]
-        return [fmt.format(i + 1) for i in range(N_SKUS)] + UNMAPPED_CODES.get(channel, [])
+        # unmapped listings exist only while the unmapped_sku_rate fault sells under them
+        extra = UNMAPPED_CODES.get(channel, []) if self.sim.faults.unmapped_rate(channel) > 0 else []
+        return [fmt.format(i + 1) for i in range(N_SKUS)] + extra
 
     def listed(self, channel: str) -> list[dict]:
         if channel not in CHANNEL_SKU_FORMAT:

@@ -87,8 +87,9 @@ def _codes(channel: str) -> np.ndarray:
     return channel_sku(channel, np.arange(N_SKUS))
 
 
-def lines_of(world, row: int, channel: str, step: int) -> list[Line]:
-    """Lines of order `row` as the platform shows them (plain Python values: no numpy scalars per field)."""
+def lines_of(world, row: int, channel: str, step: int, unmapped_rate: float = 0.0) -> list[Line]:
+    """Lines of order `row` as the platform shows them; with the unmapped_sku_rate fault on, lines whose
+    draw is below the rate carry the channel's unmapped listing code."""
     sl = world.line_slice(row)
     lc_ = world.lcols
     sku = lc_["sku"][sl]
@@ -99,8 +100,9 @@ def lines_of(world, row: int, channel: str, step: int) -> list[Line]:
     else:
         shipped = [False] * len(sku)
     codes = _codes(channel)[sku].tolist()
-    alt = UNMAPPED_CODES.get(channel, [None])[0]
-    codes = [alt if un and alt else code for code, un in zip(codes, lc_["unmapped"][sl].tolist())]
+    if unmapped_rate > 0:
+        alt = UNMAPPED_CODES.get(channel, [None])[0]
+        codes = [alt if u < unmapped_rate and alt else code for code, u in zip(codes, lc_["unmapped_u"][sl].tolist())]
     return [Line(*v) for v in zip(lc_["line_no"][sl].tolist(), sku.tolist(), codes, world.titles[sku].tolist(),
                                   lc_["qty"][sl].tolist(), lc_["price_fen"][sl].tolist(), shipped)]
 

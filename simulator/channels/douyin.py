@@ -91,7 +91,7 @@ def shop_order(sim, row: int, st, now: float) -> dict:
     key = int(o["key"])
     oid = c.dy_order_id(key)
     b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
-    lines = c.lines_of(world, row, "douyin", step)
+    lines = c.lines_of(world, row, "douyin", step, sim.faults.unmapped_rate("douyin"))
     totals = [ln.price_fen * ln.qty for ln in lines]
     shares = c.allocate(totals, int(o["discount_fen"]))
 

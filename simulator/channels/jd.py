@@ -67,6 +67,6 @@ def jd_order(sim, row: int, st, now: float) -> dict:
                              "fullAddress": f"{b['province']}{b['city']}{b['district']}***"},
            "itemInfoList": [{"skuId": str(100_000_000 + ln.sku), "outerSkuId": ln.channel_sku, "skuName": ln.title,
                              "itemTotal": str(ln.qty), "jdPrice": jd_yuan(ln.price_fen)}
-                            for ln in c.lines_of(world, row, "jd", step)]}
+                            for ln in c.lines_of(world, row, "jd", step, sim.faults.unmapped_rate("jd"))]}
     rec = sim.faults.corrupt("jd", key, rec, "orderPayment", "modified", "orderState")
     return sim.faults.drift("jd", rec)

@@ -74,7 +74,7 @@ def pdd_order(sim, row: int, st, now: float) -> dict:
     status = 3 if done is not None else 2 if shipped is not None else 1
     key = int(o["key"])
     b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
-    lines = c.lines_of(world, row, "pdd", step)
+    lines = c.lines_of(world, row, "pdd", step, sim.faults.unmapped_rate("pdd"))
     rec = {"order_sn": c.pdd_order_sn(key, o["created"]), "order_status": status, "refund_status": RF[rf],
            "confirm_status": 1, "created_time": bj(o["created"]), "confirm_time": bj(c.seen(world, o, "paid", now)),
            "shipping_time": bj(c.seen(world, o, "ship1", now)), "receive_time": bj(done),

@@ -76,7 +76,7 @@ def trade(sim, row: int, st, now: float) -> dict:
     key = int(o["key"])
     tid = c.tb_tid(key)
     b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
-    lines = c.lines_of(world, row, "taobao", step)
+    lines = c.lines_of(world, row, "taobao", step, sim.faults.unmapped_rate("taobao"))
     line_totals = [ln.price_fen * ln.qty for ln in lines]
     shares = c.allocate(line_totals, int(o["discount_fen"]))
     t = {"tid": tid, "tid_str": str(tid), "status": STATUS[step], "created": bj(o["created"]),

@@ -116,3 +116,40 @@ def test_fault_flag_parsing():
     assert f.cfg["error_rate"] == 0.5 and f.cfg["schema_drift"] is True and f.cfg["channels"] == ["taobao", "pdd"]
     with pytest.raises(ValueError):
         f.update({"nonsense": 1})
+
+
+def _taobao_codes(sim) -> list[str]:
+    codes, page = [], 1
+    while True:
+        body = client.taobao(sim.url, "taobao.trades.sold.increment.get", page_no=page, page_size=100, use_has_next="true",
+                             **ARGS).json()["trades_sold_increment_get_response"]
+        codes += [o["outer_sku_id"] for t in body["trades"]["trade"] for o in t["orders"]["order"]]
+        if not body["has_next"]:
+            return codes
+        page += 1
+
+
+def test_unmapped_skus_only_as_a_fault(sim):
+    import re
+
+    default = _taobao_codes(sim)
+    assert len(default) > 200 and all(re.fullmatch(r"SKU-\d{5}", c) for c in default)  # all in erp_channel_skus
+    pdd = client.pdd(sim.url, "pdd.goods.stock.list", page=4, page_size=100).json()["goods_stock_list_response"]
+    assert pdd["total_count"] == 300
+    _set(sim, unmapped_sku_rate=0.05, channels=["taobao"])
+    faulty = _taobao_codes(sim)
+    hits = [i for i, (a, b) in enumerate(zip(default, faulty)) if a != b]
+    assert len(faulty) == len(default) and 0 < len(hits) < 0.15 * len(default)
+    assert {faulty[i] for i in hits} == {"SKU-NEW-0901"}
+    listed = requests.get(f"{sim.url}/admin/channel_stock", params={"channel": "taobao"}).json()["items"]
+    assert {"channel_sku": "SKU-NEW-0901", "quantity": 50} in [{k: i[k] for k in ("channel_sku", "quantity")} for i in listed]
+    assert _taobao_codes(sim) == faulty  # the same lines every time (a pure function of seed and line)
+    _set(sim, unmapped_sku_rate=0.0)
+    assert _taobao_codes(sim) == default
+
+
+def test_faults_flag_parses_unmapped_rate():
+    from simulator.faults import Faults, parse_flag
+
+    f = Faults(1, parse_flag("unmapped_sku_rate=0.01,channels=pdd"))
+    assert f.unmapped_rate("pdd") == 0.01 and f.unmapped_rate("taobao") == 0.0
