@@ -12,7 +12,7 @@ from simulator.channels import common as c
 from simulator.server import Request, Response, ok
 from simulator.timeutil import BJ, DAY, bj
 
-HEADERS = ["订单编号", "买家会员名", "买家实际支付金额", "订单状态", "买家留言", "收货人姓名", "收货地址", "联系手机", "订单创建时间",
+HEADERS = ["订单编号", "买家会员名", "总金额", "买家实际支付金额", "订单状态", "买家留言", "收货人姓名", "收货地址", "联系手机", "订单创建时间",
            "订单付款时间", "宝贝标题", "宝贝种类", "物流单号", "发货时间", "商家编码", "宝贝总数量", "店铺名称", "运费", "优惠金额"]
 STATUS = {lc.WAIT_PAY: "等待买家付款", lc.PAID: "买家已付款，等待卖家发货", lc.PICKED: "买家已付款，等待卖家发货",
           lc.PART_SHIPPED: "卖家已发货，等待买家确认", lc.SHIPPED: "卖家已发货，等待买家确认", lc.DONE: "交易成功",
@@ -41,7 +41,7 @@ def rows_for(sim, day: date) -> list[list[str]]:
             lines = c.lines_of(w, r, "taobao", step)
             paid, ship = c.seen(w, o, "paid", now), c.seen(w, o, "ship1", now)
             out.append([f'="{c.tb_tid(int(o["key"]))}"', f"{b['name'][0]}**{int(o['buyer']) % 10}",
-                        c.yuan(o["pay_fen"]) if paid is not None else "0.00", STATUS[step],
+                        c.yuan(o["total_fen"]), c.yuan(o["pay_fen"]) if paid is not None else "0.00", STATUS[step],
                         NOTES[int(o["key"]) % len(NOTES)], b["name"],
                         f"{b['province']} {b['city']} {b['district']} {b['address']}", f'="{b["phone"]}"',
                         bj(o["created"]), bj(paid) or "", ";".join(ln.title for ln in lines), str(len({ln.sku for ln in lines})),

@@ -141,3 +141,21 @@ def test_purchase_suggestions(sim):
     body = {"suggestion_date": "2026-11-25", "lines": [{"sku_id": "SKU-00001", "quantity": 48, "reason": "forecast"}]}
     r = requests.post(f"{sim.url}/erp/purchase_suggestions", json=body, headers=WMS).json()
     assert r["accepted"] == 1 and r["batch_id"].startswith("PS-")
+
+
+def test_export_has_goods_total_for_every_status(sim):
+    import csv
+
+    text = requests.get(f"{sim.url}/admin/exports/taobao", params={"date": "2026-11-20", "encoding": "utf-8-sig"}).content
+    rows = list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
+    truth = {o["channel_order_id"]: o for o in requests.get(f"{sim.url}/admin/truth/orders",
+                                                            params={"channel": "taobao", "shop": "tm-outlet"}).json()["orders"]}
+    fen = lambda v: int(v.replace(".", ""))  # noqa: E731  ("129.00" → 12900, exact)
+    closed_unpaid = 0
+    for r in rows:
+        t = truth[r["订单编号"][2:-1]]
+        assert fen(r["总金额"]) == t["total_fen"] > 0
+        if r["买家实际支付金额"] != "0.00":
+            assert fen(r["买家实际支付金额"]) == fen(r["总金额"]) - fen(r["优惠金额"]) + fen(r["运费"])
+        closed_unpaid += r["订单状态"] == "交易关闭" and r["买家实际支付金额"] == "0.00"
+    assert closed_unpaid > 0  # the case the goods total is needed for
