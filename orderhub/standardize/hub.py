@@ -110,14 +110,12 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
             source, content_hash, not is_advance as is_illegal, version_no
         from _hub_versions where status is distinct from from_status""")
         con.execute(f"""create or replace temp table _hub_orders as
-        with legal as (
-            select order_id, content_hash, source_updated_at, received_at from _hub_versions
-            where is_advance or status = from_status
+        with winner as (  -- picked on the narrow table, then one hash join to the wide standardized rows
+            select content_hash from _hub_versions where is_advance or status = from_status
+            qualify row_number() over (partition by order_id
+                order by source_updated_at desc, received_at desc, content_hash desc) = 1
         ), latest as (
-            select s.* from legal
-            join _hub_std s using (content_hash)
-            qualify row_number() over (partition by legal.order_id
-                order by legal.source_updated_at desc, legal.received_at desc, legal.content_hash desc) = 1
+            select s.* from winner join _hub_std s using (content_hash)
         ), reached as (
             select order_id, min(changed_at) filter (where to_status = 'completed') as completed_at,
                    min(changed_at) filter (where to_status = 'cancelled') as cancelled_at
