@@ -11,10 +11,11 @@ import pandas as pd
 
 from simulator.generate import unit
 from simulator.server import Request, Response, ok
-from simulator.timeutil import bj, iso, parse_iso
-from simulator.wms_events import hub_order_id
+from simulator.timeutil import bj_days, iso_many, parse_iso
+from simulator.wms_events import hub_order_ids
 
 TYPES = np.array(["refund_only", "return", "wrong_item", "damaged", "wrong_address"])
+TYPES_PY = TYPES.tolist()
 TEXT = {"refund_only": "买家申请仅退款，称不想要了", "return": "买家要求七天无理由退货", "wrong_item": "收到的商品与下单不符，发错货",
         "damaged": "快递送达时外包装破损，商品损坏", "wrong_address": "下单后发现收货地址填错，要求修改"}
 SRC = ["tb", "dy", "pdd", "jd", "tm", "erp"]
@@ -56,20 +57,23 @@ class Tickets:
             upd = np.where(t["closed"] <= now, t["closed"], np.where(t["resolved"] <= now, t["resolved"], t["created"]))
             vis = (t["created"].to_numpy() <= now) & (upd > updated_after)
             sel = t[vis].assign(updated=upd[vis]).sort_values(["updated", "row"]).head(limit)
+            rows = sel["row"].to_numpy()
+            ids = hub_order_ids(w, rows)
+            keys = w.ocols["key"][rows].tolist()
             out = []
-            for r in sel.itertuples(index=False):
-                o = w.row(int(r.row))
-                channel, _, cid = hub_order_id(SRC[int(o["src"])], int(o["key"]), o["created"]).partition(":")
+            for r, hub_id, key, day, created_at, updated_at in zip(
+                    sel.itertuples(index=False), ids, keys, bj_days(sel["created"].to_numpy()),
+                    iso_many(sel["created"].to_numpy()), iso_many(sel["updated"].to_numpy())):
+                channel, _, cid = hub_id.partition(":")
                 if r.typo:
                     cid = cid[:-1] + str((int(cid[-1]) + 3) % 10) + "0"
                 status = "closed" if r.closed <= now else "resolved" if r.resolved <= now else "open"
-                kind = str(TYPES[r.kind])
-                out.append({"ticket_code": f"CS-{bj(r.created, '%Y%m%d')}-{int(o['key']) % 10**11:011d}{'AB'[r.suffix]}",
+                kind = TYPES_PY[r.kind]
+                out.append({"ticket_code": f"CS-{day}-{key % 10**11:011d}{'AB'[r.suffix]}",
                             "source": "wechat" if r.wechat else "email", "channel": channel, "channel_order_id": cid,
                             "ticket_type": kind, "status": status, "description": TEXT[kind],
-                            "created_at": iso(r.created), "updated_at": iso(r.updated)})
+                            "created_at": created_at, "updated_at": updated_at})
             return out
-
 
 def handle(sim, req: Request) -> Response:
     if req.path != "/cs/tickets":

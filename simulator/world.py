@@ -39,6 +39,16 @@ class Clock:
         return self.now()
 
 
+class Row:
+    __slots__ = ("cols", "r")
+
+    def __init__(self, cols: dict[str, np.ndarray], r: int):
+        self.cols, self.r = cols, r
+
+    def __getitem__(self, col: str):
+        return self.cols[col][self.r]
+
+
 class World:
     def __init__(self, seed: int = 7, days: int = 90, now: float | None = None, golive_days_ago: int = 30,
                  live_rate: float = 0.0, speed: float = 1.0):
@@ -51,6 +61,7 @@ class World:
         self.first_day = day_number(base - days * DAY)
         self.catalog = build_catalog(self.seed)
         self.titles = self.catalog["title"].to_numpy(dtype=object)
+        self.titles_py: list[str] = self.titles.tolist()
         self.lock = threading.RLock()
         self._chunks: dict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = {}
         self._touched: dict[int, float] = {}  # order key -> modified bump (mutate-while-paging fault)
@@ -98,6 +109,8 @@ class World:
         self.order_wh = WH_OF_PROVINCE[self.orders["prov"].to_numpy()]
         self.ocols = {c: self.orders[c].to_numpy() for c in self.orders.columns}
         self.lcols = {c: self.lines[c].to_numpy() for c in self.lines.columns}
+        # plain lists of the line columns serializers read per order (list slices beat numpy slices + tolist)
+        self.lpy = {c: self.lcols[c].tolist() for c in ("line_no", "sku", "qty", "price_fen", "part1", "unmapped_u")}
         self.key_index = pd.Series(np.arange(len(self.orders)), index=self.orders["key"].to_numpy())
         self.by_src = {s: np.flatnonzero(self.orders["src"].to_numpy() == c) for s, c in SRC_CODE.items()}
         self._state_cache = None
@@ -138,9 +151,9 @@ class World:
             self._touched[int(key)] = max(float(at), self._touched.get(int(key), float(at)))
             self._state_cache = None
 
-    def row(self, r: int) -> dict:
-        """One order as a plain dict (fast per-record access for serializers)."""
-        return {c: a[int(r)] for c, a in self.ocols.items()}
+    def row(self, r: int) -> "Row":
+        """One order, read-only: `row["paid"]` reads that column lazily (serializers touch few columns)."""
+        return Row(self.ocols, int(r))
 
     def line_slice(self, r: int) -> slice:
         start = int(self.ocols["line_start"][int(r)])

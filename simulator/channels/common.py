@@ -83,28 +83,29 @@ class Line:
 
 
 @lru_cache(maxsize=None)
-def _codes(channel: str) -> np.ndarray:
-    return channel_sku(channel, np.arange(N_SKUS))
+def _codes(channel: str) -> list[str]:
+    return channel_sku(channel, np.arange(N_SKUS)).tolist()
 
 
 def lines_of(world, row: int, channel: str, step: int, unmapped_rate: float = 0.0) -> list[Line]:
     """Lines of order `row` as the platform shows them; with the unmapped_sku_rate fault on, lines whose
     draw is below the rate carry the channel's unmapped listing code."""
     sl = world.line_slice(row)
-    lc_ = world.lcols
-    sku = lc_["sku"][sl]
+    lp = world.lpy
+    sku = lp["sku"][sl]
     if step in (lifecycle.SHIPPED, lifecycle.DONE):
         shipped = [True] * len(sku)
     elif step == lifecycle.PART_SHIPPED:
-        shipped = lc_["part1"][sl].tolist()
+        shipped = lp["part1"][sl]
     else:
         shipped = [False] * len(sku)
-    codes = _codes(channel)[sku].tolist()
+    all_codes, titles = _codes(channel), world.titles_py
+    codes = [all_codes[k] for k in sku]
     if unmapped_rate > 0:
         alt = UNMAPPED_CODES.get(channel, [None])[0]
-        codes = [alt if u < unmapped_rate and alt else code for code, u in zip(codes, lc_["unmapped_u"][sl].tolist())]
-    return [Line(*v) for v in zip(lc_["line_no"][sl].tolist(), sku.tolist(), codes, world.titles[sku].tolist(),
-                                  lc_["qty"][sl].tolist(), lc_["price_fen"][sl].tolist(), shipped)]
+        codes = [alt if u < unmapped_rate and alt else code for code, u in zip(codes, lp["unmapped_u"][sl])]
+    return [Line(*v) for v in zip(lp["line_no"][sl], sku, codes, [titles[k] for k in sku], lp["qty"][sl],
+                                  lp["price_fen"][sl], shipped)]
 
 
 def page_slice(rows: np.ndarray, page_index0: int, size: int) -> np.ndarray:
