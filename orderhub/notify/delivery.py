@@ -26,6 +26,8 @@ from orderhub.notify.webhook import DeliveryError, WebhookTarget, post_alert
 
 LOG = logging.getLogger("orderhub.alerts")
 MAX_ATTEMPTS = 12  # HTTP attempts per alert over all passes before we stop trying (row stays 'failed')
+DIGEST_MIN = 3  # this many consecutive alerts of one kind+severity go out as one digest message
+DIGEST_LINES = 15
 
 
 @dataclass
@@ -52,6 +54,31 @@ def redact(text: str | None, target: WebhookTarget | None) -> str | None:
     return re.sub(r"(access_token|key|sign|timestamp)=[^&\s'\"]+", r"\1=***", text)[:500]
 
 
+def digest_groups(rows: list[dict]) -> list[list[dict]]:
+    """Consecutive alerts of one kind and severity (e.g. 40 stock-outs from one run) become one message:
+    robots rate-limit (DingTalk: 20 messages/minute) and people stop reading a flood."""
+    groups: list[list[dict]] = []
+    for row in rows:
+        if groups and (groups[-1][0]["kind"], groups[-1][0]["severity"]) == (row["kind"], row["severity"]):
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    return [g for grp in groups for g in ([grp] if len(grp) >= DIGEST_MIN else [[r] for r in grp])]
+
+
+def to_message(group: list[dict]) -> AlertMessage:
+    first = group[0]
+    if len(group) == 1:
+        return AlertMessage(first["alert_id"], first["kind"], first["severity"], first["message"], first["asset"],
+                            first["created_at"])
+    assets = {r["asset"] for r in group}
+    lines = [f"- {r['message'].splitlines()[0][:200]}" for r in group[:DIGEST_LINES]]
+    more = f"\n- … and {len(group) - DIGEST_LINES} more (ops.alerts)" if len(group) > DIGEST_LINES else ""
+    text = f"{len(group)} alerts:\n" + "\n".join(lines) + more
+    return AlertMessage(first["alert_id"], first["kind"], first["severity"], text,
+                        assets.pop() if len(assets) == 1 else None, first["created_at"])
+
+
 def _log(log: Any, row: dict) -> None:
     method = {"error": "error", "warning": "warning"}.get(row["severity"], "info")
     getattr(log, method)(f"ALERT [{row['severity']}] {row['kind']} {row['asset'] or '-'}: {row['message']}")
@@ -62,7 +89,7 @@ def deliver_pending(
     notifier: Any,
     *,
     log: Any = None,
-    limit: int = 50,
+    limit: int = 200,
     session: requests.Session | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> DeliveryReport:
@@ -83,35 +110,37 @@ def deliver_pending(
         rows = [dict(zip(names, r)) for r in cur.fetchall()]
         calls = CallLog()
         session = session or requests.Session()
-        for row in rows:
-            if row["delivery_status"] == "pending":  # retries are not logged again
-                _log(log, row)
+        for group in digest_groups(rows):
+            for row in group:
+                if row["delivery_status"] == "pending":  # retries are not logged again
+                    _log(log, row)
+            ids = [r["alert_id"] for r in group]
             if target is None:
                 con.execute(
-                    "update ops.alerts set delivery_status = 'not_configured', delivery_channel = 'log' where alert_id = ?",
-                    [row["alert_id"]],
+                    "update ops.alerts set delivery_status = 'not_configured', delivery_channel = 'log'"
+                    " where alert_id in (select unnest(?::varchar[]))",
+                    [ids],
                 )
-                report.not_configured += 1
+                report.not_configured += len(group)
                 continue
             before = len(calls.records)
-            msg = AlertMessage(row["alert_id"], row["kind"], row["severity"], row["message"], row["asset"], row["created_at"])
             now = datetime.now(timezone.utc)
             try:
-                post_alert(target, msg, calls=calls, session=session, sleep=sleep)
+                post_alert(target, to_message(group), calls=calls, session=session, sleep=sleep)
                 status, error = "sent", None
             except (DeliveryError, requests.RequestException) as exc:
                 status, error = "failed", redact(str(exc), target)
             attempts = max(1, len(calls.records) - before)
             con.execute(
                 "update ops.alerts set delivery_status = ?, delivery_attempts = delivery_attempts + ?, last_error = ?,"
-                " last_attempt_at = ?, delivered_at = ?, delivery_channel = ? where alert_id = ?",
-                [status, attempts, error, now, now if status == "sent" else None, target.kind, row["alert_id"]],
+                " last_attempt_at = ?, delivered_at = ?, delivery_channel = ? where alert_id in (select unnest(?::varchar[]))",
+                [status, attempts, error, now, now if status == "sent" else None, target.kind, ids],
             )
             if status == "sent":
-                report.sent += 1
+                report.sent += len(group)
             else:
-                report.failed += 1
-                log.warning(f"alert {row['alert_id']} not delivered ({error}); will retry on the next pass")
+                report.failed += len(group)
+                log.warning(f"{len(group)} alert(s) not delivered ({error}); will retry on the next pass")
                 break  # the webhook is down: don't hammer it with the rest of the queue now
         for rec in calls.records:
             rec.error = redact(rec.error, target)

@@ -186,3 +186,15 @@ def test_a_corrupt_spool_file_is_set_aside_and_does_not_block_delivery(con, orde
     _raise(con)
     assert deliver_pending(con, Notifier()).not_configured == 1
     assert (spool_dir() / "0000-broken.bad").exists()
+
+
+def test_a_burst_of_alerts_of_one_kind_goes_out_as_one_digest(con, receiver):
+    for i in range(20):
+        alerts.raise_alert(con, kind="stock_out", severity="warning", message=f"SKU-{i:05d} is out of stock",
+                           dedupe_key=f"stock_out:SKU-{i:05d}", asset="inventory.availability")
+    _raise(con)  # a different kind: its own message
+    report = deliver_pending(con, _notifier(receiver, "slack", "/hook"))
+    assert report.sent == 21 and len(receiver.requests) == 2
+    digest = receiver.requests[0]["json"]["text"]
+    assert "20 alerts" in digest and "SKU-00000" in digest and "and 5 more" in digest
+    assert con.execute("select count(*) from ops.alerts where delivery_status = 'sent'").fetchone() == (21,)
