@@ -3,7 +3,8 @@
 `deliver_pending(con, notifier)` is safe to call at the end of any asset: it never raises, it logs every
 alert (so alerts reach the log even with no webhook configured: status 'not_configured'), and a webhook
 outage only marks rows 'failed' to be retried on the next pass. Pass the `notifier` resource; with
-notifier=None nothing is sent or marked (the alerts wait for a pass that has the resource).
+notifier=None nothing is sent or marked (the alerts wait for a pass that has the resource). Three or more
+consecutive alerts of one kind and severity are sent as one digest message.
 """
 
 from __future__ import annotations
