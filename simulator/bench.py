@@ -83,15 +83,15 @@ def serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pd
         timings = _timed_server(sim)
         url, day = sim.url, 86400
         try:
-            for d in range(1, 6):  # five full days of Taobao pages of 100, Douyin and JD pages, refunds
+            for d in range(1, 6):  # first pages (of 100) of five full days: orders, refunds, WMS, CS, exports
                 s, e = bj(end - (d + 5) * day), bj(end - (d + 4) * day)
-                client.taobao(url, "taobao.trades.sold.increment.get", start_modified=s, end_modified=e, page_no=d,
+                client.taobao(url, "taobao.trades.sold.increment.get", start_modified=s, end_modified=e, page_no=1,
                               page_size=100)
                 client.taobao(url, "taobao.refunds.receive.get", start_modified=s, end_modified=e, page_size=100)
                 win = {"update_time_start": end - (d + 5) * day, "update_time_end": end - (d + 4) * day, "size": 100}
-                client.douyin(url, "order.searchList", {**win, "page": d})
+                client.douyin(url, "order.searchList", {**win, "page": 0})
                 client.douyin(url, "afterSale.List", {**win, "page": 0})
-                client.jd(url, "jingdong.pop.order.enSearch", {"start_date": s, "end_date": e, "page": d, "page_size": 100})
+                client.jd(url, "jingdong.pop.order.enSearch", {"start_date": s, "end_date": e, "page": 1, "page_size": 100})
                 client.pdd(url, "pdd.refund.list.increment.get", start_updated_at=end - (d + 5) * day,
                            end_updated_at=end - (d + 5) * day + 1800, page_size=100)
                 hdr = {"X-Api-Key": "sim-wms-key"}
