@@ -10,10 +10,8 @@ from quality import checks
 from pipelines.operations_jobs import operations_refresh_job
 from resources.warehouse import warehouse_resource
 
-shared = dg.Definitions(resources={"warehouse": warehouse_resource}, jobs=[operations_refresh_job])
-
 defs = dg.Definitions.merge(
-    shared,
+    dg.Definitions(resources={"warehouse": warehouse_resource}, jobs=[operations_refresh_job]),
     ingest.defs,
     hub.defs,
     inventory.defs,
