@@ -72,6 +72,7 @@ class World:
         self._state_cache: tuple[float, int, pd.DataFrame] | None = None
         self._scols: dict[str, np.ndarray] = {}
         self._windows: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = {}  # per state: sorted listing
+        self.refund_index: dict = {}  # channels.common.refund_rows: per instant, each shop's sorted after-sales
         self.ensure(base)
 
     # ---- generation -------------------------------------------------------------------------------

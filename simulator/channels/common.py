@@ -156,12 +156,20 @@ RF_REASON = {0: "不想要了", 1: "七天无理由退货", 2: "发错货", 3: "
 
 def refund_rows(world, src: str, start: float, end: float, now: float) -> tuple[np.ndarray, np.ndarray]:
     """After-sales of a shop whose latest visible step falls in [start, end): rows newest first, modified."""
-    o = world.orders
-    rows = world.channel_rows(src)
-    late = o["late_s"].to_numpy()[rows]
-    req, done = o["rf_req"].to_numpy()[rows], o["rf_done"].to_numpy()[rows]
-    mod = np.where(done + late <= now, done, np.where(req + late <= now, req, np.nan))
-    ok = (mod >= start) & (mod < end)
-    rows, mod = rows[ok], np.floor(mod[ok])
-    order = np.lexsort((o["key"].to_numpy()[rows], -mod))
-    return rows[order], mod[order]
+    cache = world.refund_index
+    if cache.get("at") != (now, len(world.orders)):  # one instant only: a live clock would grow it unboundedly
+        cache.clear()
+        cache["at"] = (now, len(world.orders))
+    if src not in cache:  # once per (shop, instant): the shop's after-sales sorted by (-modified, key)
+        oc = world.ocols
+        rows = world.channel_rows(src)
+        late = oc["late_s"][rows]
+        req, done = oc["rf_req"][rows], oc["rf_done"][rows]
+        mod = np.where(done + late <= now, done, np.where(req + late <= now, req, np.nan))
+        ok = ~np.isnan(mod)
+        rows, mod = rows[ok], np.floor(mod[ok])
+        order = np.lexsort((oc["key"][rows], -mod))
+        cache[src] = (rows[order], -mod[order])
+    rows, neg = cache[src]
+    lo, hi = np.searchsorted(neg, -end, side="right"), np.searchsorted(neg, -start, side="right")
+    return rows[lo:hi], -neg[lo:hi]
