@@ -68,8 +68,10 @@ def _timed_server(sim):
     return timings
 
 
-def serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pdd_days: float = 90.0) -> dict:
-    """Per-endpoint server-side latency (median ms) and the wall time of a PddApi pull of `pdd_days` days."""
+def serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pdd_days: float = 90.0,
+            others: tuple[str, ...] = ()) -> dict:
+    """Per-endpoint server-side latency (median ms) and the wall time of a PddApi pull of `pdd_days` days
+    (and of the same days through the connectors of `others`, e.g. ("taobao", "douyin", "jd"))."""
     from datetime import datetime, timedelta, timezone
 
     from simulator import client
@@ -102,8 +104,9 @@ def serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pd
                              headers=hdr, timeout=30)
                 requests.get(f"{url}/cs/tickets", params={"limit": 5000}, timeout=30)
                 requests.get(f"{url}/admin/exports/taobao", params={"date": bj(end - (d + 5) * day, "%Y-%m-%d")}, timeout=30)
-            out.update(_pdd_pull(url, datetime.fromtimestamp(end, timezone.utc) - timedelta(days=pdd_days),
-                                 datetime.fromtimestamp(end, timezone.utc), timings))
+            hi = datetime.fromtimestamp(end, timezone.utc)
+            for channel in ("pdd", *others):  # PDD first: its 30-minute windows make it the long pull
+                out.update(_pull(url, channel, hi - timedelta(days=pdd_days), hi, timings))
         finally:
             sim.stop()
     for name, ts in sorted(timings.items()):
@@ -112,22 +115,25 @@ def serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pd
     return out
 
 
-def _pdd_pull(url: str, start, end, timings) -> dict:
-    """Pull [start, end) through OrderHub's real PDD connector (30-minute windows, pages of 100)."""
+def _pull(url: str, channel: str, start, end, timings) -> dict:
+    """Pull [start, end) through OrderHub's real connector for `channel` (its own window size, pages of 100)."""
     from orderhub.calllog import CallLog
-    from resources.channels.pdd import PddApi
+    from resources.channels import CHANNEL_APIS
 
-    api = PddApi(base_url=f"{url}/pdd", app_key="sim-pdd-id", app_secret="sim-pdd-secret", overlap_s=0)
-    before = len(timings.get("/pdd/api/router:pdd.order.number.list.increment.get", []))
+    cls, prefix, key, secret, shop = CHANNEL_APIS[channel]
+    api = cls(base_url=f"{url}/{prefix}", app_key=key, app_secret=secret, shop_id=shop, overlap_s=0)
+    before = sum(len(v) for v in timings.values())
+    server0 = sum(sum(v) for v in timings.values())
     t0 = time.perf_counter()
     records = api.fetch_orders(start, end, CallLog())
     wall = time.perf_counter() - t0
-    server = timings.get("/pdd/api/router:pdd.order.number.list.increment.get", [])[before:]
-    return {"pdd_pull_days": round((end - start).total_seconds() / 86400, 2), "pdd_pull_calls": len(server),
-            "pdd_pull_records": len(records), "pdd_pull_wall_s": round(wall, 2),
-            "pdd_pull_server_s": round(sum(server), 2)}
+    tag = f"{channel}_pull"
+    return {f"{tag}_days": round((end - start).total_seconds() / 86400, 2),
+            f"{tag}_calls": sum(len(v) for v in timings.values()) - before, f"{tag}_records": len(records),
+            f"{tag}_wall_s": round(wall, 2), f"{tag}_server_s": round(sum(sum(v) for v in timings.values()) - server0, 2)}
 
 
-def main_serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pdd_days: float = 90.0) -> None:
-    for k, v in serving(seed, days, now, pdd_days).items():
+def main_serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pdd_days: float = 90.0,
+                 others: tuple[str, ...] = ()) -> None:
+    for k, v in serving(seed, days, now, pdd_days, others).items():
         print(f"{k:>70}: {v}")
