@@ -132,7 +132,7 @@ def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[tuple[str, 
             default = "0" if name in ("discount_fen", "freight_fen") else "null"
             typed.append(f"cast({default} as {sql_type}) as {name}")
             continue
-        if f.compute is not None:
+        if f.compute is not None and f.path is None:
             continue  # computed after the typed stage
         if f.path is None:
             typed.append(f"cast({lit(f.default)} as {sql_type}) as {name}")
@@ -148,7 +148,8 @@ def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[tuple[str, 
         typed.append(f"{value} as {name}")
         if f.kind in _BAD:
             reason, what = _BAD[f.kind]
-            checks.append((f"{t} is not null and {name} is null", reason,
+            parsed = f"({value})" if f.compute else name  # `name` gets the fallback: check the parse itself
+            checks.append((f"{t} is not null and {parsed} is null", reason,
                            f"'field {f.path} = ''' || {t} || ''' {what}'"))
         if f.required:
             checks.append((f"{t} is null", "missing_field", lit(f"required field {f.path} is missing or empty")))
@@ -204,7 +205,7 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[tuple[
                            f"'a line''s {f.path} ' || {_first_bad(name)} || ' {what}'"))
     checks.append(("list_bool_or(list_transform(ll_quantity, lambda q: q <= 0))", "bad_quantity",
                    "'a line has a quantity of zero or less'"))
-    goods = "(paid_fen - freight_fen)"
+    goods = "greatest(paid_fen - freight_fen, 0)"  # unpaid/closed rows show 0.00 paid but may list freight
     if "unit_price_fen" in has and "paid_fen" in has:
         unit, paid = "ll_unit_price_fen", "ll_paid_fen"
     elif "unit_price_fen" in has:
@@ -268,7 +269,9 @@ def standardize_sql(m: Mapping, source_sql: str) -> str:
     o_texts, o_typed, o_checks = _order_field_sql(m)
     s_texts, s_status, s_checks = _status_sql(m)
     l_texts, l_typed, l_final, l_checks = _lines_sql(m)
-    computed = [f"{f.compute} as {n}" for n, f in m.fields.items() if f.compute is not None]
+    computed = [f"{f.compute} as {n}" for n, f in m.fields.items() if f.compute is not None and f.path is None]
+    # path + compute: the value at the path when the record has it, else the computed fallback
+    fallback = [f"coalesce({n}, {f.compute}) as {n}" for n, f in m.fields.items() if f.compute and f.path]
     checks = o_checks + s_checks + l_checks
     reason = "case " + " ".join(f"when {c} then {lit(r)}" for c, r, _ in checks) + " end"
     message = "case " + " ".join(f"when {c} then {msg}" for c, _, msg in checks) + " end"
@@ -283,8 +286,10 @@ with parsed as (
     select *, {', '.join(o_typed)}, {s_status} from texts
 ), computed as (
     select *{(', ' + ', '.join(computed)) if computed else ''} from typed
+), completed as (
+    select *{(' replace (' + ', '.join(fallback) + ')') if fallback else ''} from computed
 ), lined as (
-    select *, {', '.join(l_typed)} from computed
+    select *, {', '.join(l_typed)} from completed
 ), checked as (
     select *, {reason} as reason, {message} as message from lined
 )

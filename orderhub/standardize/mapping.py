@@ -51,7 +51,7 @@ class FieldSpec:
     kind: str = "str"  # str | money | time | int
     money: str = "yuan"  # yuan | fen
     time: TimeFormat | None = None
-    compute: str | None = None  # SQL over other standardized fields, e.g. "paid_fen + discount_fen"
+    compute: str | None = None  # SQL over other standardized fields; with a path: used only when it is absent
     default: Any = None
     split: tuple[str, int] | None = None  # (separator, 1-based index): "浙江省 杭州市 ..." -> 杭州市
     strip_excel: bool = False  # ="123" (spreadsheet-safe quoting) -> 123
@@ -121,7 +121,9 @@ def _field(name: str, raw: Any, required: bool, money: str, time: TimeFormat) ->
         raise MappingError(f"field {name} is required: give a path, compute or default")
     split = spec.get("split")
     return FieldSpec(
-        name=name, path=spec.get("path"), required=bool(spec.get("required", required)) and "default" not in spec,
+        # a compute next to a path is the fallback when the record lacks the field: not missing then
+        name=name, path=spec.get("path"),
+        required=bool(spec.get("required", required)) and "default" not in spec and "compute" not in spec,
         kind=_kind(name), money=spec.get("money", money), time=_time(spec.get("time"), time),
         compute=spec.get("compute"), default=spec.get("default"),
         split=(split["sep"], int(split["index"])) if split else None, strip_excel=bool(spec.get("strip_excel")),

@@ -160,3 +160,30 @@ def test_jd_api_order(con):
     assert (o["status"], o["total_fen"], o["discount_fen"], o["paid_fen"]) == ("shipped", 25980, 1000, 24980)
     assert _lines(con, "jd:300000000123") == [(1, "JD00001", 2, 12990, 25980, "shipped")]
     assert _order(con, "jd:300000000124")["paid_fen"] == 5  # "0.05" yuan
+
+
+def _export_row(order_no: str, **cells) -> dict:
+    row = {"订单编号": f'="{order_no}"', "买家会员名": "买家丙", "买家实际支付金额": "0.00", "订单状态": "交易关闭",
+           "收货地址": "浙江省 杭州市 西湖区 1号", "订单创建时间": "2026-11-11 09:00:00", "订单付款时间": "",
+           "商家编码": "SKU-00001;SKU-00002", "宝贝总数量": "2;1", "运费": "8.00", "优惠金额": "5.00"}
+    return {**row, **cells}
+
+
+def test_taobao_export_closed_order_total(con):
+    rows = [_export_row("2612345678900101", 总金额="99.00"),  # newer report: the goods total as stated
+            _export_row("2612345678900102"),  # older report without 总金额: derived, clamped at 0
+            _export_row("2612345678900103", 总金额="99.0x"),  # present but unreadable: quarantined, no fallback
+            _export_row("2612345678900104", 总金额="129.00", 买家实际支付金额="132.00", 订单状态="交易成功",
+                        订单付款时间="2026-11-11 09:01:00")]  # paid = total - discount + freight
+    res = land_fixture(con, "taobao_export", rows)
+    assert (res.stored, res.quarantined, res.reasons) == (3, 1, {"bad_amount": 1})
+    rebuild(con)
+    stated = _order(con, "taobao:2612345678900101")
+    assert (stated["status"], stated["total_fen"], stated["paid_fen"], stated["freight_fen"]) == ("cancelled", 9900, 0, 800)
+    assert _order(con, "taobao:2612345678900102")["total_fen"] == 0  # 0 - 5.00 + ... would be negative
+    assert _order(con, "taobao:2612345678900104")["total_fen"] == 12900
+    # lines of an unpaid order allocate nothing, never a negative amount
+    assert [line[4] for line in _lines(con, "taobao:2612345678900102")] == [0, 0]
+    negative = con.execute("select count(*) from hub.orders where least(total_fen, discount_fen, freight_fen, paid_fen) < 0"
+                           " or order_id in (select order_id from hub.order_lines where paid_fen < 0)").fetchone()[0]
+    assert negative == 0
