@@ -27,6 +27,7 @@ def kpi_metadata(data: DashboardData) -> dict[str, dg.MetadataValue]:
         md_table(data["stock_outs"], ["sku_id", "sku_title", "warehouse_id", "available", "units_waiting"], 10)
         if not data["stock_outs"].empty else md_table(data["stock_outs"]))
     meta["replenishment_top"] = dg.MetadataValue.md(md_table(data["replenishment"], limit=10))
+    meta["reconciliation"] = dg.MetadataValue.md(md_table(data["reconciliation"]))
     if data.missing:
         meta["missing_tables"] = dg.MetadataValue.json(data.missing)
     return meta

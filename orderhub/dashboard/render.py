@@ -67,6 +67,10 @@ def render_html(data: DashboardData, generated_at: datetime | None = None) -> tu
                    "no stock-outs (or inventory not synced yet).")
     repl = _table(data["replenishment"], ["suggestion_rank", "sku_id", "sku_title", "category", "suggested_qty",
                                           "reason"], "no replenishment suggestions yet.")
+    recon = _table(data["reconciliation"], ["channel", "shop_id", "recon_source", "first_day", "last_day",
+                                            "days_checked", "days_matched", "missing_in_hub", "missing_in_source",
+                                            "amount_mismatch", "status_mismatch", "in_flight"],
+                   "no reconciliation has run yet.")
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>OrderHub operations dashboard</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -79,6 +83,8 @@ def render_html(data: DashboardData, generated_at: datetime | None = None) -> tu
 {''.join(sections)}
 <section data-table="stock_outs"><h3>Current stock-outs (worst first)</h3>{stock}</section>
 <section data-table="replenishment"><h3>Top replenishment suggestions</h3>{repl}</section>
+<section data-table="reconciliation"><h3>Dual-run reconciliation: hub vs the old way (last 7 days)</h3>{recon}
+<p class="sub">Order-level differences: <code>ops.reconciliation_diffs</code>.</p></section>
 </body></html>
 """
     return page, drawn

@@ -143,6 +143,17 @@ def seed(con: duckdb.DuckDBPyConnection) -> None:
     ])
 
 
+def seed_reconciliation(con: duckdb.DuckDBPyConnection) -> None:
+    rows = []
+    for day, missing, ok in (("2026-11-10", 0, True), ("2026-11-18", 0, True), ("2026-11-19", 2, False)):
+        rows.append({"recon_date": pd.Timestamp(day).date(), "channel": "erp", "shop_id": "erp-wholesale",
+                     "source": "erp_db", "source_orders": 10, "hub_orders": 10 - missing, "matched_orders": 10 - missing,
+                     "missing_in_hub": missing, "missing_in_source": 0, "amount_mismatch": 0, "status_mismatch": 0,
+                     "in_flight": 0, "source_paid_fen": 1000, "hub_paid_fen": 1000, "is_match": ok,
+                     "checked_at": ts(f"{day}T23:00Z")})
+    insert(con, "ops.reconciliation", rows)
+
+
 def build_all(con: duckdb.DuckDBPyConnection, variables: dict | None = None) -> dict[str, int]:
     """Build every model in dependency order; returns row counts by relation."""
     return {
@@ -154,5 +165,6 @@ def build_all(con: duckdb.DuckDBPyConnection, variables: dict | None = None) -> 
 def seeded_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     con = warehouse.connect(path)
     seed(con)
+    seed_reconciliation(con)
     build_all(con)
     return con

@@ -108,6 +108,13 @@ def test_backlog_heatmap_stock_outs_and_suggestions(con):
     assert top == [(1, "SKU-2", 60), (2, "SKU-1", 40)]  # newest day only; the superseded row is ignored
 
 
+def test_reconciliation_summary_covers_the_last_seven_days(con):
+    summary = row(con, "select * from kpi.reconciliation_summary")
+    # 2026-11-10 is outside the 7 days ending 2026-11-19
+    assert (summary["days_checked"], summary["days_matched"], summary["missing_in_hub"]) == (2, 1, 2)
+    assert not summary["is_all_matched"]
+
+
 def test_every_yaml_test_passes_on_the_crafted_data(con):
     failures = [
         (m.relation, r.name, r.sample)

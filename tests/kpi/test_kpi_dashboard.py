@@ -39,6 +39,7 @@ def test_page_is_self_contained_and_draws_every_chart(seeded, tmp_path):
     assert not re.search(r"<script[^>]+src=", page) and not re.search(r"<link[^>]+href=\"?https?:", page)
     assert "Plotly.newPlot" in page and len(page) > 3_000_000  # plotly.js itself is inlined
     assert "SKU-2" in page and "forecast 30 &gt; 1.5 × 12 (SKU-2)" in page  # stock-outs and suggestions
+    assert "erp-wholesale" in page  # reconciliation
     assert not list(path.parent.glob(".*.tmp"))
 
 
@@ -68,7 +69,7 @@ def test_before_any_kpi_run_the_page_shows_empty_states(tmp_path):
     assert "daily" in data.missing
     page, drawn = render.render_html(data)
     assert drawn == []
-    assert page.count('class="empty"') == len(CHARTS) + 2
+    assert page.count('class="empty"') == len(CHARTS) + 3  # + stock-outs, suggestions, reconciliation
     assert [t.status for t in tiles(data)] == ["none"]
     assert "_no data yet_" in metadata.kpi_metadata(data)["backlog"].value
 
