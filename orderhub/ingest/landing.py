@@ -24,7 +24,8 @@ import duckdb
 import pyarrow as pa
 
 from orderhub.calllog import CallLog
-from orderhub.standardize.compiler import lit, standardize_sql
+from orderhub.standardize.compiler import lit
+from orderhub.standardize.facts import FACT_COLUMNS, facts_sql
 from orderhub.standardize.mapping import load_mapping
 from orderhub.warehouse import transaction
 
@@ -113,13 +114,13 @@ def land_sql(
             select content_hash, min(seq) as seq
             from _land_in anti join raw.channel_orders using (content_hash) group by content_hash
         )
-        select i.content_hash, i.seq, cast(i.record_text as json) as record  -- validated once, reused below
+        select i.content_hash, i.seq, i.record_text
         from _land_in i semi join firsts f on f.seq = i.seq""")
-    src = (f"select content_hash, record, {lit(shop)} as shop_id,"
+    # from_json in the compiled query is the one parse (it rejects malformed text); the typed result is
+    # kept as raw.channel_order_facts so the hub rebuild never parses the JSON again
+    src = (f"select content_hash, record_text as record, {lit(shop)} as shop_id,"
            f" cast({lit(started.isoformat())} as timestamptz) as received_at, {lit(source)} as source from _land_new")
-    con.execute(f"""create or replace temp table _land_std as
-        select content_hash, shop_id, channel_order_id, source_updated_at, order_date, reason, message
-        from ({standardize_sql(m, src)})""")
+    con.execute(f"create or replace temp table _land_std as {facts_sql(m, src)}")
     new, quarantined = con.execute(
         "select count(*), count(*) filter (where reason is not null) from _land_std").fetchone()
     reasons = dict(con.execute(
@@ -133,11 +134,12 @@ def land_sql(
         con.execute(f"""insert into raw.channel_orders
             select n.content_hash, {lit(source)}, {lit(channel)}, s.shop_id, {lit(mapping)}, {lit(batch_id)},
                    cast(? as timestamptz), s.channel_order_id, s.source_updated_at, s.order_date,
-                   n.record, s.reason
+                   n.record_text, s.reason
             from _land_new n join _land_std s using (content_hash) order by n.seq""", [started])
+        con.execute(f"insert into raw.channel_order_facts select {FACT_COLUMNS} from _land_std where reason is null")
         con.execute(f"""insert into hub.quarantine
             select sha256('order|' || content_hash || '|' || s.reason), 'order', {lit(source)}, {lit(channel)},
-                   {lit(batch_id)}, content_hash, s.reason, s.message, n.record, cast(? as timestamptz)
+                   {lit(batch_id)}, content_hash, s.reason, s.message, n.record_text, cast(? as timestamptz)
             from _land_new n join _land_std s using (content_hash) where s.reason is not null
             on conflict do nothing""", [started])
         written = con.execute("select count(*) from raw.channel_orders where batch_id = ?", [batch_id]).fetchone()[0]

@@ -18,8 +18,8 @@ from datetime import date
 
 import duckdb
 
-from orderhub.standardize.compiler import lit, standardize_sql
-from orderhub.standardize.mapping import load_mapping
+from orderhub.standardize.compiler import lit
+from orderhub.standardize.facts import ensure_facts
 from orderhub.warehouse import transaction
 
 RANK = "case status when 'pending_payment' then 0 when 'paid' then 1 when 'shipped' then 2 " \
@@ -49,31 +49,18 @@ class HubResult:
                 "unmapped_lines": self.unmapped_lines}
 
 
-def _versions_sql(con: duckdb.DuckDBPyConnection, start: date, end: date) -> str:
-    window = f"order_date between {lit(start.isoformat())} and {lit(end.isoformat())}"
-    names = [r[0] for r in con.execute(
-        f"select distinct mapping from raw.channel_orders where {window} and quarantine_reason is null order by 1"
-    ).fetchall()]
-    parts = [standardize_sql(load_mapping(n), f"select content_hash, record, shop_id, received_at, source "
-                                              f"from raw.channel_orders where mapping = {lit(n)} and {window} "
-                                              f"and quarantine_reason is null") for n in names]
-    return " union all ".join(f"({p})" for p in parts)
-
-
 def stage_versions(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
-    """Standardize every raw version in the window (temp _hub_std, wide) and walk the state machine on a
-    narrow projection of it (temp _hub_versions): window functions never carry the line lists."""
-    versions = _versions_sql(con, start, end)
-    if not versions:
-        return 0
-    con.execute(f"create or replace temp table _hub_std as "
-                f"select channel || ':' || channel_order_id as order_id, * from ({versions})")
+    """Walk the state machine over every standardized version in the window (temp _hub_versions) on the
+    narrow columns of raw.channel_order_facts: window functions never carry the line lists, and no JSON is
+    parsed (ensure_facts first re-standardizes whatever raw has without a current fact)."""
+    ensure_facts(con, start, end)
+    window = f"order_date between {lit(start.isoformat())} and {lit(end.isoformat())}"
     w = "partition by order_id order by source_updated_at, received_at, content_hash"
     con.execute(f"""create or replace temp table _hub_versions as
     with v as (
         select order_id, content_hash, order_date, source, status, source_updated_at, received_at, created_at,
                paid_at, shipped_at, completed_at, cancelled_at, {RANK} as status_rank
-        from _hub_std
+        from raw.channel_order_facts where {window}
     ), blocked as (  -- cancelling is only legal before shipping
         select *, case when status = 'cancelled' and coalesce(bool_or(status in ('shipped', 'completed'))
                        over (w rows between unbounded preceding and 1 preceding), false) then -1
@@ -115,7 +102,7 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
             qualify row_number() over (partition by order_id
                 order by source_updated_at desc, received_at desc, content_hash desc) = 1
         ), latest as (
-            select s.* from winner join _hub_std s using (content_hash)
+            select s.* from winner join raw.channel_order_facts s using (content_hash)
         ), reached as (
             select order_id, min(changed_at) filter (where to_status = 'completed') as completed_at,
                    min(changed_at) filter (where to_status = 'cancelled') as cancelled_at
@@ -157,6 +144,6 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
         (select count(*) from hub.order_status_history where {window}),
         (select count(*) from hub.order_status_history where {window} and is_illegal),
         (select count(*) from hub.order_lines where {window} and sku_id is null)""", params * 5).fetchone()
-    for t in ("_hub_std", "_hub_versions", "_hub_history", "_hub_orders", "_hub_lines"):
+    for t in ("_hub_versions", "_hub_history", "_hub_orders", "_hub_lines"):
         con.execute(f"drop table if exists {t}")
     return HubResult(start_date, end_date, n_versions, *stats)

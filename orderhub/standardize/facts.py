@@ -1,0 +1,67 @@
+"""raw.channel_order_facts: each standardizable raw record's typed projection, computed once.
+
+The landing standardizes every new record anyway (to validate it); keeping the result means the hub
+rebuild reads typed columns instead of parsing JSON again. The facts are a cache of a pure function of
+raw: each row carries the version (md5 of the compiled mapping query) that produced it, and
+`ensure_facts` re-standardizes from raw whatever is missing or stale in a window (an older warehouse, an
+edited mapping file, a compiler change), so the hub stays a function of raw alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import duckdb
+
+from orderhub.standardize.compiler import lit, standardize_sql
+from orderhub.standardize.mapping import load_mapping, Mapping
+from orderhub.warehouse import transaction
+
+FACT_COLUMNS = (
+    "content_hash, mapping_version, order_id, mapping, channel, shop_id, source, received_at, channel_order_id,"
+    " source_updated_at, created_at, order_date, paid_at, shipped_at, completed_at, cancelled_at, status,"
+    " total_fen, discount_fen, freight_fen, paid_fen, buyer_id, promotion_type, receiver_province, receiver_city,"
+    " line_sku, line_qty, line_unit_fen, line_paid_fen, line_status"
+)
+
+
+def mapping_version(m: Mapping) -> str:
+    return hashlib.md5(standardize_sql(m, "select * from _src").encode()).hexdigest()
+
+
+def facts_sql(m: Mapping, source_sql: str) -> str:
+    """FACT_COLUMNS + reason, message for every row of `source_sql` (record + compiler PASSTHROUGH columns)."""
+    cols = FACT_COLUMNS.replace("mapping_version,", f"{lit(mapping_version(m))} as mapping_version,").replace(
+        "order_id,", "channel || ':' || channel_order_id as order_id,", 1)
+    return f"select {cols}, reason, message from ({standardize_sql(m, source_sql)})"
+
+
+def ensure_facts(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
+    """Standardize from raw every record in [start, end] without a current fact; returns how many."""
+    window = f"order_date between {lit(start.isoformat())} and {lit(end.isoformat())}"
+    names = [r[0] for r in con.execute(
+        f"select distinct mapping from raw.channel_order_facts where {window} order by 1").fetchall()]
+    versions = {n: mapping_version(load_mapping(n)) for n in names}
+    current = " or ".join(f"(mapping = {lit(n)} and mapping_version = {lit(v)})" for n, v in versions.items())
+    with transaction(con):
+        # stale (another mapping version) or orphaned (raw row removed, e.g. retention): not a fact any more
+        con.execute(f"""delete from raw.channel_order_facts where {window} and (not ({current or 'false'})
+            or content_hash not in (select content_hash from raw.channel_orders where quarantine_reason is null))""")
+        # narrow first (hashes only): in the usual case nothing is missing and no record text is read
+        con.execute(f"""create or replace temp table _facts_missing as
+            select content_hash, mapping from raw.channel_orders anti join raw.channel_order_facts using (content_hash)
+            where raw.channel_orders.{window} and quarantine_reason is null""")
+        added = 0
+        for name, in con.execute("select distinct mapping from _facts_missing order by 1").fetchall():
+            src = (f"select content_hash, record, shop_id, received_at, source from raw.channel_orders "
+                   f"where content_hash in (select content_hash from _facts_missing where mapping = {lit(name)})")
+            con.execute(f"create or replace temp table _facts_new as {facts_sql(load_mapping(name), src)}")
+            bad = con.execute("select count(*), any_value(reason) from _facts_new where reason is not null").fetchone()
+            if bad[0]:  # landed as standardizable, rejected by today's mapping: never drop it silently
+                raise ValueError(f"{bad[0]} raw {name} records no longer standardize under the current mapping "
+                                 f"(e.g. {bad[1]}): fix the mapping, or re-land them so they are quarantined")
+            added += con.execute(f"insert into raw.channel_order_facts select {FACT_COLUMNS} from _facts_new"
+                                 ).fetchone()[0]
+        con.execute("drop table if exists _facts_new; drop table if exists _facts_missing")
+    return added
