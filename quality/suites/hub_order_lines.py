@@ -17,21 +17,24 @@ MONEY = ("unit_price_fen", "paid_fen", "quantity")
 def totals_frame(con: duckdb.DuckDBPyConnection, window: Window, s: QualitySettings) -> pd.DataFrame:
     """Per order: sum of line payments vs the order's goods total. Lines carry the paid amount after their
     share of the discount, so the sum must lie in [total - discount, total]; 1 fen per line is allowed for
-    the platforms' rounding when they spread a discount. Orphan lines (no order) show a null total."""
+    the platforms' rounding when they spread a discount. An order nobody paid for (paid_fen = 0, e.g. closed
+    before payment in a seller-center export) may have zero line payments. Orphan lines (no order) show a
+    null total; orders without lines show line_count 0."""
     w = window.where("order_date")
     return con.execute(
         f"""
-        with orders as (select order_id, total_fen, discount_fen from hub.orders where {w}),
+        with orders as (select order_id, total_fen, discount_fen, paid_fen from hub.orders where {w}),
         lines as (
             select order_id, count(*) as line_count, sum(paid_fen) as lines_paid_fen
             from hub.order_lines where {w} group by order_id
         )
         select
             coalesce(o.order_id, l.order_id) as order_id,
-            o.total_fen, o.discount_fen,
+            o.total_fen, o.discount_fen, o.paid_fen,
             coalesce(l.line_count, 0) as line_count,
             coalesce(l.lines_paid_fen, 0) as lines_paid_fen,
-            o.total_fen - o.discount_fen - coalesce(l.line_count, 0) as lines_min_fen,
+            case when o.paid_fen = 0 and coalesce(l.lines_paid_fen, 0) = 0 then 0
+                 else o.total_fen - o.discount_fen - coalesce(l.line_count, 0) end as lines_min_fen,
             o.total_fen + coalesce(l.line_count, 0) as lines_max_fen
         from orders o full outer join lines l on l.order_id = o.order_id
         order by order_id
@@ -62,11 +65,13 @@ SUITE = TableSuite(
         Rule(
             "totals_match_order",
             "Sum of line payments lies between the order's goods total minus its discount and the goods total "
-            "(±1 fen per line); every line belongs to an order in hub.orders.",
+            "(±1 fen per line; an unpaid order may have zero line payments); every order has lines and every "
+            "line belongs to an order in hub.orders.",
             blocking=True, frame=totals_frame,
-            sample_columns=("order_id", "total_fen", "discount_fen", "line_count", "lines_paid_fen"),
+            sample_columns=("order_id", "total_fen", "discount_fen", "paid_fen", "line_count", "lines_paid_fen"),
             expectations=lambda s, f: [
                 gxe.ExpectColumnValuesToNotBeNull(column="total_fen"),
+                gxe.ExpectColumnValuesToBeBetween(column="line_count", min_value=1),
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                     column_A="lines_paid_fen", column_B="lines_min_fen", or_equal=True,
                     ignore_row_if="either_value_is_missing"),

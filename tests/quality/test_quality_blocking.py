@@ -139,3 +139,16 @@ def test_pii_rule_scans_the_whole_table_when_the_partition_column_is_unknown():
     (res,) = run_suite(con, TableSuite("kpi.custom", (pii_rule("kpi.custom", "order_date"),)),
                        SETTINGS, Window(date(2026, 11, 5), date(2026, 11, 5)))
     assert res.error is None and not res.passed and res.failing_count == 1
+
+
+def test_an_order_closed_before_payment_may_have_zero_line_payments():
+    o = good_orders(2)
+    o["status"] = o["status"].astype(object)
+    o.loc[0, ["status", "paid_fen", "paid_at", "shipped_at"]] = ["cancelled", 0, None, None]
+    lines = good_lines(o)
+    lines.loc[lines["order_id"] == o.loc[0, "order_id"], "paid_fen"] = 0
+    ok, _ = _run("hub.order_lines", "totals_match_order", hub__orders=o, hub__order_lines=lines)
+    assert ok.passed, ok.failing_rows
+    lines.loc[lines["order_id"] == o.loc[1, "order_id"], "paid_fen"] = 0  # paid order, lines say nothing paid
+    bad, _ = _run("hub.order_lines", "totals_match_order", hub__orders=o, hub__order_lines=lines)
+    assert list(bad.failing_rows["order_id"]) == [o.loc[1, "order_id"]]
