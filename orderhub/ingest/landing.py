@@ -107,20 +107,17 @@ def land_sql(
     con.execute(f"create or replace temp table _land_in as "
                 f"select seq, sha256(record_text) as content_hash, record_text from ({incoming_sql})")
     received = con.execute("select count(*) from _land_in").fetchone()[0]
-    # first occurrence of each hash not yet in raw (identical hash => identical text); the grouping runs
-    # on the narrow hashes only, the text is picked up by a join on seq
+    # first occurrence of each hash not yet in raw (identical hash => identical text), on the narrow hashes;
+    # the text stays in _land_in only and is picked up by its integer seq (no copies of it, no text joins)
     con.execute("""create or replace temp table _land_new as
-        with firsts as (
-            select content_hash, min(seq) as seq
-            from _land_in anti join raw.channel_orders using (content_hash) group by content_hash
-        )
-        select i.content_hash, i.seq, i.record_text
-        from _land_in i semi join firsts f on f.seq = i.seq""")
+        select content_hash, min(seq) as seq
+        from _land_in anti join raw.channel_orders using (content_hash) group by content_hash""")
     # from_json in the compiled query is the one parse (it rejects malformed text); the typed result is
     # kept as raw.channel_order_facts so the hub rebuild never parses the JSON again
     src = (f"select content_hash, record_text as record, {lit(shop)} as shop_id,"
-           f" cast({lit(started.isoformat())} as timestamptz) as received_at, {lit(source)} as source from _land_new")
-    con.execute(f"create or replace temp table _land_std as {facts_sql(m, src)}")
+           f" cast({lit(started.isoformat())} as timestamptz) as received_at, {lit(source)} as source, seq"
+           f" from _land_in where seq in (select seq from _land_new)")
+    con.execute(f"create or replace temp table _land_std as {facts_sql(m, src, ('seq',))}")
     new, quarantined = con.execute(
         "select count(*), count(*) filter (where reason is not null) from _land_std").fetchone()
     reasons = dict(con.execute(
@@ -132,15 +129,15 @@ def land_sql(
                         quarantined, dates, reasons)
     with transaction(con):
         con.execute(f"""insert into raw.channel_orders
-            select n.content_hash, {lit(source)}, {lit(channel)}, s.shop_id, {lit(mapping)}, {lit(batch_id)},
+            select s.content_hash, {lit(source)}, {lit(channel)}, s.shop_id, {lit(mapping)}, {lit(batch_id)},
                    cast(? as timestamptz), s.channel_order_id, s.source_updated_at, s.order_date,
-                   n.record_text, s.reason
-            from _land_new n join _land_std s using (content_hash) order by n.seq""", [started])
+                   i.record_text, s.reason
+            from _land_std s join _land_in i using (seq)""", [started])
         con.execute(f"insert into raw.channel_order_facts select {FACT_COLUMNS} from _land_std where reason is null")
         con.execute(f"""insert into hub.quarantine
-            select sha256('order|' || content_hash || '|' || s.reason), 'order', {lit(source)}, {lit(channel)},
-                   {lit(batch_id)}, content_hash, s.reason, s.message, n.record_text, cast(? as timestamptz)
-            from _land_new n join _land_std s using (content_hash) where s.reason is not null
+            select sha256('order|' || s.content_hash || '|' || s.reason), 'order', {lit(source)}, {lit(channel)},
+                   {lit(batch_id)}, s.content_hash, s.reason, s.message, i.record_text, cast(? as timestamptz)
+            from _land_std s join _land_in i using (seq) where s.reason is not null
             on conflict do nothing""", [started])
         written = con.execute("select count(*) from raw.channel_orders where batch_id = ?", [batch_id]).fetchone()[0]
         if written != result.stored + result.quarantined or received != (

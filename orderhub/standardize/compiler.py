@@ -264,8 +264,9 @@ def _insert_list(tree: dict, path: str, element: dict) -> None:
 
 
 @cache
-def standardize_sql(m: Mapping, source_sql: str) -> str:
-    """SELECT producing OUTPUT_COLUMNS for every row of `source_sql` (columns: record + PASSTHROUGH)."""
+def standardize_sql(m: Mapping, source_sql: str, extra: tuple[str, ...] = ()) -> str:
+    """SELECT producing OUTPUT_COLUMNS (+ `extra` columns passed through) for every row of `source_sql`
+    (columns: record + PASSTHROUGH + extra)."""
     o_texts, o_typed, o_checks = _order_field_sql(m)
     s_texts, s_status, s_checks = _status_sql(m)
     l_texts, l_typed, l_final, l_checks = _lines_sql(m)
@@ -274,8 +275,10 @@ def standardize_sql(m: Mapping, source_sql: str) -> str:
     fallback = [f"coalesce({n}, {f.compute}) as {n}" for n, f in m.fields.items() if f.compute and f.path]
     checks = o_checks + s_checks + l_checks
     reason = "case " + " ".join(f"when {c} then {lit(r)}" for c, r, _ in checks) + " end"
-    message = "case " + " ".join(f"when {c} then {msg}" for c, _, msg in checks) + " end"
-    pass_cols = ", ".join(PASSTHROUGH)
+    # only evaluated for flagged rows (CASE runs a branch on the rows that reach it): valid rows pay once
+    message = "case when reason is not null then case " + " ".join(
+        f"when {c} then {msg}" for c, _, msg in checks) + " end end"
+    pass_cols = ", ".join(PASSTHROUGH + extra)
     shop = "coalesce(shop_id_override, shop_id)" if "shop_id" in m.fields else "shop_id"
     return f"""
 with parsed as (
@@ -291,7 +294,9 @@ with parsed as (
 ), lined as (
     select *, {', '.join(l_typed)} from completed
 ), checked as (
-    select *, {reason} as reason, {message} as message from lined
+    select *, {reason} as reason from lined
+), explained as (
+    select *, {message} as message from checked
 )
 select
     content_hash, {lit(m.name)} as mapping, {lit(m.channel)} as channel, {shop} as shop_id, source, received_at,
@@ -299,6 +304,6 @@ select
     cast(timezone('Asia/Shanghai', created_at) as date) as order_date,
     paid_at, shipped_at, completed_at, cancelled_at, status, total_fen, discount_fen, freight_fen, paid_fen,
     buyer_id, promotion_type, receiver_province, receiver_city,
-    {', '.join(l_final)}, reason, message
-from checked
+    {', '.join(l_final)}, reason, message{''.join(', ' + c for c in extra)}
+from explained
 """

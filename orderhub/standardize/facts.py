@@ -30,11 +30,12 @@ def mapping_version(m: Mapping) -> str:
     return hashlib.md5(standardize_sql(m, "select * from _src").encode()).hexdigest()
 
 
-def facts_sql(m: Mapping, source_sql: str) -> str:
-    """FACT_COLUMNS + reason, message for every row of `source_sql` (record + compiler PASSTHROUGH columns)."""
+def facts_sql(m: Mapping, source_sql: str, extra: tuple[str, ...] = ()) -> str:
+    """FACT_COLUMNS + reason, message (+ extra) for every row of `source_sql` (record + compiler PASSTHROUGH)."""
     cols = FACT_COLUMNS.replace("mapping_version,", f"{lit(mapping_version(m))} as mapping_version,").replace(
         "order_id,", "channel || ':' || channel_order_id as order_id,", 1)
-    return f"select {cols}, reason, message from ({standardize_sql(m, source_sql)})"
+    tail = "".join(", " + c for c in extra)
+    return f"select {cols}, reason, message{tail} from ({standardize_sql(m, source_sql, extra)})"
 
 
 def ensure_facts(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
