@@ -137,7 +137,7 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
             con.execute(f"insert into hub.orders ({ORDER_COLUMNS}) select {ORDER_COLUMNS} from _hub_orders")
             con.execute(f"insert into hub.order_lines ({LINE_COLUMNS}) select {LINE_COLUMNS} from _hub_lines")
             con.execute(f"insert into hub.order_status_history ({HISTORY_COLUMNS}) select {HISTORY_COLUMNS} "
-                        f"from _hub_history order by order_id, version_no")
+                        f"from _hub_history")  # a table has no order: readers sort by changed_at
     stats = con.execute(f"""select
         (select count(*) from hub.orders where {window}),
         (select count(*) from hub.order_lines where {window}),
