@@ -97,10 +97,10 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
             source, content_hash, not is_advance as is_illegal, version_no
         from _hub_versions where status is distinct from from_status""")
         con.execute(f"""create or replace temp table _hub_orders as
-        with winner as (  -- picked on the narrow table, then one hash join to the wide standardized rows
-            select content_hash from _hub_versions where is_advance or status = from_status
-            qualify row_number() over (partition by order_id
-                order by source_updated_at desc, received_at desc, content_hash desc) = 1
+        with winner as (  -- the last applied version (version_no follows the version order): a hash
+            -- aggregate on the narrow table, no second sort; then one hash join to the wide facts
+            select arg_max(content_hash, version_no) as content_hash from _hub_versions
+            where is_advance or status = from_status group by order_id
         ), latest as (
             select s.* from winner join raw.channel_order_facts s using (content_hash)
         ), reached as (
