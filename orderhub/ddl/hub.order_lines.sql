@@ -7,6 +7,7 @@ create table if not exists hub.order_lines (
     quantity        integer not null,
     unit_price_fen  bigint not null,
     paid_fen        bigint not null,
-    status          varchar not null,
-    primary key (order_id, line_no)
+    status          varchar not null
+    -- (order_id, line_no) is unique by construction (line_no = position in the winning version); no ART
+    -- primary key, for the same reason as hub.orders
 );
