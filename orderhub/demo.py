@@ -52,7 +52,7 @@ def drop_exports(sim_url: str, landing: Path, days: list[date]) -> list[Path]:
 
 
 def run_job(defs, instance, name: str, *, run_config: dict | None = None, tags: dict | None = None) -> None:
-    job = defs.get_job_def(name)
+    job = defs.resolve_job_def(name)
     config = {**QUIET_LOGS, **(run_config or {})}
     result = job.execute_in_process(instance=instance, run_config=config, tags=tags or {}, raise_on_error=False)
     failed = [e for e in result.all_events if e.is_step_failure]
@@ -149,7 +149,8 @@ def run_pipeline(sim, paths: settings.Paths, args: argparse.Namespace) -> None:
     done(t0)
 
     t0 = step("inventory, fulfilment, after-sales, KPIs, dashboard and forecast")
-    run_job(defs, instance, "operations_refresh_job")
+    history = {"ops": {"hub__after_sales_tickets": {"config": {"initial_days": args.days}}}}
+    run_job(defs, instance, "operations_refresh_job", run_config=history)
     done(t0)
 
     for name in ("deliver_alerts_job", "publish_readonly_job"):
