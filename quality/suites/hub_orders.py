@@ -4,6 +4,7 @@ connector looks like a sales drop)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,14 +21,27 @@ KEYS = ("order_id", "channel", "shop_id", "channel_order_id", "status", "order_d
 MONEY = ("total_fen", "discount_fen", "freight_fen", "paid_fen")
 
 
+def _promotion_sql(column: str, windows: list[str]) -> str:
+    """'MM-DD..MM-DD' windows as a SQL predicate (validated, so inlining is safe)."""
+    parts = []
+    for w in windows:
+        if not re.fullmatch(r"\d\d-\d\d\.\.\d\d-\d\d", w):
+            raise ValueError(f"promotion window must look like '11-01..11-11', got {w!r}")
+        start, end = w.split("..")
+        parts.append(f"strftime({column}, '%m-%d') between '{start}' and '{end}'")
+    return "(" + " or ".join(parts) + ")" if parts else "false"
+
+
 def volume_frame(con: duckdb.DuckDBPyConnection, window: Window, s: QualitySettings) -> pd.DataFrame:
-    """Orders per channel on each complete business day of the window vs the same weekday of previous weeks
-    (weeks before the first order day in the table are not counted: no data is not zero sales)."""
+    """Orders per channel on each complete business day of the window vs the median of the same weekday over
+    previous weeks. Weeks before the first order day are not counted (no data is not zero sales), nor are
+    promotion days (618, Double 11, ...) in the baseline; on a promotion day only a drop is abnormal."""
     yesterday = datetime.now(ZoneInfo(BUSINESS_TZ)).date() - timedelta(days=1)  # today is still filling up
     end = min(window.end, yesterday) if window.end else yesterday
     start = window.start if window.start and window.start <= end else end - timedelta(days=0 if window.end else 6)
-    return con.execute(
-        """
+    promo = _promotion_sql("g.compare_day", s.volume_promotion_windows)
+    frame = con.execute(
+        f"""
         with orders as (select channel, order_date from hub.orders),
         bounds as (select min(order_date) as first_day from orders),
         channels as (select distinct channel from orders where order_date between ?::date - (7 * ?)::integer and ?::date),
@@ -38,23 +52,22 @@ def volume_frame(con: duckdb.DuckDBPyConnection, window: Window, s: QualitySetti
             from channels c cross join days d cross join range(0, ? + 1) w(k)
         ),
         joined as (
-            select g.*, coalesce(daily.orders, 0) as orders
+            select g.*, coalesce(daily.orders, 0) as orders, {promo} as is_promotion
             from grid g cross join bounds b left join daily on daily.channel = g.channel and daily.day = g.compare_day
             where g.compare_day >= b.first_day
         )
-        -- median, not mean: one promotion day (Double 11) in the baseline must not make a normal week look low
         select channel, strftime(day, '%Y-%m-%d') as day,
             max(orders) filter (where weeks_back = 0) as orders,
-            median(orders) filter (where weeks_back > 0) as baseline,
-            count(*) filter (where weeks_back > 0) as weeks_compared
+            median(orders) filter (where weeks_back > 0 and not is_promotion) as baseline,
+            count(*) filter (where weeks_back > 0 and not is_promotion) as weeks_compared,
+            coalesce(bool_or(is_promotion) filter (where weeks_back = 0), false) as is_promotion_day
         from joined group by channel, day order by channel, day
         """,
         [start, s.volume_weeks, end, start, end, s.volume_weeks],
-    ).df().assign(
-        ratio=lambda f: (f["orders"] / f["baseline"]).where(
-            (f["baseline"] >= s.volume_min_baseline) & (f["weeks_compared"] >= s.volume_min_weeks)
-        )
-    )
+    ).df()
+    judged = (frame["baseline"] >= s.volume_min_baseline) & (frame["weeks_compared"] >= s.volume_min_weeks)
+    ratio = (frame["orders"] / frame["baseline"]).where(judged)
+    return frame.assign(ratio=ratio.where(~frame["is_promotion_day"].astype(bool), ratio.clip(upper=1.0)))
 
 
 SUITE = TableSuite(
@@ -95,9 +108,10 @@ SUITE = TableSuite(
         Rule(
             "channel_volume_normal",
             "Warning: orders per channel and day within ±50% (volume_tolerance) of the median of the same weekday "
-            "over the previous volume_weeks weeks (at least volume_min_weeks of history). Judges complete business "
-            "days of the materialized window (else yesterday).",
-            blocking=False, frame=volume_frame, sample_columns=("channel", "day", "orders", "baseline", "ratio"),
+            "over the previous volume_weeks weeks (at least volume_min_weeks of non-promotion history). On "
+            "promotion days (volume_promotion_windows) only drops warn. Judges complete business days of the "
+            "materialized window (else yesterday).",
+            blocking=False, frame=volume_frame, sample_columns=("channel", "day", "orders", "baseline", "ratio", "is_promotion_day"),
             expectations=lambda s, f: [gxe.ExpectColumnValuesToBeBetween(
                 column="ratio", min_value=1 - s.volume_tolerance, max_value=1 + s.volume_tolerance)],
         ),
