@@ -2,7 +2,7 @@
 
 The dedupe_key identifies one open problem: raising it again while open does nothing (no alert storms);
 resolving it records a 'recovered' alert that the notifier sends once. After raising or resolving, call
-`orderhub.notify.deliver_pending(con, notifier)` (or let the `alert_delivery` sensor do it) to send.
+`orderhub.notify.deliver_pending(con, notifier)` (or let the `deliver_alerts_every_10_minutes` schedule do it) to send.
 """
 
 from __future__ import annotations
