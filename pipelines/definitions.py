@@ -7,10 +7,12 @@ import dagster as dg
 from assets import after_sales, fulfilment, hub, ingest, inventory, kpi, reconciliation
 from forecasts import assets as forecast_assets
 from quality import checks
+from quality.freshness import with_freshness
 from pipelines.operations_jobs import operations_refresh_job
 from resources.warehouse import warehouse_resource
 
-defs = dg.Definitions.merge(
+# Freshness policies come from one table (quality/freshness.py) so every domain is held to the same clock.
+defs = with_freshness(dg.Definitions.merge(
     dg.Definitions(resources={"warehouse": warehouse_resource}, jobs=[operations_refresh_job]),
     ingest.defs,
     hub.defs,
@@ -21,4 +23,4 @@ defs = dg.Definitions.merge(
     reconciliation.defs,
     forecast_assets.defs,
     checks.defs,
-)
+))
