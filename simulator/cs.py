@@ -13,6 +13,7 @@ from simulator.generate import unit
 from simulator.server import Request, Response, ok
 from simulator.timeutil import bj_days, iso_many, parse_iso
 from simulator.wms_events import hub_order_ids
+from simulator.wms_model import WRONG_KEEP_AFTER, WRONG_KEEP_BEFORE
 
 TYPES = np.array(["refund_only", "return", "wrong_item", "damaged", "wrong_address"])
 TYPES_PY = TYPES.tolist()
@@ -35,7 +36,11 @@ class Tickets:
         rf = o["rf_type"].to_numpy()
         a = np.flatnonzero(rf >= 0)
         shipped = o["shipped"].to_numpy()
-        b = np.flatnonzero(~np.isnan(shipped) & (rf < 0) & (unit(keys, 81) < 0.005))
+        # plain complaints: damaged parcels as always; wrong items mostly vanish with OrderHub (no re-keying)
+        before = np.nan_to_num(o["paid"].to_numpy(), nan=0.0) < w.golive
+        wrong = unit(keys, 84) < 0.5
+        keep = ~wrong | (unit(keys, 87) < np.where(before, WRONG_KEEP_BEFORE, WRONG_KEEP_AFTER))
+        b = np.flatnonzero(~np.isnan(shipped) & (rf < 0) & (unit(keys, 81) < 0.005) & keep)
         created = np.r_[o["rf_req"].to_numpy()[a] - 1800 - 18000 * unit(keys[a], 82),
                         shipped[b] + 2 * 86400 + 2 * 86400 * unit(keys[b], 83)]
         resolved = np.r_[o["rf_done"].to_numpy()[a], created[len(a):] + 86400]

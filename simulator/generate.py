@@ -11,12 +11,13 @@ import numpy as np
 import pandas as pd
 
 from simulator import calendar as cal
+from simulator import wms_model
 from simulator.catalog import PROVINCES
 from simulator.timeutil import DAY, day_start
 
 SOURCES = np.array(["tb", "dy", "pdd", "jd", "tm", "erp"])
 SHARES = np.array([0.34, 0.26, 0.25, 0.08, 0.07])  # of consumer orders (erp wholesale drawn separately)
-EVENTS = ["created", "paid", "picked", "packed", "ship1", "shipped", "done", "cancelled", "rf_req", "rf_done"]
+EVENTS = ["created", "paid", "received", "picked", "packed", "ship1", "shipped", "done", "cancelled", "rf_req", "rf_done"]
 RF_TYPES = np.array(["REFUND", "REFUND_AND_RETURN", "WRONG_ITEM", "DAMAGED", "WRONG_ADDRESS"])
 LOYAL_BUYERS = 4000
 LIVE_KEY_BASE = 9_000_000_000  # order keys of live-mode chunks start here (day chunks: day * 100_000 + i)
@@ -101,7 +102,7 @@ def build(rng, key_base: int, created, src, promo: str, catalog: pd.DataFrame, g
     post = np.where(remote, rng.choice([1200, 1500, 2000], n), np.where(rng.random(n) < 0.1, 600, 0))
     post = np.where(erp, rng.integers(0, 20, n) * 1000, post)
     pay = total - discount + post
-    ev = lifecycle_times(rng, created, erp, remote, n_lines, golive)
+    ev = lifecycle_times(rng, created, erp, remote, n_lines, golive, key)
     orders = pd.DataFrame({"key": key, "src": src.astype(np.int8), "buyer": buyer, "prov": prov.astype(np.int16),
                            "total_fen": total, "discount_fen": discount, "post_fen": post, "pay_fen": pay,
                            "promo": promo, "n_lines": n_lines.astype(np.int16), **ev})
@@ -111,7 +112,7 @@ def build(rng, key_base: int, created, src, promo: str, catalog: pd.DataFrame, g
     return orders, lines
 
 
-def lifecycle_times(rng, created, erp, remote, n_lines, golive: float) -> dict[str, np.ndarray]:
+def lifecycle_times(rng, created, erp, remote, n_lines, golive: float, key: np.ndarray) -> dict[str, np.ndarray]:
     n = len(created)
     nan = np.full(n, np.nan)
     cancelled = rng.random(n) < np.where(erp, 0.02, 0.05)
@@ -125,21 +126,33 @@ def lifecycle_times(rng, created, erp, remote, n_lines, golive: float) -> dict[s
     partial = (n_lines > 1) & (rng.random(n) < 0.35) & ~erp
     shipped = ship1 + np.where(partial, rng.uniform(DAY, 3 * DAY, n), 0)
     done = shipped + rng.uniform(2 * DAY, 6 * DAY, n) + np.where(remote, 2 * DAY, 0) + rng.uniform(0, 7 * DAY, n)
+    # the WMS receives the shipment task first; pick/pack/ship follow it (later steps move back when needed)
+    received = wms_model.receive_times(key, paid, before)
+    picked = np.fmax(picked, received + 300 + 1500 * unit(key, 121))
+    packed = np.fmax(packed, picked + 300 + 1500 * unit(key, 122))
+    shift = np.fmax(ship1, packed + 300 + 1500 * unit(key, 123)) - ship1
+    ship1, shipped, done = ship1 + shift, shipped + shift, done + shift
     # after-sales: ~3.5% of paid orders; before shipping (refund only / wrong address) or after (returns)
     has_rf = ~cancelled & (rng.random(n) < 0.035)
     pre_ship = rng.random(n) < 0.5
     rf_req = np.where(pre_ship, paid + rng.uniform(0.05, 0.5, n) * delay, shipped + rng.uniform(DAY, 5 * DAY, n))
-    rf_req = np.where(has_rf, rf_req, nan)
-    rf_done = rf_req + rng.uniform(2 * 3600, 48 * 3600, n)
-    rf_ok = has_rf & (rng.random(n) < 0.85)
+    rf_req_all = rf_req
+    rf_done_u = rng.uniform(2 * 3600, 48 * 3600, n)
+    rf_ok_u = rng.random(n)
     rf_type = np.where(pre_ship, rng.choice([0, 4], n, p=[0.8, 0.2]), rng.choice([1, 2, 3], n, p=[0.6, 0.2, 0.2]))
+    # shipping errors (wrong item / wrong address) come from manual re-keying: OrderHub removes most of them
+    keep = np.where(before, wms_model.WRONG_KEEP_BEFORE, wms_model.WRONG_KEEP_AFTER)
+    has_rf &= ~np.isin(rf_type, (2, 4)) | (unit(key, 124) < keep)
+    rf_req = np.where(has_rf, rf_req_all, nan)
+    rf_done = rf_req + rf_done_u
+    rf_ok = has_rf & (rf_ok_u < 0.85)
     # a successful refund stops the lifecycle where it was
     stop_ship = rf_ok & pre_ship
-    for arr in (picked, packed, ship1, shipped, done):
+    for arr in (received, picked, packed, ship1, shipped, done):
         arr[stop_ship & (arr > rf_done)] = np.nan
     done[rf_ok & ~pre_ship] = np.nan
     late = rng.random(n) < 0.01  # ~1% of updates become visible minutes after their modified time
-    return {"created": created, "paid": paid, "picked": picked, "packed": packed, "ship1": ship1,
+    return {"created": created, "paid": paid, "received": received, "picked": picked, "packed": packed, "ship1": ship1,
             "shipped": shipped, "done": done, "cancelled": cancel_at, "rf_req": rf_req, "rf_done": rf_done,
             "rf_ok": rf_ok, "rf_type": np.where(has_rf, rf_type, -1).astype(np.int8), "partial": partial,
             "late_s": np.where(late, rng.uniform(120, 1200, n), 0.0),

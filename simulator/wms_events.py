@@ -1,4 +1,7 @@
-"""WMS pick/pack/ship events: the world's history (incl. before OrderHub went live) plus API tasks.
+"""WMS receive/pick/pack/ship events: the world's history (incl. before OrderHub went live) plus API tasks.
+
+`receive` = the WMS accepted the shipment task (re-keyed by clerks before go-live, created by OrderHub after;
+see wms_model.py); it has no operator (`operator_id` null).
 
 event_id = occurred second × 1000 + rank within that second, so ids grow with time and a reader's
 `after` cursor never skips an event that becomes visible later.
@@ -16,7 +19,7 @@ from simulator.timeutil import iso, iso_many
 from simulator.generate import SOURCES
 from simulator.world import SRC_CHANNEL
 
-KINDS = np.array(["pick", "pack", "ship"])
+KINDS = np.array(["receive", "pick", "pack", "ship"])
 KINDS_PY = KINDS.tolist()
 POOL_BEFORE, POOL_AFTER = 8, 5  # operators per warehouse: more people for the same volume before go-live
 
@@ -54,9 +57,9 @@ class Events:
             return self._hist[1]
         o = w.orders
         n = len(o)
-        times = np.concatenate([o["picked"].to_numpy(), o["packed"].to_numpy(), o["ship1"].to_numpy()])
-        kind = np.repeat(np.arange(3), n)
-        row = np.tile(np.arange(n), 3)
+        times = np.concatenate([o[c].to_numpy() for c in ("received", "picked", "packed", "ship1")])
+        kind = np.repeat(np.arange(len(KINDS)), n)
+        row = np.tile(np.arange(n), len(KINDS))
         ok = ~np.isnan(times)
         times, kind, row = np.floor(times[ok]), kind[ok], row[ok]
         order = np.lexsort((kind, o["key"].to_numpy()[row], times))
@@ -76,21 +79,22 @@ class Events:
         kind = h["kind"][lo:hi]
         keys, seed = w.ocols["key"][rows], w.ocols["op_seed"][rows]
         pool = np.where(w.ocols["paid"][rows] < w.golive, POOL_BEFORE, POOL_AFTER)
-        op = (np.where(kind == 0, seed, seed >> 5) % pool + 1).tolist()
+        op = (np.where(kind == 1, seed, seed >> 5) % pool + 1).tolist()  # picker; packer also ships
         wh = [WAREHOUSES[i] for i in w.order_wh[rows].tolist()]
         return [{"event_id": eid, "task_id": f"T{key}", "order_id": oid, "event_type": KINDS_PY[k],
-                 "operator_id": f"OP-{whs[3:]}-{o:02d}", "warehouse_id": whs, "occurred_at": at}
+                 "operator_id": f"OP-{whs[3:]}-{o:02d}" if k else None, "warehouse_id": whs, "occurred_at": at}
                 for eid, key, oid, k, o, whs, at in zip(h["ids"][lo:hi].tolist(), keys.tolist(), hub_order_ids(w, rows),
                                                         kind.tolist(), op, wh, iso_many(h["times"][lo:hi]))]
 
     def add_task(self, task_id: str, order_id: str, warehouse_id: str, now: float) -> None:
         h = int(hashlib.md5(task_id.encode()).hexdigest()[:8], 16)
-        t = now
+        t = float(int(now))
         for step, kind in enumerate(KINDS):
-            t += 300 + (h >> (step * 6)) % 1500
+            if step:  # receive at creation, then pick/pack/ship 5–30 minutes apart
+                t += 300 + (h >> ((step - 1) * 6)) % 1500
+            op = f"OP-{warehouse_id[3:]}-{(h >> (step - 1)) % POOL_AFTER + 1:02d}" if step else None
             self.dynamic.append({"event_id": int(t) * 1000 + 900 + len(self.dynamic) % 99, "task_id": task_id,
-                                 "order_id": order_id, "event_type": str(kind),
-                                 "operator_id": f"OP-{warehouse_id[3:]}-{(h >> step) % POOL_AFTER + 1:02d}",
+                                 "order_id": order_id, "event_type": str(kind), "operator_id": op,
                                  "warehouse_id": warehouse_id, "occurred_at": iso(t), "_t": t})
 
     def after(self, after: int, limit: int) -> list[dict]:

@@ -61,7 +61,9 @@ def test_wms_events_increase_and_have_operators(sim):
     ev = r["events"]
     ids = [e["event_id"] for e in ev]
     assert ids == sorted(ids) and len(set(ids)) == len(ids) == 2000 and r["next_after"] == ids[-1]
-    assert {e["event_type"] for e in ev} == {"pick", "pack", "ship"} and all(e["operator_id"].startswith("OP-") for e in ev)
+    assert {e["event_type"] for e in ev} == {"receive", "pick", "pack", "ship"}
+    assert all(e["operator_id"].startswith("OP-") for e in ev if e["event_type"] != "receive")
+    assert all(e["operator_id"] is None for e in ev if e["event_type"] == "receive")
     nxt = requests.get(f"{sim.url}/wms/events", params={"after": r["next_after"], "limit": 10}, headers=WMS).json()
     assert nxt["events"][0]["event_id"] > ids[-1]
 
