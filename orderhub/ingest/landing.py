@@ -104,11 +104,13 @@ def land_sql(
     batch_id = batch_id or new_batch_id(source, channel)
     shop = shop_id or m.default_shop_id or channel
     started = datetime.now(timezone.utc)
+    # narrow: the record text is not copied, it is read again from the incoming rows by their seq
     con.execute(f"create or replace temp table _land_in as "
-                f"select seq, sha256(record_text) as content_hash, record_text from ({incoming_sql})")
+                f"select seq, sha256(record_text) as content_hash from ({incoming_sql})")
+    text = f"(select seq, record_text from ({incoming_sql}))"
     received = con.execute("select count(*) from _land_in").fetchone()[0]
     # first occurrence of each hash not yet in raw (identical hash => identical text), on the narrow hashes;
-    # the text stays in _land_in only and is picked up by its integer seq (no copies of it, no text joins)
+    # the text is picked up by its integer seq (no copies of it, no joins on text)
     con.execute("""create or replace temp table _land_new as
         select content_hash, min(seq) as seq
         from _land_in anti join raw.channel_orders using (content_hash) group by content_hash""")
@@ -116,7 +118,7 @@ def land_sql(
     # kept as raw.channel_order_facts so the hub rebuild never parses the JSON again
     src = (f"select content_hash, record_text as record, {lit(shop)} as shop_id,"
            f" cast({lit(started.isoformat())} as timestamptz) as received_at, {lit(source)} as source, seq"
-           f" from _land_in where seq in (select seq from _land_new)")
+           f" from {text} i join _land_new n using (seq)")
     con.execute(f"create or replace temp table _land_std as {facts_sql(m, src, ('seq',))}")
     new, quarantined = con.execute(
         "select count(*), count(*) filter (where reason is not null) from _land_std").fetchone()
@@ -132,12 +134,12 @@ def land_sql(
             select s.content_hash, {lit(source)}, {lit(channel)}, s.shop_id, {lit(mapping)}, {lit(batch_id)},
                    cast(? as timestamptz), s.channel_order_id, s.source_updated_at, s.order_date,
                    i.record_text, s.reason
-            from _land_std s join _land_in i using (seq)""", [started])
+            from _land_std s join {text} i using (seq)""", [started])
         con.execute(f"insert into raw.channel_order_facts select {FACT_COLUMNS} from _land_std where reason is null")
         con.execute(f"""insert into hub.quarantine
             select sha256('order|' || s.content_hash || '|' || s.reason), 'order', {lit(source)}, {lit(channel)},
                    {lit(batch_id)}, s.content_hash, s.reason, s.message, i.record_text, cast(? as timestamptz)
-            from _land_std s join _land_in i using (seq) where s.reason is not null
+            from _land_std s join {text} i using (seq) where s.reason is not null
             on conflict do nothing""", [started])
         written = con.execute("select count(*) from raw.channel_orders where batch_id = ?", [batch_id]).fetchone()[0]
         if written != result.stored + result.quarantined or received != (
