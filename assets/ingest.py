@@ -52,7 +52,8 @@ def _aware(text: str) -> datetime:
 )
 def raw_channel_orders(context: dg.AssetExecutionContext, config: RawIngestConfig) -> dg.MaterializeResult:
     """Every order record received from Taobao/Tmall, Douyin, Pinduoduo (APIs), the legacy ERP and
-    dropped seller-center exports, exactly as received and stored once. The log the hub is rebuilt from;
+    dropped seller-center exports, exactly as received and stored once. The log the hub is rebuilt from
+    (with each record's standardized form kept alongside in raw.channel_order_facts, so rebuilds are fast);
     each run's accounting (received = stored + deduplicated + quarantined) is in the metadata."""
     report = PullReport()
     warehouse: Warehouse = context.resources.warehouse
