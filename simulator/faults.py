@@ -1,11 +1,12 @@
-"""Fault injection. Request-level decisions come from a seeded stream (same request sequence → same
-faults); record-level corruption is a pure function of (seed, record key), so a re-fetched record is
+"""Fault injection. Request-level decisions come from a seeded stream per channel (same request sequence to
+a channel → same faults, whatever other channels were asked); record-level corruption is a pure function of (seed, record key), so a re-fetched record is
 corrupted the same way every time."""
 
 from __future__ import annotations
 
 import threading
 import time
+import zlib
 
 import numpy as np
 
@@ -31,7 +32,7 @@ class Faults:
     def __init__(self, seed: int, config: dict | None = None, rate_per_s: float = 200.0):
         self.seed = seed
         self.cfg = dict(DEFAULTS)
-        self._rng = np.random.default_rng([seed, 99])
+        self._rngs: dict[str, np.random.Generator] = {}
         self._lock = threading.Lock()
         self.injected: dict[str, int] = {}
         self._bucket = {"tokens": rate_per_s * 2, "at": time.monotonic(), "rate": rate_per_s}
@@ -57,9 +58,12 @@ class Faults:
     def _count(self, kind: str) -> None:
         self.injected[kind] = self.injected.get(kind, 0) + 1
 
-    def _draw(self) -> float:
+    def _draw(self, channel: str = "") -> float:
         with self._lock:
-            return float(self._rng.random())
+            rng = self._rngs.get(channel)
+            if rng is None:
+                rng = self._rngs[channel] = np.random.default_rng([self.seed, 99, zlib.crc32(channel.encode())])
+            return float(rng.random())
 
     def request_fault(self, channel: str) -> tuple[int, dict, dict] | None:
         """Maybe answer with an HTTP error (500/502/503, or 429 + Retry-After) or sleep first."""
@@ -69,7 +73,7 @@ class Faults:
         if not self.applies(channel):
             return None
         c = self.cfg
-        r_err, r_429, r_slow = self._draw(), self._draw(), self._draw()
+        r_err, r_429, r_slow = self._draw(channel), self._draw(channel), self._draw(channel)
         if r_429 < c["rate_limit_rate"]:
             self._count("rate_limit")
             return 429, {"Retry-After": str(int(c["retry_after"]))}, {"error": "rate_limited"}
@@ -132,7 +136,7 @@ class Faults:
     def duplicate(self, channel: str) -> bool:
         if self.cfg["duplicate_rate"] <= 0 or not self.applies(channel):
             return False
-        hit = self._draw() < self.cfg["duplicate_rate"]
+        hit = self._draw(channel) < self.cfg["duplicate_rate"]
         if hit:
             self._count("duplicate")
         return hit

@@ -141,7 +141,7 @@ def paged(sim, channel: str, compute_rows, page0: int, size: int, end: float) ->
         # between two page requests an order on another page is updated: its modified becomes the newest
         # second of the window (now, or end - 1 s for a window that ends by now), so it jumps to the front
         # and the records before it shift back by one position
-        pick = others[int(sim.faults._draw() * len(others))]
+        pick = others[int(sim.faults._draw(channel) * len(others))]
         sim.world.touch(int(sim.world.orders.at[int(pick), "key"]), min(sim.world.now(), float(int(end) - 1)))
         sim.faults._count("mutate_while_paging")
         rows = compute_rows()
