@@ -99,7 +99,10 @@ def land_sql(
     calls: CallLog | None = None,
     run_id: str | None = None,
 ) -> LandResult:
-    """Land the rows of `incoming_sql` (columns: seq, record_text = canonical JSON). Vectorized throughout."""
+    """Land the rows of `incoming_sql` (columns: seq, record_text = canonical JSON). Vectorized throughout.
+
+    `incoming_sql` is evaluated more than once (hashes first, the text later by seq): it must be a stable
+    read, with seq a unique key of its rows (a table scan; never row_number() over an unordered source)."""
     m = load_mapping(mapping)
     batch_id = batch_id or new_batch_id(source, channel)
     shop = shop_id or m.default_shop_id or channel
