@@ -61,11 +61,14 @@ def test_fetch_matches_the_simulator_truth(sim, channel):
         assert len(api.fetch_after_sales(NOW - timedelta(days=2), NOW, CallLog())) > 0
 
 
-@pytest.mark.parametrize(("channel", "minutes"), [("taobao", 45), ("douyin", 45), ("pdd", 45), ("jd", 240)])
-def test_nothing_lost_with_errors_rate_limits_timeouts_duplicates_and_changes_while_paging(sim, channel, minutes):
-    start = NOW - timedelta(minutes=minutes)  # JD sells less: a longer window to get several pages
+@pytest.mark.parametrize(("channel", "minutes", "page_size"),
+                         [("taobao", 45, 40), ("douyin", 45, 40), ("pdd", 45, 40), ("jd", 1440, 10)])
+def test_nothing_lost_with_errors_rate_limits_timeouts_duplicates_and_changes_while_paging(sim, channel, minutes,
+                                                                                         page_size):
+    # JD sells less: a longer window and smaller pages so enough calls are made for faults to be drawn
+    start = NOW - timedelta(minutes=minutes)
     set_faults(sim)
-    api = client(sim, channel, timeout_s=0.3, page_size=40)
+    api = client(sim, channel, timeout_s=0.3, page_size=page_size)
     expected = truth_ids(sim, channel, start - timedelta(seconds=api.overlap_s), NOW)
     set_faults(sim, error_rate=0.1, rate_limit_rate=0.05, slow_rate=0.02, slow_seconds=0.6, duplicate_rate=0.2,
                mutate_while_paging=True, channels=[channel])
