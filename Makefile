@@ -26,6 +26,7 @@ ui: install
 	$(BIN)/python -m orderhub.ui
 
 test: install
+	@bash tests/kpi/ensure_chromium.sh  # the dashboard browser test needs Debian's chromium
 	$(BIN)/python -m pytest
 
 bench: install
