@@ -231,7 +231,7 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict:
         created = t[t["modified_at"] < cutoff]
         in_flight = int(((t["created_at"] < cutoff) & (t["modified_at"] >= cutoff)).sum())
         lost = created[~created["order_id"].isin(hub["order_id"])]
-        for row in lost.itertuples():
+        for row in lost.head(10).itertuples():
             print(f"   LOST {row.order_id} created {row.created_at} modified {row.modified_at} (cutoff {cutoff})")
         phantom = hub[~hub["order_id"].isin(t["order_id"])]
         settled = t[t["modified_at"] < cutoff - pd.Timedelta(seconds=LATE_VISIBLE_S)].merge(hub, on="order_id")
@@ -283,7 +283,17 @@ def main() -> None:
     mode = "Dagster jobs in process" if args.dagster else "pipeline functions"
     print(f"peak day bench ({mode}): {args.seconds:g}s per rate, cycle every {args.interval:g}s, lag {args.lag}s, "
           f"faults {FAULTS}")
-    for rate in (float(x) for x in args.rates.split(",")):
+    rates = [float(x) for x in args.rates.split(",")]
+    if args.dagster and len(rates) > 1:
+        # resources (warehouse path, ERP URL) are fixed when the definitions are imported: one process per rate
+        for rate in rates:
+            argv = [a for a in sys.argv[1:] if not a.startswith("--rates")]
+            if "--rates" in sys.argv:
+                i = argv.index(args.rates) if args.rates in argv else -1
+                argv = argv[:i] + argv[i + 1:] if i >= 0 else argv
+            subprocess.run([sys.executable, __file__, *argv, "--rates", f"{rate:g}"], check=True)
+        return
+    for rate in rates:
         report(run_rate(rate, args))
 
 
