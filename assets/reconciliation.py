@@ -9,7 +9,7 @@ from pydantic import Field
 from orderhub import settings
 from orderhub.reconcile.compare import open_mismatches
 from orderhub.reconcile.run import run_reconciliation
-from pipelines.partitions import WAREHOUSE_POOL
+from pipelines.partitions import START_DATE, WAREHOUSE_POOL
 from resources.erp import ErpBridge
 from resources.warehouse import Warehouse
 
@@ -25,7 +25,9 @@ class ReconciliationConfig(dg.Config):
 
 
 def _since(days: int) -> date:
-    return datetime.now(ZoneInfo(settings.BUSINESS_TZ)).date() - timedelta(days=days)
+    # never before the first day the hub keeps: older ERP orders would all look missing in the hub
+    today = datetime.now(ZoneInfo(settings.BUSINESS_TZ)).date()
+    return max(today - timedelta(days=days), date.fromisoformat(START_DATE))
 
 
 @dg.multi_asset(

@@ -31,7 +31,7 @@ def run_reconciliation(con: duckdb.DuckDBPyConnection, *, erp_engine: sa.Engine 
     report = ReconReport()
     if erp_engine is not None:
         try:
-            erp = erp_orders(con, erp_engine)
+            erp = erp_orders(con, erp_engine, since)
         except Exception as exc:  # noqa: BLE001 - any ERP failure is reported, the exports still run
             report.problems.append(f"erp_db: {type(exc).__name__}: {exc}")
         else:

@@ -8,6 +8,7 @@ would agree with the hub even when the mapping is wrong.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -39,11 +40,13 @@ def _beijing(column: str, fmt: str) -> str:
     return f"timezone('Asia/Shanghai', strptime(nullif(trim({column}), ''), '{fmt}'))"
 
 
-def erp_orders(con: duckdb.DuckDBPyConnection, engine: sa.Engine) -> pd.DataFrame:
-    """so_header as it is now (read-only; is_synced is neither read nor touched)."""
+def erp_orders(con: duckdb.DuckDBPyConnection, engine: sa.Engine, since: date | None = None) -> pd.DataFrame:
+    """so_header as it is now (read-only; is_synced is neither read nor touched). `since` filters in the ERP
+    (its "YYYY/MM/DD HH:MM:SS" text sorts like time) so years of legacy history are not read every hour."""
+    floor = since.strftime("%Y/%m/%d") if since else ""
     with engine.connect() as erp:
         raw = pd.read_sql(sa.text("select order_no, shop_code, status, amount, order_time, update_time "
-                                  "from so_header"), erp, dtype=str)
+                                  "from so_header where order_time >= :floor"), erp, params={"floor": floor}, dtype=str)
     fmt = "%Y/%m/%d %H:%M:%S"
     return con.execute(f"""
         select 'erp:' || order_no as order_id, 'erp' as channel, coalesce(shop_code, 'erp-wholesale') as shop_id,

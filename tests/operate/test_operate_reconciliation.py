@@ -150,3 +150,10 @@ def test_asset_warns_on_mismatch(world, monkeypatch):
     (check,) = result.get_asset_check_evaluations()
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     assert check.metadata["differing_orders"].value == 7
+
+
+def test_since_limits_both_sides(world):
+    con, engine, archive = world
+    report = run_reconciliation(con, erp_engine=engine, archive=archive, since=date(2026, 11, 19))
+    assert report.by_scope["erp_db:erp:erp-wholesale"]["orders_compared"] == 0
+    assert con.execute("select count(*) from ops.reconciliation_diffs").fetchone()[0] == 0
