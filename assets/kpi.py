@@ -51,7 +51,7 @@ def dashboard(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
     with warehouse.connect() as con:
         data = dashboard_data.load(con)
         path, drawn = render.write_dashboard(data, target)
-        published = publish.publish_readonly(con, warehouse.path)
+        published = publish.publish_readonly(con, warehouse.resolved_path)
     context.log.info(f"dashboard written to {path}; analysts' copy published to {published.path}")
     return dg.MaterializeResult(
         metadata={
@@ -68,7 +68,7 @@ def dashboard(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
 def publish_readonly_copy(context: dg.OpExecutionContext, warehouse: Warehouse) -> None:
     """Checkpoint the warehouse and atomically replace the analysts' read-only copy."""
     with warehouse.connect() as con:
-        published = publish.publish_readonly(con, warehouse.path)
+        published = publish.publish_readonly(con, warehouse.resolved_path)
     context.log.info(f"published {published.path} ({published.tables} tables) in {published.seconds:.2f}s")
 
 

@@ -25,10 +25,11 @@ def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse with UTC session time; writers also get the schema bootstrapped."""
-    path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    target = str(path)
+    is_file = target != ":memory:" and ":" not in target.split("/")[0]  # not md:..., s3://..., :memory:
+    if is_file and not read_only:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(target, read_only=read_only)
     con.execute("set TimeZone = 'UTC'")
     if not read_only:
         apply_ddl(con)

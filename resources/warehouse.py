@@ -13,13 +13,21 @@ from orderhub import settings, warehouse
 
 
 class Warehouse(dg.ConfigurableResource):
-    """Path to the warehouse file; defaults to `$ORDERHUB_HOME/warehouse.duckdb`."""
+    """Where the warehouse lives: a file path or any DuckDB database string (e.g. MotherDuck `md:orderhub`).
 
-    path: str = Field(default_factory=lambda: str(settings.paths().warehouse))
+    Empty means `$ORDERHUB_HOME/warehouse.duckdb`, resolved when a run connects (not at import), so the
+    same definitions serve any ORDERHUB_HOME.
+    """
+
+    path: str = Field(default="", description="DuckDB database; empty = $ORDERHUB_HOME/warehouse.duckdb")
+
+    @property
+    def resolved_path(self) -> str:
+        return self.path or str(settings.paths().warehouse)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = warehouse.connect(self.path)
+        con = warehouse.connect(self.resolved_path)
         try:
             yield con
         finally:
