@@ -13,7 +13,7 @@ from orderhub import alerts, settings
 from orderhub.ingest.pull import PullReport, land_file, pull_api, pull_erp
 from pipelines.ingest_jobs import RAW_ORDERS, hub_rebuild_job, hub_skus_job, ingest_files_job, ingest_live_job
 from pipelines.ingest_schedules import hub_skus_schedule, ingest_live_schedule
-from pipelines.ingest_sensors import hub_rebuild_sensor, landing_files_sensor
+from pipelines.ingest_sensors import hub_rebuild_sensor, ingest_peak_sensor, landing_files_sensor
 from pipelines.partitions import START_DATE, WAREHOUSE_POOL
 from resources.channels import channel_resources
 from resources.erp import ErpBridge, erp_resource
@@ -107,5 +107,5 @@ defs = dg.Definitions(
     resources=ingest_resources(),
     jobs=[ingest_live_job, ingest_files_job, hub_rebuild_job, hub_skus_job],
     schedules=[ingest_live_schedule, hub_skus_schedule],
-    sensors=[landing_files_sensor, hub_rebuild_sensor],
+    sensors=[landing_files_sensor, hub_rebuild_sensor, ingest_peak_sensor],
 )

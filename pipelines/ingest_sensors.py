@@ -14,7 +14,9 @@ from pathlib import Path
 import dagster as dg
 
 from orderhub import settings
-from pipelines.ingest_jobs import RAW_ORDERS, files_run_config, hub_rebuild_job, ingest_files_job
+from pipelines.ingest_jobs import (
+    RAW_OP_NAME, RAW_ORDERS, files_run_config, hub_rebuild_job, ingest_files_job, ingest_live_job,
+)
 from pipelines.partitions import order_date_partitions
 
 # Dagster's run tags for a partition-range run (what a single-run backfill sets).
@@ -73,3 +75,24 @@ def hub_rebuild_sensor(context: dg.SensorEvaluationContext):
         return dg.SkipReason("new raw records touched no order-date partition")
     start, end = clamped
     return dg.RunRequest(run_key=f"hub-rebuild-{cursor}", tags={RANGE_START_TAG: start, RANGE_END_TAG: end})
+
+
+PEAK_LAG_SECONDS = 5
+BUSY = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
+        dg.DagsterRunStatus.STARTED]
+
+
+def peak_run_config(lag_seconds: int = PEAK_LAG_SECONDS) -> dict:
+    return {"ops": {RAW_OP_NAME: {"config": {"lag_seconds": lag_seconds}}}}
+
+
+@dg.sensor(job=ingest_live_job, minimum_interval_seconds=15, default_status=dg.DefaultSensorStatus.STOPPED)
+def ingest_peak_sensor(context: dg.SensorEvaluationContext):
+    """Promotion-day mode (618, Double 11): pull every ~15 s with a 5 s lag instead of every 5 minutes,
+    so order-to-hub latency stays well under a minute (bench/peak_day.py). Turn it on for the peak and off
+    after; it never queues a pull while another one is still waiting or running."""
+    busy = context.instance.get_run_records(
+        dg.RunsFilter(job_name=ingest_live_job.name, statuses=BUSY), limit=1)
+    if busy:
+        return dg.SkipReason("an ingest_live_job run is still queued or running")
+    return dg.RunRequest(run_config=peak_run_config(), tags={"orderhub/mode": "peak"})
