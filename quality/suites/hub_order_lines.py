@@ -48,6 +48,12 @@ SUITE = TableSuite(
     key_columns=("order_id", "line_no"),
     rules=(
         Rule(
+            "line_unique", "Each (order_id, line_no) appears once: the table has no primary-key index (faster "
+            "window replacement), so uniqueness is proven here.",
+            blocking=True, columns=("order_id", "line_no"),
+            expectations=lambda s, f: [gxe.ExpectCompoundColumnsToBeUnique(column_list=["order_id", "line_no"])],
+        ),
+        Rule(
             "keys_not_null", "Every line has its order, line number, date, quantity and status.",
             blocking=True, columns=KEYS,
             expectations=lambda s, f: [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in KEYS],

@@ -45,6 +45,11 @@ def _set(frame, col, value, row=1):
     frame.loc[row, col] = value
 
 
+def _duplicate_first_line(lines):
+    lines.loc[1, "order_id"] = lines.loc[0, "order_id"]
+    lines.loc[1, "line_no"] = lines.loc[0, "line_no"]
+
+
 ORDER_CASES = {
     "order_id_unique": lambda o: o.__setitem__("order_id", ["dup"] * 2 + list(o["order_id"][2:])),
     "keys_not_null": lambda o: _set(o, "channel", None),
@@ -55,6 +60,7 @@ ORDER_CASES = {
 }
 LINE_CASES = {
     "keys_not_null": lambda o, lines: _set(lines, "status", None),
+    "line_unique": lambda o, lines: _duplicate_first_line(lines),
     "money_non_negative": lambda o, lines: _set(lines, "paid_fen", -1),
     "sku_mapped": lambda o, lines: _set(lines, "sku_id", None),
     "totals_match_order": lambda o, lines: _set(lines, "paid_fen", 9000, row=0),  # 9000+3600 > 10000 + 2
