@@ -143,8 +143,11 @@ def run_pipeline(sim, paths: settings.Paths, args: argparse.Namespace) -> None:
     run_job(defs, instance, "ingest_files_job", run_config=files_run_config([str(f) for f in files]))
     done(t0)
 
-    t0 = step(f"standardizing into the hub model: partitions {first} .. {today} as one run")
-    run_job(defs, instance, "hub_rebuild_job", tags={"dagster/asset_partition_range_start": first.isoformat(),
+    # Every partition from the first configured business day, so the UI shows none missing (empty days are cheap).
+    from pipelines.partitions import START_DATE
+
+    t0 = step(f"standardizing into the hub model: partitions {START_DATE} .. {today} as one run")
+    run_job(defs, instance, "hub_rebuild_job", tags={"dagster/asset_partition_range_start": START_DATE,
                                                      "dagster/asset_partition_range_end": today.isoformat()})
     done(t0)
 
