@@ -21,6 +21,13 @@ QUERIES = {
     "replenishment": "select * from kpi.replenishment_top order by suggestion_rank limit 20",
     "reconciliation": "select * from kpi.reconciliation_summary",
     "targets": "select * from stg.stg_kpi_targets",
+    # What on-call is looking at right now: open problems, errors first (ops.alerts exists from the first run).
+    "alerts": """
+        select severity, kind, asset, left(message, 160) as message, created_at, delivery_status
+        from ops.alerts
+        where resolved_at is null and kind <> 'recovered'
+        order by case severity when 'error' then 0 when 'warning' then 1 else 2 end, created_at desc
+        limit 20""",
 }
 
 

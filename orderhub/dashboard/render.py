@@ -71,6 +71,8 @@ def render_html(data: DashboardData, generated_at: datetime | None = None) -> tu
                                             "days_checked", "days_matched", "missing_in_hub", "missing_in_source",
                                             "amount_mismatch", "status_mismatch", "in_flight"],
                    "no reconciliation has run yet.")
+    alerts = _table(data["alerts"], ["severity", "kind", "asset", "message", "created_at", "delivery_status"],
+                    "no open alerts.")
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>OrderHub operations dashboard</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -80,6 +82,7 @@ def render_html(data: DashboardData, generated_at: datetime | None = None) -> tu
 <h1>OrderHub operations</h1>
 <div class="sub">Generated {generated_at:%Y-%m-%d %H:%M} UTC · tiles: paid orders of the current business day so far, KPIs of the last complete day (date on each tile)</div>
 <div class="tiles">{tile_html}</div>
+<section data-table="alerts"><h3>Open alerts (errors first)</h3>{alerts}</section>
 {''.join(sections)}
 <section data-table="stock_outs"><h3>Current stock-outs (worst first)</h3>{stock}</section>
 <section data-table="replenishment"><h3>Top replenishment suggestions</h3>{repl}</section>

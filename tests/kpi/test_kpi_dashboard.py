@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import kpi_fixtures
-from orderhub import warehouse
+from orderhub import alerts, warehouse
 from orderhub.dashboard import data as dashboard_data
 from orderhub.dashboard import metadata, render
 from orderhub.dashboard.tiles import tiles
@@ -43,6 +43,18 @@ def test_page_is_self_contained_and_draws_every_chart(seeded, tmp_path):
     assert not list(path.parent.glob(".*.tmp"))
 
 
+def test_open_alerts_are_listed_errors_first_and_resolved_ones_are_not(tmp_path):
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    alerts.raise_alert(con, kind="stock_out", severity="warning", message="SKU-9 sold out", dedupe_key="a")
+    alerts.raise_alert(con, kind="check_failed", severity="error", message="hub.orders unique", dedupe_key="b")
+    alerts.raise_alert(con, kind="oversell", severity="error", message="fixed since", dedupe_key="c")
+    alerts.resolve_alert(con, dedupe_key="c", message="ok again")
+    frame = dashboard_data.load(con)["alerts"]
+    assert list(frame["message"]) == ["hub.orders unique", "SKU-9 sold out"]
+    page, _ = render.render_html(dashboard_data.load(con))
+    assert 'data-table="alerts"' in page and "SKU-9 sold out" in page and "fixed since" not in page
+
+
 def test_tiles_are_judged_against_targets(seeded):
     board = tiles(seeded)
     status = {t.key: (t.status, t.value) for t in board}
@@ -69,7 +81,7 @@ def test_before_any_kpi_run_the_page_shows_empty_states(tmp_path):
     assert "daily" in data.missing
     page, drawn = render.render_html(data)
     assert drawn == []
-    assert page.count('class="empty"') == len(CHARTS) + 3  # + stock-outs, suggestions, reconciliation
+    assert page.count('class="empty"') == len(CHARTS) + 4  # + alerts, stock-outs, suggestions, reconciliation
     assert [t.status for t in tiles(data)] == ["none"]
     assert "_no data yet_" in metadata.kpi_metadata(data)["backlog"].value
 
