@@ -146,7 +146,7 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
             for table in ("hub.order_status_history", "hub.order_lines", "hub.orders"):
                 con.execute(f"delete from {table} where {window}", params)
             # written straight from the facts in one pass each: no wide temp table in between
-            con.execute(f"""insert into hub.orders ({ORDER_COLUMNS})
+            n_orders = con.execute(f"""insert into hub.orders ({ORDER_COLUMNS})
             select order_id, channel, shop_id, channel_order_id,
                 case when buyer_id is not null then sha256({lit(salt)} || '|' || channel || '|' || buyer_id) end,
                 status, order_date, created_at, paid_at, shipped_at,
@@ -154,8 +154,8 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
                 case when status = 'cancelled' then reached_cancelled_at end,
                 total_fen, discount_fen, freight_fen, paid_fen, promotion_type, receiver_province,
                 receiver_city, source_updated_at, received_at
-            from ({latest_orders})""")
-            con.execute(f"""insert into hub.order_lines ({LINE_COLUMNS})
+            from ({latest_orders})""").fetchone()[0]
+            n_lines = con.execute(f"""insert into hub.order_lines ({LINE_COLUMNS})
             with exploded as (
                 select order_id, channel, order_date, unnest(range(1, len(line_sku) + 1)) as line_no,
                        unnest(line_sku) as channel_sku, unnest(line_qty) as quantity,
@@ -165,22 +165,22 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
             )
             select e.order_id, e.line_no, e.order_date, e.channel_sku, m.sku_id, e.quantity, e.unit_price_fen,
                    e.paid_fen, e.status
-            from exploded e left join hub.sku_map m on m.channel = e.channel and m.channel_sku = e.channel_sku""")
+            from exploded e left join hub.sku_map m
+                on m.channel = e.channel and m.channel_sku = e.channel_sku""").fetchone()[0]
             # a one-version order has one legal transition, from nothing into its status
-            con.execute(f"""insert into hub.order_status_history ({HISTORY_COLUMNS})
+            n_history = con.execute(f"""insert into hub.order_status_history ({HISTORY_COLUMNS})
             select {HISTORY_COLUMNS} from _hub_history
             union all
             select order_id, order_date, null, status, {CHANGED_AT}, source, content_hash, false
             from raw.channel_order_facts anti join _hub_multi on order_key = hash(order_id)
-            where {facts_window}""")
+            where {facts_window}""").fetchone()[0]
+            # the window was emptied above and only window rows went in: the counts are what was inserted
+            stats = (n_orders, n_lines, n_history,
+                     con.execute("select count(*) from _hub_history where is_illegal").fetchone()[0],
+                     con.execute(f"select count(*) from hub.order_lines where {window} and sku_id is null",
+                                 params).fetchone()[0])
     finally:
         con.execute(f"set preserve_insertion_order = {keep_order}")
-    stats = con.execute(f"""select
-        (select count(*) from hub.orders where {window}),
-        (select count(*) from hub.order_lines where {window}),
-        (select count(*) from hub.order_status_history where {window}),
-        (select count(*) from hub.order_status_history where {window} and is_illegal),
-        (select count(*) from hub.order_lines where {window} and sku_id is null)""", params * 5).fetchone()
     for t in ("_hub_multi", "_hub_versions", "_hub_history", "_hub_winners"):
         con.execute(f"drop table if exists {t}")
     return HubResult(start_date, end_date, n_versions, *stats)

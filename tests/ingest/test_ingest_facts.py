@@ -39,3 +39,23 @@ def test_a_record_the_current_mapping_rejects_is_an_error_not_a_gap(con):
     con.execute("update raw.channel_orders set record = '{}' where mapping = 'erp' and quarantine_reason is null")
     with pytest.raises(ValueError, match="no longer standardize"):
         rebuild(con)
+
+
+def test_a_stale_fact_alone_is_restandardized(con):
+    _land_all(con)
+    facts = _facts(con)
+    con.execute("update raw.channel_order_facts set mapping_version = 'old', total_fen = -1 where mapping = 'erp'")
+    rebuild(con)  # same hashes on both sides: only the version says the facts are stale
+    assert _facts(con) == facts
+
+
+def test_an_orphaned_fact_is_dropped_and_a_missing_one_added_in_the_same_rebuild(con):
+    _land_all(con)
+    facts = _facts(con)
+    gone, = con.execute("select min(content_hash) from raw.channel_order_facts where mapping = 'pdd_api'").fetchone()
+    kept, = con.execute("select min(content_hash) from raw.channel_order_facts where mapping = 'douyin_api'").fetchone()
+    # counts still match after this: one raw row without a fact, one fact without a raw row
+    con.execute("delete from raw.channel_orders where content_hash = ?", [gone])
+    con.execute("delete from raw.channel_order_facts where content_hash = ?", [kept])
+    rebuild(con)
+    assert _facts(con) == [f for f in facts if f[0] != gone]
