@@ -95,6 +95,43 @@ CHANGED_AT = """case when status = 'pending_payment' then created_at
                  else source_updated_at end"""
 
 
+# Rank on the main path; cancelled can follow pending_payment or paid, refunded any step before it.
+PATH_RANK = "case {c} when 'pending_payment' then 0 when 'paid' then 1 when 'shipped' then 2 " \
+            "when 'completed' then 3 when 'cancelled' then 2 when 'refunded' then 4 end"
+
+
+def with_inferred_steps(observed: str) -> str:
+    """Observed transitions plus the main-path steps each legal one skipped, dated by the revealing record's
+    own timestamps (a step without a timestamp is not invented), flagged is_inferred; from_status of the
+    legal rows is then the previous legal status (legal transitions only ever move forward)."""
+    to_rank, from_rank = PATH_RANK.format(c="o.to_status"), PATH_RANK.format(c="o.from_status")
+    return f"""with o as ({observed}),
+    skipped as (
+        select o.order_id, o.order_date, s.step.status as to_status, s.step.at as changed_at, o.source,
+               o.content_hash, false as is_illegal, true as is_inferred, s.step.rank as path_rank
+        from o join raw.channel_order_facts f using (content_hash),
+        lateral (select unnest([{{'status': 'pending_payment', 'rank': 0, 'at': f.created_at}},
+                                {{'status': 'paid', 'rank': 1, 'at': f.paid_at}},
+                                {{'status': 'shipped', 'rank': 2, 'at': f.shipped_at}},
+                                {{'status': 'completed', 'rank': 3, 'at': f.completed_at}}]) as step) s
+        where not o.is_illegal and s.step.at is not null
+          and s.step.rank > coalesce({from_rank}, -1) and s.step.rank < {to_rank}
+          and not (o.to_status = 'cancelled' and s.step.rank > 1)
+    ),
+    legal as (
+        select order_id, order_date, to_status, changed_at, source, content_hash, is_illegal, false as is_inferred,
+               {to_rank.replace("o.", "")} as path_rank
+        from o where not is_illegal
+        union all by name select * from skipped
+    )
+    select order_id, order_date, lag(to_status) over (partition by order_id order by path_rank) as from_status,
+           to_status, changed_at, source, content_hash, is_illegal, is_inferred
+    from legal
+    union all
+    select order_id, order_date, from_status, to_status, changed_at, source, content_hash, is_illegal, false
+    from o where is_illegal"""
+
+
 def latest_sql(window: str, columns: str) -> str:
     """The winning fact row of every order in the window with `columns` + reached_completed_at,
     reached_cancelled_at (first applied transition into that status): one-version orders straight from the
@@ -167,13 +204,14 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
                    e.paid_fen, e.status
             from exploded e left join hub.sku_map m
                 on m.channel = e.channel and m.channel_sku = e.channel_sku""").fetchone()[0]
-            # a one-version order has one legal transition, from nothing into its status
-            n_history = con.execute(f"""insert into hub.order_status_history ({HISTORY_COLUMNS})
-            select {HISTORY_COLUMNS} from _hub_history
+            # a one-version order has one observed transition, from nothing into its status
+            observed = f"""select {HISTORY_COLUMNS} from _hub_history
             union all
             select order_id, order_date, null, status, {CHANGED_AT}, source, content_hash, false
             from raw.channel_order_facts anti join _hub_multi on order_key = hash(order_id)
-            where {facts_window}""").fetchone()[0]
+            where {facts_window}"""
+            n_history = con.execute(f"""insert into hub.order_status_history ({HISTORY_COLUMNS}, is_inferred)
+            {with_inferred_steps(observed)}""").fetchone()[0]
             # the window was emptied above and only window rows went in: the counts are what was inserted
             stats = (n_orders, n_lines, n_history,
                      con.execute("select count(*) from _hub_history where is_illegal").fetchone()[0],
