@@ -16,7 +16,8 @@ from typing import Any, Protocol
 import duckdb
 
 from orderhub.calllog import CallLog
-from orderhub.ingest.landing import LandResult, get_cursor, land, quarantine_file
+from orderhub.ingest.landing import LandResult, get_cursor, land, quarantine_file, set_cursor
+from orderhub.warehouse import transaction
 
 log = logging.getLogger(__name__)
 # However small the platform's window, land at least this much per transaction (PDD allows 30 minutes).
@@ -79,14 +80,35 @@ def pull_api(
     con: duckdb.DuckDBPyConnection, api: OrderApi, *, mapping: str, start_default: datetime, until: datetime,
     max_window: timedelta, report: PullReport, run_id: str | None = None, reread: timedelta = REREAD,
 ) -> None:
-    """Fetch [cursor - reread, until) in chunks, landing each chunk with its cursor advance in one transaction.
+    """Live pass [cursor, until), then a late sweep that reads every window once more after `reread` has
+    passed, each chunk landed with its cursor advance in one transaction.
 
-    The re-read margin catches updates that became visible late with an older modified time (platforms
-    index late; the simulator delays ~1% by up to 20 minutes); re-fetched records simply deduplicate."""
+    Platforms index late: an update can become visible minutes after its modified time (the simulator
+    delays ~1% by up to 20 minutes), after the live pass read that window. Re-reading the last `reread`
+    on every run would catch it too, but at a 15-second peak cadence that re-reads each order ~120 times;
+    the sweep reads each window exactly twice (re-fetched records simply deduplicate)."""
     name = cursor_name(api.channel, api.shop_id)
-    value = get_cursor(con, name)
-    start = max(datetime.fromisoformat(value) - reread, start_default) if value else start_default
+    late_name = f"{name}:late"
+    before, late = get_cursor(con, name), get_cursor(con, late_name)
+    live_start = max(datetime.fromisoformat(before), start_default) if before else start_default
+    # no sweep cursor yet: from what earlier runs read live (upgrade / crash), or nothing on a first run
+    sweep_from = datetime.fromisoformat(late) if late else (live_start - reread if before else None)
     chunk = max(max_window, MIN_LANDING_CHUNK)
+    if not _pull_range(con, api, name, live_start, until, chunk, mapping, report, run_id):
+        return
+    sweep_to = until - reread
+    # first run: everything before until - reread was settled when it was read just now
+    sweep_from = max(start_default, sweep_to if sweep_from is None else sweep_from)
+    if sweep_from < sweep_to:
+        _pull_range(con, api, late_name, sweep_from, sweep_to, chunk, mapping, report, run_id)
+    elif late is None:  # nothing to sweep yet: remember where the sweep starts
+        with transaction(con):
+            set_cursor(con, late_name, sweep_from.isoformat())
+
+
+def _pull_range(con: duckdb.DuckDBPyConnection, api: OrderApi, cursor: str, start: datetime, until: datetime,
+                chunk: timedelta, mapping: str, report: PullReport, run_id: str | None) -> bool:
+    """Fetch and land [start, until) chunk by chunk; False (cursor left where it was) when a fetch fails."""
     while start < until:
         end = min(start + chunk, until)
         calls = CallLog(run_id)
@@ -95,12 +117,13 @@ def pull_api(
         except Exception as exc:  # the cursor stays: the next run retries this window
             _flush_calls(con, calls)
             report.errors.append(f"{api.channel}/{api.shop_id} [{start.isoformat()}, {end.isoformat()}): {exc}")
-            log.warning("fetch failed, cursor %s stays at %s: %s", name, start, exc)
-            return
+            log.warning("fetch failed, cursor %s stays at %s: %s", cursor, start, exc)
+            return False
         report.batches.append(land(
             con, source="api", channel=api.channel, shop_id=api.shop_id, mapping=mapping, records=records,
-            window=(start, end), cursor_updates={name: end.isoformat()}, calls=calls, run_id=run_id))
+            window=(start, end), cursor_updates={cursor: end.isoformat()}, calls=calls, run_id=run_id))
         start = end
+    return True
 
 
 def pull_erp(con: duckdb.DuckDBPyConnection, erp: ErpSource, *, report: PullReport, max_batches: int = 200,
