@@ -102,34 +102,28 @@ PATH_RANK = "case {c} when 'pending_payment' then 0 when 'paid' then 1 when 'shi
 
 def with_inferred_steps(observed: str) -> str:
     """Observed transitions plus the main-path steps each legal one skipped, dated by the revealing record's
-    own timestamps (a step without a timestamp is not invented), flagged is_inferred; from_status of the
-    legal rows is then the previous legal status (legal transitions only ever move forward)."""
-    to_rank, from_rank = PATH_RANK.format(c="o.to_status"), PATH_RANK.format(c="o.from_status")
+    own timestamps (a step without a timestamp is not invented), flagged is_inferred. Legal transitions only
+    move forward, so each observed row expands in place into the chain from -> skipped... -> to: list
+    operations per row, no join and no window sort."""
+    to_rank, from_rank = PATH_RANK.format(c="to_status"), PATH_RANK.format(c="from_status")
     return f"""with o as ({observed}),
-    skipped as (
-        select o.order_id, o.order_date, s.step.status as to_status, s.step.at as changed_at, o.source,
-               o.content_hash, false as is_illegal, true as is_inferred, s.step.rank as path_rank
-        from o join raw.channel_order_facts f using (content_hash),
-        lateral (select unnest([{{'status': 'pending_payment', 'rank': 0, 'at': f.created_at}},
-                                {{'status': 'paid', 'rank': 1, 'at': f.paid_at}},
-                                {{'status': 'shipped', 'rank': 2, 'at': f.shipped_at}},
-                                {{'status': 'completed', 'rank': 3, 'at': f.completed_at}}]) as step) s
-        where not o.is_illegal and s.step.at is not null
-          and s.step.rank > coalesce({from_rank}, -1) and s.step.rank < {to_rank}
-          and not (o.to_status = 'cancelled' and s.step.rank > 1)
-    ),
-    legal as (
-        select order_id, order_date, to_status, changed_at, source, content_hash, is_illegal, false as is_inferred,
-               {to_rank.replace("o.", "")} as path_rank
-        from o where not is_illegal
-        union all by name select * from skipped
+    chains as (
+        select *, case when is_illegal then [] else list_filter(
+            [{{'status': 'pending_payment', 'rank': 0, 'at': created_at}},
+             {{'status': 'paid', 'rank': 1, 'at': paid_at}},
+             {{'status': 'shipped', 'rank': 2, 'at': shipped_at}},
+             {{'status': 'completed', 'rank': 3, 'at': completed_at}}],
+            lambda step: step.at is not null and step.rank > coalesce({from_rank}, -1) and step.rank < {to_rank}
+                         and not (to_status = 'cancelled' and step.rank > 1)) end as skipped
+        from o
     )
-    select order_id, order_date, lag(to_status) over (partition by order_id order by path_rank) as from_status,
-           to_status, changed_at, source, content_hash, is_illegal, is_inferred
-    from legal
-    union all
-    select order_id, order_date, from_status, to_status, changed_at, source, content_hash, is_illegal, false
-    from o where is_illegal"""
+    select order_id, order_date,
+        unnest(list_concat([from_status], list_transform(skipped, lambda step: step.status))) as from_status,
+        unnest(list_concat(list_transform(skipped, lambda step: step.status), [to_status])) as to_status,
+        unnest(list_concat(list_transform(skipped, lambda step: step.at), [changed_at])) as changed_at,
+        source, content_hash, is_illegal,
+        unnest(list_concat(list_transform(skipped, lambda step: true), [false])) as is_inferred
+    from chains"""
 
 
 def latest_sql(window: str, columns: str) -> str:
@@ -155,7 +149,8 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
     con.execute(f"""create or replace temp table _hub_history as
         select order_id, order_date, from_status, status as to_status,
             case when not is_advance then source_updated_at else {CHANGED_AT} end as changed_at,
-            source, content_hash, not is_advance as is_illegal, version_no
+            source, content_hash, not is_advance as is_illegal, version_no,
+            created_at, paid_at, shipped_at, completed_at
         from _hub_versions where status is distinct from from_status""")
     con.execute("""create or replace temp table _hub_winners as
         with winner as (  -- the last applied version (version_no follows the version order)
@@ -205,9 +200,10 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
             from exploded e left join hub.sku_map m
                 on m.channel = e.channel and m.channel_sku = e.channel_sku""").fetchone()[0]
             # a one-version order has one observed transition, from nothing into its status
-            observed = f"""select {HISTORY_COLUMNS} from _hub_history
+            stamps = "created_at, paid_at, shipped_at, completed_at"  # of the record that revealed it
+            observed = f"""select {HISTORY_COLUMNS}, {stamps} from _hub_history
             union all
-            select order_id, order_date, null, status, {CHANGED_AT}, source, content_hash, false
+            select order_id, order_date, null, status, {CHANGED_AT}, source, content_hash, false, {stamps}
             from raw.channel_order_facts anti join _hub_multi on order_key = hash(order_id)
             where {facts_window}"""
             n_history = con.execute(f"""insert into hub.order_status_history ({HISTORY_COLUMNS}, is_inferred)
