@@ -47,7 +47,3 @@ class CallLog:
         n = len(self.records)
         self.records.clear()
         return n
-
-    @property
-    def success_rate(self) -> float:
-        return sum(r.ok for r in self.records) / len(self.records) if self.records else 1.0

@@ -1,4 +1,4 @@
-"""DuckDB warehouse access: schema bootstrap, transactions and idempotent window replacement.
+"""DuckDB warehouse access: schema bootstrap and all-or-nothing transactions.
 
 Every table's DDL lives in `orderhub/ddl/<schema>.<table>.sql` (one file per table) so that each domain
 owns its tables; `connect()` applies them all idempotently.
@@ -47,22 +47,3 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
     else:
         con.execute("commit")
-
-
-def replace_where(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    select_sql: str,
-    where_sql: str,
-    params: list | None = None,
-) -> int:
-    """Replace the rows of `table` matching `where_sql` with the rows of `select_sql`, atomically.
-
-    The select must return the table's columns in order. Used for partition windows so that re-runs
-    and backfills are idempotent. Returns the number of rows inserted. Call outside a transaction.
-    """
-    params = params or []
-    with transaction(con):
-        con.execute(f"delete from {table} where {where_sql}", params)
-        con.execute(f"insert into {table} {select_sql}")
-        return con.execute(f"select count(*) from {table} where {where_sql}", params).fetchone()[0]
