@@ -98,32 +98,30 @@ CHANGED_AT = """case when status = 'pending_payment' then created_at
 # Rank on the main path; cancelled can follow pending_payment or paid, refunded any step before it.
 PATH_RANK = "case {c} when 'pending_payment' then 0 when 'paid' then 1 when 'shipped' then 2 " \
             "when 'completed' then 3 when 'cancelled' then 2 when 'refunded' then 4 end"
+STEP_STATUS = "case {r} when 0 then 'pending_payment' when 1 then 'paid' when 2 then 'shipped' when 3 then 'completed' end"
+STEP_AT = "case {r} when 0 then created_at when 1 then paid_at when 2 then shipped_at when 3 then completed_at end"
 
 
 def with_inferred_steps(observed: str) -> str:
     """Observed transitions plus the main-path steps each legal one skipped, dated by the revealing record's
     own timestamps (a step without a timestamp is not invented), flagged is_inferred. Legal transitions only
-    move forward, so each observed row expands in place into the chain from -> skipped... -> to: list
-    operations per row, no join and no window sort."""
-    to_rank, from_rank = PATH_RANK.format(c="to_status"), PATH_RANK.format(c="from_status")
+    move forward, so each observed row expands in place into the chain from -> skipped... -> to: the skipped
+    ranks are a filtered integer range (rank -1 stands for the observed end), no join and no window sort."""
+    from_rank, to_rank = PATH_RANK.format(c="from_status"), PATH_RANK.format(c="to_status")
     return f"""with o as ({observed}),
     chains as (
-        select *, case when is_illegal then [] else list_filter(
-            [{{'status': 'pending_payment', 'rank': 0, 'at': created_at}},
-             {{'status': 'paid', 'rank': 1, 'at': paid_at}},
-             {{'status': 'shipped', 'rank': 2, 'at': shipped_at}},
-             {{'status': 'completed', 'rank': 3, 'at': completed_at}}],
-            lambda step: step.at is not null and step.rank > coalesce({from_rank}, -1) and step.rank < {to_rank}
-                         and not (to_status = 'cancelled' and step.rank > 1)) end as skipped
+        select *, case when is_illegal then [] else list_filter(range(coalesce({from_rank}, -1) + 1, {to_rank}),
+                       lambda r: {STEP_AT.format(r='r')} is not null) end as skipped
         from o
+    ), steps as (
+        select *, unnest(list_concat([-1], skipped)) as f, unnest(list_concat(skipped, [-1])) as t from chains
     )
     select order_id, order_date,
-        unnest(list_concat([from_status], list_transform(skipped, lambda step: step.status))) as from_status,
-        unnest(list_concat(list_transform(skipped, lambda step: step.status), [to_status])) as to_status,
-        unnest(list_concat(list_transform(skipped, lambda step: step.at), [changed_at])) as changed_at,
-        source, content_hash, is_illegal,
-        unnest(list_concat(list_transform(skipped, lambda step: true), [false])) as is_inferred
-    from chains"""
+        case when f = -1 then from_status else {STEP_STATUS.format(r='f')} end as from_status,
+        case when t = -1 then to_status else {STEP_STATUS.format(r='t')} end as to_status,
+        case when t = -1 then changed_at else {STEP_AT.format(r='t')} end as changed_at,
+        source, content_hash, is_illegal, t <> -1 as is_inferred
+    from steps"""
 
 
 def latest_sql(window: str, columns: str) -> str:
