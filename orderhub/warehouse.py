@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from orderhub.migrate import upgrade
+
 DDL_DIR = Path(__file__).parent / "ddl"
 SCHEMAS = ("raw", "hub", "ops", "inventory", "kpi", "forecast", "stg")
 
@@ -24,7 +26,7 @@ def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse with UTC session time; writers also get the schema bootstrapped."""
+    """Open the warehouse with UTC session time; writers also get the schema bootstrapped and upgraded."""
     target = str(path)
     is_file = target != ":memory:" and ":" not in target.split("/")[0]  # not md:..., s3://..., :memory:
     if is_file and not read_only:
@@ -33,6 +35,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     con.execute("set TimeZone = 'UTC'")
     if not read_only:
         apply_ddl(con)
+        upgrade(con)
     return con
 
 

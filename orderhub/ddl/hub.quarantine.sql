@@ -5,7 +5,7 @@ create table if not exists hub.quarantine (
     source          varchar not null,
     channel         varchar,
     batch_id        varchar,
-    content_hash    varchar,
+    content_hash    varchar,              -- orders: raw.channel_orders.content_hash as text
     reason          varchar not null,     -- machine-readable, e.g. 'bad_amount', 'missing_field', 'bad_timestamp'
     message         varchar not null,     -- for humans
     record          json,                 -- raw payload (PII is only ever here and in raw.*)

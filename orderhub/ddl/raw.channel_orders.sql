@@ -3,7 +3,8 @@
 -- raw stays the complete log, and for every batch received = stored + deduplicated + quarantined where
 -- stored counts the new standardizable rows and quarantined the new flagged ones.
 create table if not exists raw.channel_orders (
-    content_hash      varchar not null,     -- sha256 of the canonical record JSON; a record received twice is stored once
+    content_hash      uhugeint not null,    -- md5 of the canonical record JSON as a 128-bit integer (md5_number):
+                                            -- a record received twice is stored once; fixed-width, cheap to join
                                             -- (the landing anti-joins on it; one writer at a time: no ART index to maintain)
     source            varchar not null,     -- 'api' | 'erp' | 'file'
     channel           varchar not null,     -- 'taobao' | 'douyin' | 'pdd' | 'jd' | 'erp'

@@ -109,7 +109,7 @@ def land_sql(
     started = datetime.now(timezone.utc)
     # narrow: the record text is not copied, it is read again from the incoming rows by their seq
     con.execute(f"create or replace temp table _land_in as "
-                f"select seq, sha256(record_text) as content_hash from ({incoming_sql})")
+                f"select seq, md5_number(record_text) as content_hash from ({incoming_sql})")
     text = f"(select seq, record_text from ({incoming_sql}))"
     received = con.execute("select count(*) from _land_in").fetchone()[0]
     # first occurrence of each hash not yet in raw (identical hash => identical text), on the narrow hashes;
@@ -141,7 +141,7 @@ def land_sql(
         con.execute(f"insert into raw.channel_order_facts select {FACT_COLUMNS} from _land_std where reason is null")
         con.execute(f"""insert into hub.quarantine
             select sha256('order|' || s.content_hash || '|' || s.reason), 'order', {lit(source)}, {lit(channel)},
-                   {lit(batch_id)}, s.content_hash, s.reason, s.message, i.record_text, cast(? as timestamptz)
+                   {lit(batch_id)}, s.content_hash::varchar, s.reason, s.message, i.record_text, cast(? as timestamptz)
             from _land_std s join {text} i using (seq) where s.reason is not null
             on conflict do nothing""", [started])
         written = con.execute("select count(*) from raw.channel_orders where batch_id = ?", [batch_id]).fetchone()[0]

@@ -74,7 +74,7 @@ def _in_step(con: duckdb.DuckDBPyConnection, window: str, current: str) -> bool:
     """The usual case, cheaply: every fact in the window is current and the window's facts are exactly the
     window's standardizable raw rows (same count and the same 128-bit fingerprint of their content hashes,
     which are unique on both sides). Anything else takes the exact anti-joins below."""
-    fingerprint = "count(*), sum(hash(content_hash)::hugeint), bit_xor(hash(content_hash || '|'))"
+    fingerprint = "count(*), sum(hash(content_hash)::hugeint), bit_xor(hash(content_hash, 1))"
     facts = con.execute(f"select {fingerprint}, count(*) filter (where not ({current or 'false'})) "
                         f"from raw.channel_order_facts where {window}").fetchone()
     raw = con.execute(f"select {fingerprint} from raw.channel_orders where {window} and quarantine_reason is null"

@@ -70,7 +70,7 @@ def world(orderhub_home, tmp_path):
         _hub(con, order_id, status, fen)
     _hub(con, "taobao:1005", "paid", 100, day=date(2026, 11, 19))  # no report for that day: not compared
     _hub(con, "taobao:9999", "paid", 100, shop="tb-flagship")      # API shop: not what the reports cover
-    con.execute("""insert into raw.channel_orders values ('h1', 'erp', 'erp', 'erp-wholesale', 'erp', 'b1', ?, 'SO1',
+    con.execute("""insert into raw.channel_orders values (1, 'erp', 'erp', 'erp-wholesale', 'erp', 'b1', ?, 'SO1',
                    ?, ?, '{}', null)""", [HUB_SEEN, HUB_SEEN, DAY])
     archive = orderhub_home.archive / "taobao"
     _export(archive / "20261118T010000-tm-outlet_orders_20261118.csv", [

@@ -87,7 +87,7 @@ def sku_map() -> pd.DataFrame:
 def status_history() -> pd.DataFrame:
     return pd.DataFrame({"order_id": ["taobao:1", "taobao:1"], "order_date": [D, D], "from_status": [None, "paid"],
                          "to_status": ["paid", "shipped"], "changed_at": [NOW, NOW], "source": ["api", "api"],
-                         "content_hash": ["h1", "h2"], "is_illegal": [False, False]})
+                         "content_hash": [1, 2], "is_illegal": [False, False]})
 
 
 def _set(col, value, row=0):
