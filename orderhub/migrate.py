@@ -51,7 +51,17 @@ def content_hash_to_md5_number(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-STEPS = (content_hash_to_md5_number,)
+def buyer_key_to_128_bits(con: duckdb.DuckDBPyConnection) -> bool:
+    """buyer_key was the full salted sha256 (64 hex); it is now its first 32 hex digits, so cutting the old
+    keys gives exactly what a rebuild writes (repeat buyers keep matching across old and new partitions)."""
+    if not con.execute("select count(*) from (select 1 from hub.orders where length(buyer_key) = 64 limit 1)"
+                       ).fetchall()[0][0]:
+        return False
+    con.execute("update hub.orders set buyer_key = left(buyer_key, 32) where length(buyer_key) = 64")
+    return True
+
+
+STEPS = (content_hash_to_md5_number, buyer_key_to_128_bits)
 
 
 def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -6,7 +6,7 @@ create table if not exists hub.orders (
     channel            varchar not null,
     shop_id            varchar not null,
     channel_order_id   varchar not null,
-    buyer_key          varchar,              -- salted sha256 of the platform buyer id; never the id itself
+    buyer_key          varchar,              -- salted sha256 of the platform buyer id (first 32 hex); never the id itself
     status             varchar not null,     -- pending_payment | paid | shipped | completed | cancelled | refunded
     order_date         date not null,        -- business day (Asia/Shanghai) of created_at
     created_at         timestamptz not null,

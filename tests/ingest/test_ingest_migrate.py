@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from ingest_kit import land_fixture, rebuild, snapshot
+from ingest_kit import SALT, land_fixture, rebuild, snapshot
 
 from orderhub import settings, warehouse
 from orderhub.migrate import upgrade
 
 
 def _downgrade(con) -> None:
-    """The old shape: sha256 hex text of the record in raw, facts, history and order quarantine rows."""
+    """The old shape: sha256 hex text of the record in raw, facts, history and order quarantine rows; the
+    full 64-hex salted sha256 as buyer_key."""
+    con.execute(f"""update hub.orders o set buyer_key = sha256('{SALT}|' || f.channel || '|' || f.buyer_id)
+                    from raw.channel_order_facts f where f.order_id = o.order_id and o.buyer_key is not null""")
     con.execute("create temp table _old as select content_hash as new_hash, sha256(record::varchar) as old_hash "
                 "from raw.channel_orders")
     con.execute("alter table raw.channel_orders alter content_hash type varchar using sha256(record::varchar)")
@@ -38,6 +41,7 @@ def test_old_warehouse_is_upgraded_and_rebuilds_the_same_hub(orderhub_home):
     assert con.execute("select data_type from information_schema.columns where table_schema = 'raw' and "
                        "table_name = 'channel_orders' and column_name = 'content_hash'").fetchone()[0] == "UHUGEINT"
     assert con.execute("select * from raw.channel_orders order by all").fetchall() == raw
+    assert con.execute("select count(*) from hub.orders where length(buyer_key) = 32").fetchone()[0] > 0
     assert snapshot(con) == hub  # history lineage translated to the new hashes
     assert con.execute("select * from hub.quarantine order by all").fetchall() == quarantine
     assert upgrade(con) == []  # a second run is a no-op
