@@ -80,8 +80,15 @@ def _access(base: str, path: str) -> str:
     return expr
 
 
+def _trim(x: str) -> str:
+    """nullif(trim(x), '') but paying trim (a Unicode scan of every byte) only when it could change x: trim strips
+    only space separators (Zs), and a pure-ASCII text that neither starts with a byte <= ' ' nor ends in ' ' has
+    none at its ends."""
+    return f"case when {x} < '!' or suffix({x}, ' ') or strlen({x}) <> length({x}) then nullif(trim({x}), '') else {x} end"
+
+
 def _text(expr: str, f: FieldSpec) -> str:
-    out = f"nullif(trim({expr}), '')"
+    out = _trim(expr)
     if f.strip_excel:
         out = f"regexp_replace({out}, '^=\"(.*)\"$', '\\1')"
     if f.split:
@@ -186,7 +193,7 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[tuple[
             if f.path:
                 inner = FieldSpec(name, strip_excel=f.strip_excel)
                 texts.append(f"list_transform(string_split({_text(_access('s', f.path), inner)}, {lit(ln.delimiter)}),"
-                             f" lambda x: nullif(trim(x), '')) as tl_{name}")
+                             f" lambda x: {_trim('x')}) as tl_{name}")
         checks.append(("len(tl_quantity) <> len(tl_channel_sku)", "line_count_mismatch",
                        "'the line fields list different numbers of items'"))
     has = {n for n, f in ln.fields.items() if f.path}
@@ -196,14 +203,13 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[tuple[
         f = ln.fields[name]
         typed.append(f"list_transform(tl_{name}, lambda v: {_parse('v', f)}) as ll_{name}")
         if f.required:
-            checks.append((f"list_bool_or(list_transform(tl_{name}, lambda v: v is null))", "missing_field",
+            checks.append((f"list_count(tl_{name}) < len(tl_{name})", "missing_field",
                            lit(f"a line has no {f.path}")))
         if f.kind in _BAD:
             reason, what = _BAD[f.kind]
-            checks.append((f"len(list_filter(tl_{name}, lambda v: v is not null)) <> "
-                           f"len(list_filter(ll_{name}, lambda v: v is not null))", reason,
+            checks.append((f"list_count(tl_{name}) <> list_count(ll_{name})", reason,
                            f"'a line''s {f.path} ' || {_first_bad(name)} || ' {what}'"))
-    checks.append(("list_bool_or(list_transform(ll_quantity, lambda q: q <= 0))", "bad_quantity",
+    checks.append(("list_min(ll_quantity) <= 0", "bad_quantity",
                    "'a line has a quantity of zero or less'"))
     goods = "greatest(paid_fen - freight_fen, 0)"  # unpaid/closed rows show 0.00 paid but may list freight
     if "unit_price_fen" in has and "paid_fen" in has:
