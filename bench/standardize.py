@@ -6,7 +6,7 @@
    line: {"mapping": ..., "shop_id": ..., "record": <the platform's record>} for Taobao 40%, Douyin 30%,
    PDD 20%, ERP 10%, 1-3 lines each, shapes as in simulator/API.md.
 2. (a) bare `read_json` of the file into a DuckDB table.
-3. (b) OrderHub's full path, printed per stage: (b1) landing (sha256 content hash, dedupe against raw,
+3. (b) OrderHub's full path, printed per stage: (b1) landing (md5 content hash, dedupe against raw,
    compiled-mapping standardization, insert into raw.channel_orders + raw.channel_order_facts); (b2)
    standardization raw -> hub: build_hub for every order date (hub.orders, hub.order_lines,
    hub.order_status_history, from the facts); (b2') the same rebuild again, which replaces every row.
@@ -144,13 +144,14 @@ def main() -> None:
     con.execute(f"set memory_limit = '{args.memory_limit}'")
     con.execute("set preserve_insertion_order = false")
     t, c = time.perf_counter(), cpu_s()
-    # the envelope has a fixed schema: read it with explicit columns (the record stays JSON text)
-    con.execute(f"create temp table _bench_in as select row_number() over () as seq, mapping, shop_id, "
-                f"record::varchar as record_text from read_json('{data}', format='newline_delimited', "
+    # the envelope has a fixed schema: read it with explicit columns (the record stays JSON text); the
+    # table's rowid is the stable unique seq land_sql needs (row_number() would serialize the parallel read)
+    con.execute(f"create temp table _bench_in as select mapping, shop_id, record::varchar as record_text "
+                f"from read_json('{data}', format='newline_delimited', "
                 f"columns={{'mapping': 'VARCHAR', 'shop_id': 'VARCHAR', 'record': 'JSON'}})")
     stored = 0
     for mapping, (source, channel, shop) in SHOPS.items():
-        res = land_sql(con, f"select seq, record_text from _bench_in where mapping = '{mapping}'", source=source,
+        res = land_sql(con, f"select rowid as seq, record_text from _bench_in where mapping = '{mapping}'", source=source,
                        channel=channel, shop_id=shop, mapping=mapping)
         stored += res.stored
     t_land, c_land = time.perf_counter() - t, cpu_s() - c
