@@ -19,6 +19,7 @@ from orderhub.standardize.mapping import ORDER_FIELDS, FieldSpec, Mapping, TimeF
 # Zones without daylight saving since long before any order: a fixed offset is exact and much cheaper.
 FIXED_OFFSET_HOURS = {"Asia/Shanghai": 8, "Asia/Hong_Kong": 8, "UTC": 0}
 PASSTHROUGH = ("content_hash", "shop_id", "received_at", "source")
+_PLAIN_FORMAT = re.compile(r"%[YmdHMSf](([-/:. T]|%[YmdHMSf])*%[YmdHMSf])?")
 _SEG = re.compile(r"^(?P<name>[^\[\]]+)(\[(?P<idx>\d+)\])?$")
 
 OUTPUT_COLUMNS = (
@@ -96,20 +97,32 @@ def _text(expr: str, f: FieldSpec) -> str:
     return out
 
 
+def _matching(t: str, pattern: str, value: str) -> str:
+    return f"case when regexp_full_match({t}, '{pattern}') then {value.format(t)} end"
+
+
 def _parse_money(t: str, unit: str) -> str:
     if unit == "fen":
-        return f"case when regexp_full_match({t}, '[+-]?[0-9]{{1,15}}') then cast({t} as bigint) end"
-    return (f"case when regexp_full_match({t}, '[+-]?[0-9]{{1,13}}(\\.[0-9]{{1,2}})?') "
-            f"then cast(cast({t} as decimal(18,2)) * 100 as bigint) end")
+        return _matching(t, "[+-]?[0-9]{1,15}", "cast({} as bigint)")
+    return _matching(t, "[+-]?[0-9]{1,13}(\\.[0-9]{1,2})?", "cast(cast({} as decimal(18,2)) * 100 as bigint)")
 
 
 def _parse_time(t: str, tf: TimeFormat) -> str:
     if tf.format == "epoch_s":
-        return f"case when regexp_full_match({t}, '[0-9]{{1,11}}') then make_timestamptz(cast({t} as bigint) * 1000000) end"
+        return _matching(t, "[0-9]{1,11}", "make_timestamptz(cast({} as bigint) * 1000000)")
     ts = f"try_strptime({t}, {lit(tf.format)})"
     if tf.zone in FIXED_OFFSET_HOURS:  # integer micros: timezone('UTC', ...) costs ten times more for the same instant
         return f"make_timestamptz(epoch_us({ts}) - {FIXED_OFFSET_HOURS[tf.zone] * 3600 * 10**6})"
     return f"timezone({lit(tf.zone)}, {ts})"
+
+
+def _parses_untrimmed(f: FieldSpec) -> bool:
+    """Whether a text that parses as it is parses to the same value trimmed: then the trim is only paid for the texts
+    that do not parse (and the checks and messages still see the trimmed text). The money/integer patterns admit no
+    spaces; strptime skips ASCII whitespace around the fields of a format without literal spaces at its ends."""
+    if f.kind not in _BAD or f.strip_excel or f.split:
+        return False
+    return f.kind != "time" or f.time.format == "epoch_s" or bool(_PLAIN_FORMAT.fullmatch(f.time.format))
 
 
 def _parse(t: str, f: FieldSpec) -> str:
@@ -118,7 +131,7 @@ def _parse(t: str, f: FieldSpec) -> str:
     if f.kind == "time":
         return _parse_time(t, f.time)
     if f.kind == "int":
-        return f"case when regexp_full_match({t}, '[+-]?[0-9]{{1,9}}') then cast({t} as bigint) end"
+        return _matching(t, "[+-]?[0-9]{1,9}", "cast({} as bigint)")
     return t
 
 
@@ -126,9 +139,9 @@ _BAD = {"money": ("bad_amount", "is not an amount"), "time": ("bad_timestamp", "
         "int": ("bad_integer", "is not an integer")}
 
 
-def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[tuple[str, str, str]]]:
-    """(text columns, typed columns, checks) for the order-level fields."""
-    texts, typed, checks = [], [], []
+def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], list[tuple[str, str, str]]]:
+    """(text columns, untrimmed parses, trimmed texts, typed columns, checks) for the order-level fields."""
+    texts, valued, retexts, typed, checks = [], [], [], [], []
     for field_name in ORDER_FIELDS:
         f = m.fields.get(field_name)
         name = "shop_id_override" if field_name == "shop_id" else field_name
@@ -145,11 +158,19 @@ def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[tuple[str, 
             typed.append(f"cast({lit(f.default)} as {sql_type}) as {name}")
             continue
         t = f"t_{name}"
-        text = _text(_access("s", f.path), f)
-        if f.kind == "time" and f.time.format == "epoch_s" and f.time.zero_is_null:
-            text = f"nullif({text}, '0')"  # epoch 0 = "not yet", not a bad timestamp
-        texts.append(f"{text} as {t}")
-        value = _parse(t, f)
+        zero = f.kind == "time" and f.time.format == "epoch_s" and f.time.zero_is_null  # epoch 0 = "not yet"
+        if _parses_untrimmed(f):
+            r, p = f"r_{name}", f"p_{name}"
+            text = f"nullif({_text(r, f)}, '0')" if zero else _text(r, f)
+            texts.append(f"{_access('s', f.path)} as {r}")
+            valued.append(f"{_parse(f'nullif({r}, {lit(0)})' if zero else r, f)} as {p}")
+            # written once, inside the case: DuckDB hoists a repeated expression out of case/coalesce (all rows)
+            retexts.append(f"case when {p} is null then {text} else {r} end as {t}")
+            value = f"coalesce({p}, {_parse(t, f)})"
+        else:
+            text = _text(_access("s", f.path), f)
+            texts.append(f"{f'nullif({text}, {lit(0)})' if zero else text} as {t}")
+            value = _parse(t, f)
         if f.default is not None:
             value = f"coalesce({value}, cast({lit(f.default)} as {sql_type}))"
         typed.append(f"{value} as {name}")
@@ -160,7 +181,7 @@ def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[tuple[str, 
                            f"'field {f.path} = ''' || {t} || ''' {what}'"))
         if f.required:
             checks.append((f"{t} is null", "missing_field", lit(f"required field {f.path} is missing or empty")))
-    return texts, typed, checks
+    return texts, valued, retexts, typed, checks
 
 
 def _status_sql(m: Mapping) -> tuple[list[str], str, list[tuple[str, str, str]]]:
@@ -179,14 +200,22 @@ def _status_sql(m: Mapping) -> tuple[list[str], str, list[tuple[str, str, str]]]
     return texts, f"{expr} as status", checks
 
 
-def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[tuple[str, str, str]]]:
-    """(text columns, typed columns, final columns, checks) for the order lines, kept as parallel lists."""
+def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], list[str], list[tuple[str, str, str]]]:
+    """(text columns, untrimmed parses, trimmed texts, typed columns, final columns, checks) for the order lines,
+    kept as parallel lists."""
     ln = m.lines
-    texts, typed, checks = [], [], []
+    texts, valued, retexts, typed, checks = [], [], [], [], []
+    untrimmed = set()
     if ln.path is not None:
         base = _access("s", ln.path)
         for name, f in ln.fields.items():
-            if f.path:
+            if f.path and _parses_untrimmed(f):  # as for order fields: trim only lists with an item that did not parse
+                untrimmed.add(name)
+                texts.append(f"list_transform({base}, lambda x: {_access('x', f.path)}) as rl_{name}")
+                valued.append(f"list_transform(rl_{name}, lambda v: {_parse('v', f)}) as pl_{name}")
+                retexts.append(f"case when list_count(rl_{name}) = list_count(pl_{name}) then rl_{name} "
+                               f"else list_transform(rl_{name}, lambda v: {_text('v', f)}) end as tl_{name}")
+            elif f.path:
                 texts.append(f"list_transform({base}, lambda x: {_text(_access('x', f.path), f)}) as tl_{name}")
     else:
         for name, f in ln.fields.items():
@@ -201,7 +230,10 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[tuple[
                       lit(f"the order has no lines at {ln.path or ln.fields['channel_sku'].path}")))
     for name in sorted(has - {"status"}):
         f = ln.fields[name]
-        typed.append(f"list_transform(tl_{name}, lambda v: {_parse('v', f)}) as ll_{name}")
+        parsed = f"list_transform(tl_{name}, lambda v: {_parse('v', f)})"
+        if name in untrimmed:
+            parsed = f"case when list_count(rl_{name}) = list_count(pl_{name}) then pl_{name} else {parsed} end"
+        typed.append(f"{parsed} as ll_{name}")
         if f.required:
             checks.append((f"list_count(tl_{name}) < len(tl_{name})", "missing_field",
                            lit(f"a line has no {f.path}")))
@@ -232,7 +264,7 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[tuple[
         status = "list_transform(ll_quantity, lambda q: status)"
     final = ["tl_channel_sku as line_sku", "ll_quantity as line_qty", f"{unit} as line_unit_fen",
              f"{paid} as line_paid_fen", f"{status} as line_status"]
-    return texts, typed, final, checks
+    return texts, valued, retexts, typed, final, checks
 
 
 def _first_bad(name: str) -> str:
@@ -273,9 +305,9 @@ def _insert_list(tree: dict, path: str, element: dict) -> None:
 def standardize_sql(m: Mapping, source_sql: str, extra: tuple[str, ...] = ()) -> str:
     """SELECT producing OUTPUT_COLUMNS (+ `extra` columns passed through) for every row of `source_sql`
     (columns: record + PASSTHROUGH + extra)."""
-    o_texts, o_typed, o_checks = _order_field_sql(m)
+    o_texts, o_valued, o_retexts, o_typed, o_checks = _order_field_sql(m)
     s_texts, s_status, s_checks = _status_sql(m)
-    l_texts, l_typed, l_final, l_checks = _lines_sql(m)
+    l_texts, l_valued, l_retexts, l_typed, l_final, l_checks = _lines_sql(m)
     computed = [f"{f.compute} as {n}" for n, f in m.fields.items() if f.compute is not None and f.path is None]
     # path + compute: the value at the path when the record has it, else the computed fallback
     fallback = [f"coalesce({n}, {f.compute}) as {n}" for n, f in m.fields.items() if f.compute and f.path]
@@ -291,14 +323,22 @@ with parsed as (
     select {pass_cols}, from_json(record, {lit(_structure(m))}) as s from ({source_sql})
 ), texts as (
     select {pass_cols}, {', '.join(o_texts + s_texts + l_texts)} from parsed
+), valued as (
+    select *{''.join(', ' + v for v in o_valued)} from texts
+), retexted as (
+    select *{''.join(', ' + v for v in o_retexts)} from valued
 ), typed as (
-    select *, {', '.join(o_typed)}, {s_status} from texts
+    select *, {', '.join(o_typed)}, {s_status} from retexted
 ), computed as (
     select *{(', ' + ', '.join(computed)) if computed else ''} from typed
 ), completed as (
     select *{(' replace (' + ', '.join(fallback) + ')') if fallback else ''} from computed
+), line_valued as (
+    select *{''.join(', ' + v for v in l_valued)} from completed
+), line_retexted as (
+    select *{''.join(', ' + v for v in l_retexts)} from line_valued
 ), lined as (
-    select *, {', '.join(l_typed)} from completed
+    select *, {', '.join(l_typed)} from line_retexted
 ), checked as (
     select *, {reason} as reason from lined
 ), explained as (
