@@ -3,7 +3,8 @@
 Each record is parsed once (`from_json` with a structure built from every path the mapping uses), so the
 cost is one JSON parse per record whatever the number of fields. Money is parsed from its text with a
 regex check and a decimal cast (exact: "19.90" -> 1990, never through a float); timestamps with
-`try_strptime`/epoch conversion to UTC. Every field that is present but unreadable, or required but
+`try_strptime`/epoch conversion to UTC; texts are trimmed only where that can matter (`_trim`,
+`_parses_untrimmed`): the query runs once per landed record. Every field that is present but unreadable, or required but
 missing, yields a machine reason (`bad_amount`, `bad_timestamp`, `bad_integer`, `missing_field`,
 `unknown_status`) and a human message: the landing quarantines those records.
 """
@@ -29,14 +30,11 @@ OUTPUT_COLUMNS = (
     "line_sku", "line_qty", "line_unit_fen", "line_paid_fen", "line_status", "reason", "message",
 )
 _SQL_TYPE = {"money": "bigint", "time": "timestamptz", "int": "bigint", "str": "varchar"}
+Check = tuple[str, str, str]  # (condition, reason, message)
 
 
 def lit(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
-
-
-def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _segments(path: str) -> list[tuple[str, int | None]]:
@@ -82,10 +80,10 @@ def _access(base: str, path: str) -> str:
 
 
 def _trim(x: str) -> str:
-    """nullif(trim(x), '') but paying trim (a Unicode scan of every byte) only when it could change x: trim strips
-    only space separators (Zs), and a pure-ASCII text that neither starts with a byte <= ' ' nor ends in ' ' has
-    none at its ends."""
-    return f"case when {x} < '!' or suffix({x}, ' ') or strlen({x}) <> length({x}) then nullif(trim({x}), '') else {x} end"
+    # nullif(trim(x), ''), paying for trim (a copy) only when it can matter: it strips space separators (Zs) only, and a
+    # pure-ASCII text that starts with a byte > ' ' and does not end in ' ' has none at its ends
+    return (f"case when {x} < '!' or suffix({x}, ' ') or strlen({x}) <> length({x}) then nullif(trim({x}), '') "
+            f"else {x} end")
 
 
 def _text(expr: str, f: FieldSpec) -> str:
@@ -139,7 +137,7 @@ _BAD = {"money": ("bad_amount", "is not an amount"), "time": ("bad_timestamp", "
         "int": ("bad_integer", "is not an integer")}
 
 
-def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], list[tuple[str, str, str]]]:
+def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], list[Check]]:
     """(text columns, untrimmed parses, trimmed texts, typed columns, checks) for the order-level fields."""
     texts, valued, retexts, typed, checks = [], [], [], [], []
     for field_name in ORDER_FIELDS:
@@ -200,9 +198,8 @@ def _status_sql(m: Mapping) -> tuple[list[str], str, list[tuple[str, str, str]]]
     return texts, f"{expr} as status", checks
 
 
-def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], list[str], list[tuple[str, str, str]]]:
-    """(text columns, untrimmed parses, trimmed texts, typed columns, final columns, checks) for the order lines,
-    kept as parallel lists."""
+def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], list[str], list[Check]]:
+    """(text columns, untrimmed parses, trimmed texts, typed columns, final columns, checks) for the order lines."""
     ln = m.lines
     texts, valued, retexts, typed, checks = [], [], [], [], []
     untrimmed = set()
@@ -267,6 +264,10 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], 
     return texts, valued, retexts, typed, final, checks
 
 
+def _more(columns: list[str] | tuple[str, ...]) -> str:
+    return "".join(", " + c for c in columns)
+
+
 def _first_bad(name: str) -> str:
     return (f"coalesce(list_filter(list_zip(tl_{name}, ll_{name}), lambda p: p[1] is not null and p[2] is null)[1][1],"
             f" '?')")
@@ -324,21 +325,17 @@ with parsed as (
 ), texts as (
     select {pass_cols}, {', '.join(o_texts + s_texts + l_texts)} from parsed
 ), valued as (
-    select *{''.join(', ' + v for v in o_valued)} from texts
+    select *{_more(o_valued + l_valued)} from texts
 ), retexted as (
-    select *{''.join(', ' + v for v in o_retexts)} from valued
+    select *{_more(o_retexts + l_retexts)} from valued
 ), typed as (
     select *, {', '.join(o_typed)}, {s_status} from retexted
 ), computed as (
-    select *{(', ' + ', '.join(computed)) if computed else ''} from typed
+    select *{_more(computed)} from typed
 ), completed as (
     select *{(' replace (' + ', '.join(fallback) + ')') if fallback else ''} from computed
-), line_valued as (
-    select *{''.join(', ' + v for v in l_valued)} from completed
-), line_retexted as (
-    select *{''.join(', ' + v for v in l_retexts)} from line_valued
 ), lined as (
-    select *, {', '.join(l_typed)} from line_retexted
+    select *, {', '.join(l_typed)} from completed
 ), checked as (
     select *, {reason} as reason from lined
 ), explained as (
@@ -350,6 +347,6 @@ select
     cast(timezone('Asia/Shanghai', created_at) as date) as order_date,
     paid_at, shipped_at, completed_at, cancelled_at, status, total_fen, discount_fen, freight_fen, paid_fen,
     buyer_id, promotion_type, receiver_province, receiver_city,
-    {', '.join(l_final)}, reason, message{''.join(', ' + c for c in extra)}
+    {', '.join(l_final)}, reason, message{_more(extra)}
 from explained
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -98,3 +99,95 @@ def test_bad_timestamps_are_rejected(db, text):
 @pytest.mark.parametrize("text", ["-1", "1.5", "abc"])
 def test_bad_epochs_are_rejected(db, text):
     assert parse_time(db, text, TimeFormat("epoch_s")) is None
+
+
+# The compiled query parses money, integer and time texts as they are first and trims only those that do not
+# parse: results, reasons and messages must be exactly those of parsing the trimmed text.
+from orderhub.standardize.compiler import _parse, _parses_untrimmed, standardize_sql  # noqa: E402
+from orderhub.standardize.mapping import FieldSpec, load_mapping  # noqa: E402
+
+SRC = ("select 'h' as content_hash, 'shop' as shop_id, timestamptz '2026-11-25 00:00:00+00' as received_at,"
+       " 'api' as source, $record::varchar as record")
+TAOBAO = {"tid_str": "1", "modified": "2026-11-11 10:00:00", "created": "2026-11-11 09:00:00", "total_fee": "19.90",
+          "payment": "19.90", "status": "WAIT_SELLER_SEND_GOODS",
+          "orders": {"order": [{"outer_sku_id": "S1", "num": "1", "price": "19.90", "payment": "19.90"}]}}
+DOUYIN = {"order_id": "1", "update_time": 1764028800, "create_time": 1764028000, "order_amount": 1990, "pay_amount": 1990,
+          "order_status": 2, "sku_order_list": [{"out_sku_id": "S1", "item_num": 1, "origin_amount": 1990}]}
+SPACES = ["", " ", "  ", "\u3000", "\u00a0", "\u2009", "\t", "\n"]
+texts = st.lists(st.sampled_from(["0", "1", "9", "19", ".", "+", "-", "e", "1e5", "19.90", "12.345", "abc", "2026-11-11",
+                                  " 10:00:00", "2026-11-11 10:00:00", "1764028800", "0.5"] + SPACES),
+                 max_size=5).map("".join)
+
+
+def standardize(db, mapping: str, record: dict):
+    sql = standardize_sql(load_mapping(mapping), SRC)
+    cols = ["total_fen", "created_at", "paid_at", "line_qty", "line_unit_fen", "reason", "message"]
+    return dict(zip(cols, db.execute(f"select {', '.join(cols)} from ({sql})",
+                                     {"record": json.dumps(record, ensure_ascii=False)}).fetchone()))
+
+
+def trimmed_parse(db, text: str | None, f: FieldSpec):
+    return db.execute(f"select {_parse('t', f)} from (select nullif(trim(?::varchar), '') as t)", [text]).fetchone()[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=texts, where=st.sampled_from(["total_fee", "created", "num", "price"]))
+def test_untrimmed_first_parse_equals_the_trimmed_parse(db, text, where):
+    m = load_mapping("taobao_api")
+    rec = json.loads(json.dumps(TAOBAO))
+    line = rec["orders"]["order"][0]
+    (line if where in ("num", "price") else rec)[where] = text
+    got = standardize(db, "taobao_api", rec)
+    f = {"total_fee": m.fields["total_fen"], "created": m.fields["created_at"], "num": m.lines.fields["quantity"],
+         "price": m.lines.fields["unit_price_fen"]}[where]
+    assert _parses_untrimmed(f)
+    want = trimmed_parse(db, text, f)
+    shown = db.execute("select nullif(trim(?::varchar), '')", [text]).fetchone()[0]
+    if where == "total_fee":
+        assert got["total_fen"] == want
+        assert got["reason"] == ("missing_field" if shown is None else None if want is not None else "bad_amount")
+        if got["reason"] == "bad_amount":
+            assert got["message"] == f"field total_fee = '{shown}' is not an amount"
+    elif where == "created":
+        assert got["created_at"] == want
+        if shown is not None and want is None:
+            assert got["message"] == f"field created = '{shown}' is not a timestamp"
+    elif where == "num":
+        assert got["line_qty"] == [want]
+        if shown is not None and want is None:
+            assert (got["reason"], got["message"]) == ("bad_integer", f"a line's num {shown} is not an integer")
+    else:
+        assert got["line_unit_fen"] == [want]
+        if shown is not None and want is None:
+            assert (got["reason"], got["message"]) == ("bad_amount", f"a line's price {shown} is not an amount")
+
+
+@pytest.mark.parametrize("text, fen, reason", [
+    (" 19.90 ", 1990, None), ("\u300019.90\u3000", 1990, None), ("19.90\u00a0", 1990, None), ("+19.9", 1990, None),
+    ("\t19.90", None, "bad_amount"), ("1e5", None, "bad_amount"), ("12.345", None, "bad_amount"),
+    ("abc", None, "bad_amount"), ("19.9.0", None, "bad_amount"), (" ", None, "missing_field"),
+    ("\u3000", None, "missing_field"), ("", None, "missing_field"),
+])
+def test_order_money_with_spaces_and_junk(db, text, fen, reason):
+    got = standardize(db, "taobao_api", {**TAOBAO, "total_fee": text})
+    assert (got["total_fen"], got["reason"]) == (fen, reason)
+
+
+@pytest.mark.parametrize("pay_time, paid_at, reason", [
+    (0, None, None), ("0", None, None), (" 0 ", None, None), ("\u30000", None, None), ("", None, None),
+    (" 1764028800 ", datetime(2025, 11, 25, tzinfo=timezone.utc), None),
+    (1764028800, datetime(2025, 11, 25, tzinfo=timezone.utc), None),
+    ("-1", None, "bad_timestamp"), ("1.5", None, "bad_timestamp"), (1.5, None, "bad_timestamp"),
+    ("00", datetime(1970, 1, 1, tzinfo=timezone.utc), None),  # only the text "0" means "not yet"
+])
+def test_epoch_zero_is_null_with_spaces(db, pay_time, paid_at, reason):
+    got = standardize(db, "douyin_api", {**DOUYIN, "pay_time": pay_time})
+    assert (got["paid_at"], got["reason"]) == (paid_at, reason)
+
+
+def test_a_format_with_spaces_at_its_ends_is_always_trimmed_first():
+    # strptime needs the literal space of such a format: the untrimmed text could parse where the trimmed one does not
+    assert not _parses_untrimmed(FieldSpec("x", kind="time", time=TimeFormat("%Y-%m-%d %H:%M:%S ")))
+    assert not _parses_untrimmed(FieldSpec("x", kind="time", time=TimeFormat(" %Y-%m-%d")))
+    assert not _parses_untrimmed(FieldSpec("x", kind="money", strip_excel=True))
+    assert _parses_untrimmed(FieldSpec("x", kind="time", time=TimeFormat("%Y/%m/%d %H:%M:%S")))
