@@ -246,13 +246,14 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], 
     elif "unit_price_fen" in has:
         unit = "ll_unit_price_fen"
         paid = "list_transform(ll_quantity, lambda q, i: q * ll_unit_price_fen[i])"
+    # nullif on divisors: a quantity <= 0 is quarantined (bad_quantity), it must not fail the whole batch
     elif "paid_fen" in has:
         paid = "ll_paid_fen"
-        unit = "list_transform(ll_quantity, lambda q, i: ll_paid_fen[i] // q)"
+        unit = "list_transform(ll_quantity, lambda q, i: ll_paid_fen[i] // nullif(q, 0))"
     else:  # exports list only quantities: allocate the goods value by quantity, remainder on line 1
-        share = f"list_transform(ll_quantity, lambda q: {goods} * q // list_sum(ll_quantity))"
+        share = f"list_transform(ll_quantity, lambda q: {goods} * q // nullif(list_sum(ll_quantity), 0))"
         paid = f"list_transform({share}, lambda a, i: a + case when i = 1 then {goods} - list_sum({share}) else 0 end)"
-        unit = f"list_transform({paid}, lambda p, i: p // ll_quantity[i])"
+        unit = f"list_transform({paid}, lambda p, i: p // nullif(ll_quantity[i], 0))"
     if "status" in has:
         cases = " ".join(f"when {lit(k)} then {lit(v)}" for k, v in m.status.map.items())
         status = (f"case when status in ('cancelled', 'refunded') then list_transform(ll_quantity, lambda q: status) "

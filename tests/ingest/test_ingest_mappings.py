@@ -187,3 +187,11 @@ def test_taobao_export_closed_order_total(con):
     negative = con.execute("select count(*) from hub.orders where least(total_fen, discount_fen, freight_fen, paid_fen) < 0"
                            " or order_id in (select order_id from hub.order_lines where paid_fen < 0)").fetchone()[0]
     assert negative == 0
+
+
+def test_export_row_with_zero_quantity_is_quarantined_not_a_failed_file(con):
+    rows = [_export_row("2612345678900201", 宝贝总数量="0", 商家编码="SKU-00001", 买家实际支付金额="10.00",
+                        订单状态="交易成功", 订单付款时间="2026-11-11 09:01:00"),
+            _export_row("2612345678900202")]
+    res = land_fixture(con, "taobao_export", rows)
+    assert (res.stored, res.quarantined, res.reasons) == (1, 1, {"bad_quantity": 1})
