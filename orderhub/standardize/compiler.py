@@ -3,25 +3,22 @@
 Each record is parsed once (`from_json` with a structure built from every path the mapping uses), so the
 cost is one JSON parse per record whatever the number of fields. Money is parsed from its text with a
 regex check and a decimal cast (exact: "19.90" -> 1990, never through a float); timestamps with
-`try_strptime`/epoch conversion to UTC; texts are trimmed only where that can matter (`_trim`,
-`_parses_untrimmed`): the query runs once per landed record. Every field that is present but unreadable, or required but
-missing, yields a machine reason (`bad_amount`, `bad_timestamp`, `bad_integer`, `missing_field`,
+`try_strptime`/epoch conversion to UTC; texts are trimmed only where that can matter (`trim_sql`,
+`parses_untrimmed` in sqlvalues.py): the query runs once per landed record. Every field that is present
+but unreadable, or required but missing, yields a machine reason (`bad_amount`, `bad_timestamp`, `bad_integer`, `missing_field`,
 `unknown_status`) and a human message: the landing quarantines those records.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from functools import cache
 
-from orderhub.standardize.mapping import ORDER_FIELDS, FieldSpec, Mapping, TimeFormat
+from orderhub.standardize.jsonpaths import access, structure
+from orderhub.standardize.mapping import ORDER_FIELDS, FieldSpec, Mapping
+# lit is re-exported: landing, facts and hub build their literals with it
+from orderhub.standardize.sqlvalues import BAD, lit, parse_sql, parses_untrimmed, text_sql, trim_sql  # noqa: F401
 
-# Zones without daylight saving since long before any order: a fixed offset is exact and much cheaper.
-FIXED_OFFSET_HOURS = {"Asia/Shanghai": 8, "Asia/Hong_Kong": 8, "UTC": 0}
 PASSTHROUGH = ("content_hash", "shop_id", "received_at", "source")
-_PLAIN_FORMAT = re.compile(r"%[YmdHMSf](([-/:. T]|%[YmdHMSf])*%[YmdHMSf])?")
-_SEG = re.compile(r"^(?P<name>[^\[\]]+)(\[(?P<idx>\d+)\])?$")
 
 OUTPUT_COLUMNS = (
     "content_hash", "mapping", "channel", "shop_id", "source", "received_at", "channel_order_id", "source_updated_at",
@@ -31,110 +28,6 @@ OUTPUT_COLUMNS = (
 )
 _SQL_TYPE = {"money": "bigint", "time": "timestamptz", "int": "bigint", "str": "varchar"}
 Check = tuple[str, str, str]  # (condition, reason, message)
-
-
-def lit(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _segments(path: str) -> list[tuple[str, int | None]]:
-    out = []
-    for seg in path.split("."):
-        m = _SEG.match(seg)
-        if not m:
-            raise ValueError(f"bad path segment {seg!r} in {path!r}")
-        out.append((m["name"], int(m["idx"]) if m["idx"] is not None else None))
-    return out
-
-
-def _insert(tree: dict, path: str, leaf: object = "VARCHAR") -> None:
-    node = tree
-    segs = _segments(path)
-    for i, (name, idx) in enumerate(segs):
-        last = i == len(segs) - 1
-        if idx is not None:  # a list: descend into its element struct
-            holder = node.setdefault(name, [{}])
-            if not isinstance(holder, list):
-                raise ValueError(f"path {path!r} uses {name} both as a list and a value")
-            if last:
-                holder[0] = leaf
-                return
-            node = holder[0]
-        elif last:
-            if name in node and node[name] != leaf and leaf == "VARCHAR":
-                raise ValueError(f"path {path!r} is both a value and a container")
-            node.setdefault(name, leaf)
-        else:
-            node = node.setdefault(name, {})
-            if not isinstance(node, dict):
-                raise ValueError(f"path {path!r} goes through a value")
-
-
-def _access(base: str, path: str) -> str:
-    expr = base
-    for name, idx in _segments(path):
-        expr = f"struct_extract({expr}, {lit(name)})"
-        if idx is not None:
-            expr = f"list_extract({expr}, {idx + 1})"
-    return expr
-
-
-def _trim(x: str) -> str:
-    # nullif(trim(x), ''), paying for trim (a copy) only when it can matter: it strips space separators (Zs) only, and a
-    # pure-ASCII text that starts with a byte > ' ' and does not end in ' ' has none at its ends
-    return (f"case when {x} < '!' or suffix({x}, ' ') or strlen({x}) <> length({x}) then nullif(trim({x}), '') "
-            f"else {x} end")
-
-
-def _text(expr: str, f: FieldSpec) -> str:
-    out = _trim(expr)
-    if f.strip_excel:
-        out = f"regexp_replace({out}, '^=\"(.*)\"$', '\\1')"
-    if f.split:
-        out = f"nullif(split_part({out}, {lit(f.split[0])}, {f.split[1]}), '')"
-    return out
-
-
-def _matching(t: str, pattern: str, value: str) -> str:
-    return f"case when regexp_full_match({t}, '{pattern}') then {value.format(t)} end"
-
-
-def _parse_money(t: str, unit: str) -> str:
-    if unit == "fen":
-        return _matching(t, "[+-]?[0-9]{1,15}", "cast({} as bigint)")
-    return _matching(t, "[+-]?[0-9]{1,13}(\\.[0-9]{1,2})?", "cast(cast({} as decimal(18,2)) * 100 as bigint)")
-
-
-def _parse_time(t: str, tf: TimeFormat) -> str:
-    if tf.format == "epoch_s":
-        return _matching(t, "[0-9]{1,11}", "make_timestamptz(cast({} as bigint) * 1000000)")
-    ts = f"try_strptime({t}, {lit(tf.format)})"
-    if tf.zone in FIXED_OFFSET_HOURS:  # integer micros: timezone('UTC', ...) costs ten times more for the same instant
-        return f"make_timestamptz(epoch_us({ts}) - {FIXED_OFFSET_HOURS[tf.zone] * 3600 * 10**6})"
-    return f"timezone({lit(tf.zone)}, {ts})"
-
-
-def _parses_untrimmed(f: FieldSpec) -> bool:
-    """Whether a text that parses as it is parses to the same value trimmed: then the trim is only paid for the texts
-    that do not parse (and the checks and messages still see the trimmed text). The money/integer patterns admit no
-    spaces; strptime skips ASCII whitespace around the fields of a format without literal spaces at its ends."""
-    if f.kind not in _BAD or f.strip_excel or f.split:
-        return False
-    return f.kind != "time" or f.time.format == "epoch_s" or bool(_PLAIN_FORMAT.fullmatch(f.time.format))
-
-
-def _parse(t: str, f: FieldSpec) -> str:
-    if f.kind == "money":
-        return _parse_money(t, f.money)
-    if f.kind == "time":
-        return _parse_time(t, f.time)
-    if f.kind == "int":
-        return _matching(t, "[+-]?[0-9]{1,9}", "cast({} as bigint)")
-    return t
-
-
-_BAD = {"money": ("bad_amount", "is not an amount"), "time": ("bad_timestamp", "is not a timestamp"),
-        "int": ("bad_integer", "is not an integer")}
 
 
 def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], list[Check]]:
@@ -157,23 +50,23 @@ def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[
             continue
         t = f"t_{name}"
         zero = f.kind == "time" and f.time.format == "epoch_s" and f.time.zero_is_null  # epoch 0 = "not yet"
-        if _parses_untrimmed(f):
+        if parses_untrimmed(f):
             r, p = f"r_{name}", f"p_{name}"
-            text = f"nullif({_text(r, f)}, '0')" if zero else _text(r, f)
-            texts.append(f"{_access('s', f.path)} as {r}")
-            valued.append(f"{_parse(f'nullif({r}, {lit(0)})' if zero else r, f)} as {p}")
+            text = f"nullif({text_sql(r, f)}, '0')" if zero else text_sql(r, f)
+            texts.append(f"{access('s', f.path)} as {r}")
+            valued.append(f"{parse_sql(f'nullif({r}, {lit(0)})' if zero else r, f)} as {p}")
             # written once, inside the case: DuckDB hoists a repeated expression out of case/coalesce (all rows)
             retexts.append(f"case when {p} is null then {text} else {r} end as {t}")
-            value = f"coalesce({p}, {_parse(t, f)})"
+            value = f"coalesce({p}, {parse_sql(t, f)})"
         else:
-            text = _text(_access("s", f.path), f)
+            text = text_sql(access("s", f.path), f)
             texts.append(f"{f'nullif({text}, {lit(0)})' if zero else text} as {t}")
-            value = _parse(t, f)
+            value = parse_sql(t, f)
         if f.default is not None:
             value = f"coalesce({value}, cast({lit(f.default)} as {sql_type}))"
         typed.append(f"{value} as {name}")
-        if f.kind in _BAD:
-            reason, what = _BAD[f.kind]
+        if f.kind in BAD:
+            reason, what = BAD[f.kind]
             parsed = f"({value})" if f.compute else name  # `name` gets the fallback: check the parse itself
             checks.append((f"{t} is not null and {parsed} is null", reason,
                            f"'field {f.path} = ''' || {t} || ''' {what}'"))
@@ -184,11 +77,11 @@ def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[
 
 def _status_sql(m: Mapping) -> tuple[list[str], str, list[tuple[str, str, str]]]:
     st = m.status
-    texts = [f"{_text(_access('s', st.path), FieldSpec('status'))} as t_status"]
+    texts = [f"{text_sql(access('s', st.path), FieldSpec('status'))} as t_status"]
     cases = " ".join(f"when {lit(k)} then {lit(v)}" for k, v in st.map.items())
     expr = f"case t_status {cases} end"
     for i, o in reversed(list(enumerate(st.overrides))):
-        texts.append(f"{_text(_access('s', o.path), FieldSpec('o'))} as t_override_{i}")
+        texts.append(f"{text_sql(access('s', o.path), FieldSpec('o'))} as t_override_{i}")
         cond = f"t_override_{i} is not null" if o.present else f"t_override_{i} in ({', '.join(lit(v) for v in o.equals)})"
         if o.when_status:
             cond += f" and ({expr}) = {lit(o.when_status)}"
@@ -204,22 +97,22 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], 
     texts, valued, retexts, typed, checks = [], [], [], [], []
     untrimmed = set()
     if ln.path is not None:
-        base = _access("s", ln.path)
+        base = access("s", ln.path)
         for name, f in ln.fields.items():
-            if f.path and _parses_untrimmed(f):  # as for order fields: trim only lists with an item that did not parse
+            if f.path and parses_untrimmed(f):  # as for order fields: trim only lists with an item that did not parse
                 untrimmed.add(name)
-                texts.append(f"list_transform({base}, lambda x: {_access('x', f.path)}) as rl_{name}")
-                valued.append(f"list_transform(rl_{name}, lambda v: {_parse('v', f)}) as pl_{name}")
+                texts.append(f"list_transform({base}, lambda x: {access('x', f.path)}) as rl_{name}")
+                valued.append(f"list_transform(rl_{name}, lambda v: {parse_sql('v', f)}) as pl_{name}")
                 retexts.append(f"case when list_count(rl_{name}) = list_count(pl_{name}) then rl_{name} "
-                               f"else list_transform(rl_{name}, lambda v: {_text('v', f)}) end as tl_{name}")
+                               f"else list_transform(rl_{name}, lambda v: {text_sql('v', f)}) end as tl_{name}")
             elif f.path:
-                texts.append(f"list_transform({base}, lambda x: {_text(_access('x', f.path), f)}) as tl_{name}")
+                texts.append(f"list_transform({base}, lambda x: {text_sql(access('x', f.path), f)}) as tl_{name}")
     else:
         for name, f in ln.fields.items():
             if f.path:
                 inner = FieldSpec(name, strip_excel=f.strip_excel)
-                texts.append(f"list_transform(string_split({_text(_access('s', f.path), inner)}, {lit(ln.delimiter)}),"
-                             f" lambda x: {_trim('x')}) as tl_{name}")
+                texts.append(f"list_transform(string_split({text_sql(access('s', f.path), inner)}, {lit(ln.delimiter)}),"
+                             f" lambda x: {trim_sql('x')}) as tl_{name}")
         checks.append(("len(tl_quantity) <> len(tl_channel_sku)", "line_count_mismatch",
                        "'the line fields list different numbers of items'"))
     has = {n for n, f in ln.fields.items() if f.path}
@@ -227,15 +120,15 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], 
                       lit(f"the order has no lines at {ln.path or ln.fields['channel_sku'].path}")))
     for name in sorted(has - {"status"}):
         f = ln.fields[name]
-        parsed = f"list_transform(tl_{name}, lambda v: {_parse('v', f)})"
+        parsed = f"list_transform(tl_{name}, lambda v: {parse_sql('v', f)})"
         if name in untrimmed:
             parsed = f"case when list_count(rl_{name}) = list_count(pl_{name}) then pl_{name} else {parsed} end"
         typed.append(f"{parsed} as ll_{name}")
         if f.required:
             checks.append((f"list_count(tl_{name}) < len(tl_{name})", "missing_field",
                            lit(f"a line has no {f.path}")))
-        if f.kind in _BAD:
-            reason, what = _BAD[f.kind]
+        if f.kind in BAD:
+            reason, what = BAD[f.kind]
             checks.append((f"list_count(tl_{name}) <> list_count(ll_{name})", reason,
                            f"'a line''s {f.path} ' || {_first_bad(name)} || ' {what}'"))
     checks.append(("list_min(ll_quantity) <= 0", "bad_quantity",
@@ -274,35 +167,6 @@ def _first_bad(name: str) -> str:
             f" '?')")
 
 
-def _structure(m: Mapping) -> str:
-    tree: dict = {}
-    for f in m.fields.values():
-        if f.path:
-            _insert(tree, f.path)
-    _insert(tree, m.status.path)
-    for o in m.status.overrides:
-        _insert(tree, o.path)
-    if m.lines.path is not None:
-        line_tree: dict = {}
-        for f in m.lines.fields.values():
-            if f.path:
-                _insert(line_tree, f.path)
-        _insert_list(tree, m.lines.path, line_tree)
-    else:
-        for f in m.lines.fields.values():
-            if f.path:
-                _insert(tree, f.path)
-    return json.dumps(tree, ensure_ascii=False)
-
-
-def _insert_list(tree: dict, path: str, element: dict) -> None:
-    segs = path.split(".")
-    node = tree
-    for seg in segs[:-1]:
-        node = node.setdefault(seg, {})
-    node[segs[-1]] = [element]
-
-
 @cache
 def standardize_sql(m: Mapping, source_sql: str, extra: tuple[str, ...] = ()) -> str:
     """SELECT producing OUTPUT_COLUMNS (+ `extra` columns passed through) for every row of `source_sql`
@@ -322,7 +186,7 @@ def standardize_sql(m: Mapping, source_sql: str, extra: tuple[str, ...] = ()) ->
     shop = "coalesce(shop_id_override, shop_id)" if "shop_id" in m.fields else "shop_id"
     return f"""
 with parsed as (
-    select {pass_cols}, from_json(record, {lit(_structure(m))}) as s from ({source_sql})
+    select {pass_cols}, from_json(record, {lit(structure(m))}) as s from ({source_sql})
 ), texts as (
     select {pass_cols}, {', '.join(o_texts + s_texts + l_texts)} from parsed
 ), valued as (

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import duckdb
 import pandas as pd
 
-from orderhub.standardize.compiler import _parse_money, _parse_time
+from orderhub.standardize.sqlvalues import parse_money, parse_time
 from orderhub.standardize.mapping import TimeFormat
 from orderhub.warehouse import transaction
 
@@ -17,8 +17,8 @@ ERP_TIME = TimeFormat("%Y/%m/%d %H:%M:%S", "Asia/Shanghai")
 def load_skus(con: duckdb.DuckDBPyConnection, items: pd.DataFrame) -> int:
     """Replace hub.skus from erp_items; items with an unreadable price go to hub.quarantine (entity 'sku')."""
     items = items.astype({c: "string" for c in items.columns})  # noqa: F841 - read by name in SQL
-    price = _parse_money("nullif(trim(price_yuan), '')", "yuan")
-    updated = f"coalesce({_parse_time('updated', ERP_TIME)}, {_parse_time('updated', TimeFormat('%Y-%m-%d %H:%M:%S', 'Asia/Shanghai'))})"
+    price = parse_money("nullif(trim(price_yuan), '')", "yuan")
+    updated = f"coalesce({parse_time('updated', ERP_TIME)}, {parse_time('updated', TimeFormat('%Y-%m-%d %H:%M:%S', 'Asia/Shanghai'))})"
     con.execute(f"""create or replace temp table _skus as
         select sku_code as sku_id, title, category, {price} as price_fen, try_cast(pack_size as integer) as pack_size,
                try_cast(moq as integer) as min_order_qty, try_cast(lead_time_days as integer) as lead_time_days,

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orderhub.standardize.compiler import _parse_money, _parse_time
+from orderhub.standardize.sqlvalues import parse_money
+from orderhub.standardize.sqlvalues import parse_time as parse_time_sql
 from orderhub.standardize.mapping import TimeFormat
 
 BEIJING = timezone(timedelta(hours=8))
@@ -26,7 +27,7 @@ def db():
 
 
 def money(db, text: str | None, unit: str = "yuan"):
-    return db.execute(f"select {_parse_money('t', unit)} from (select ?::varchar as t)", [text]).fetchone()[0]
+    return db.execute(f"select {parse_money('t', unit)} from (select ?::varchar as t)", [text]).fetchone()[0]
 
 
 @settings(max_examples=300, deadline=None)
@@ -62,7 +63,7 @@ def test_fen_rejects_non_integers(db, text):
 
 
 def parse_time(db, text, fmt: TimeFormat):
-    return db.execute(f"select {_parse_time('t', fmt)} from (select ?::varchar as t)", [text]).fetchone()[0]
+    return db.execute(f"select {parse_time_sql('t', fmt)} from (select ?::varchar as t)", [text]).fetchone()[0]
 
 
 instants = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2037, 12, 31)).map(
@@ -103,7 +104,8 @@ def test_bad_epochs_are_rejected(db, text):
 
 # The compiled query parses money, integer and time texts as they are first and trims only those that do not
 # parse: results, reasons and messages must be exactly those of parsing the trimmed text.
-from orderhub.standardize.compiler import _parse, _parses_untrimmed, standardize_sql  # noqa: E402
+from orderhub.standardize.compiler import standardize_sql  # noqa: E402
+from orderhub.standardize.sqlvalues import parse_sql, parses_untrimmed  # noqa: E402
 from orderhub.standardize.mapping import FieldSpec, load_mapping  # noqa: E402
 
 SRC = ("select 'h' as content_hash, 'shop' as shop_id, timestamptz '2026-11-25 00:00:00+00' as received_at,"
@@ -127,7 +129,7 @@ def standardize(db, mapping: str, record: dict):
 
 
 def trimmed_parse(db, text: str | None, f: FieldSpec):
-    return db.execute(f"select {_parse('t', f)} from (select nullif(trim(?::varchar), '') as t)", [text]).fetchone()[0]
+    return db.execute(f"select {parse_sql('t', f)} from (select nullif(trim(?::varchar), '') as t)", [text]).fetchone()[0]
 
 
 @settings(max_examples=150, deadline=None)
@@ -140,7 +142,7 @@ def test_untrimmed_first_parse_equals_the_trimmed_parse(db, text, where):
     got = standardize(db, "taobao_api", rec)
     f = {"total_fee": m.fields["total_fen"], "created": m.fields["created_at"], "num": m.lines.fields["quantity"],
          "price": m.lines.fields["unit_price_fen"]}[where]
-    assert _parses_untrimmed(f)
+    assert parses_untrimmed(f)
     want = trimmed_parse(db, text, f)
     shown = db.execute("select nullif(trim(?::varchar), '')", [text]).fetchone()[0]
     if where == "total_fee":
@@ -187,7 +189,7 @@ def test_epoch_zero_is_null_with_spaces(db, pay_time, paid_at, reason):
 
 def test_a_format_with_spaces_at_its_ends_is_always_trimmed_first():
     # strptime needs the literal space of such a format: the untrimmed text could parse where the trimmed one does not
-    assert not _parses_untrimmed(FieldSpec("x", kind="time", time=TimeFormat("%Y-%m-%d %H:%M:%S ")))
-    assert not _parses_untrimmed(FieldSpec("x", kind="time", time=TimeFormat(" %Y-%m-%d")))
-    assert not _parses_untrimmed(FieldSpec("x", kind="money", strip_excel=True))
-    assert _parses_untrimmed(FieldSpec("x", kind="time", time=TimeFormat("%Y/%m/%d %H:%M:%S")))
+    assert not parses_untrimmed(FieldSpec("x", kind="time", time=TimeFormat("%Y-%m-%d %H:%M:%S ")))
+    assert not parses_untrimmed(FieldSpec("x", kind="time", time=TimeFormat(" %Y-%m-%d")))
+    assert not parses_untrimmed(FieldSpec("x", kind="money", strip_excel=True))
+    assert parses_untrimmed(FieldSpec("x", kind="time", time=TimeFormat("%Y/%m/%d %H:%M:%S")))
