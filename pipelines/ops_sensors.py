@@ -11,6 +11,7 @@ import dagster as dg
 
 from orderhub.notify import daemon_alert, deliver_pending
 from pipelines.partitions import WAREHOUSE_POOL
+from quality.wiring import is_quality_step
 from resources.notifier import Notifier
 from resources.warehouse import Warehouse
 
@@ -25,14 +26,27 @@ def _root_cause(error) -> str:
     return (error.message if error is not None else "").strip()[:200]
 
 
+def _only_blocking_quality_checks(steps: list) -> bool:
+    """Every failed step is a quality-suite check stopped on a blocking rule: it already raised its own
+    check_failed alert (with the failing rows), so a run_failed alert on top would page on-call twice for one
+    problem. Other blocking checks (SQL model tests, waybill uniqueness) do not alert themselves: they still page."""
+    return bool(steps) and all(
+        is_quality_step(e.step_key) and e.step_failure_data.error is not None
+        and e.step_failure_data.error.cls_name == "DagsterAssetCheckFailedError" for e in steps)
+
+
 @dg.run_failure_sensor(name="run_failure_alerts", default_status=dg.DefaultSensorStatus.RUNNING)
 def run_failure_alerts(context: dg.RunFailureSensorContext, notifier: Notifier) -> None:
-    """A failed run alerts once per job until a run of that job succeeds again."""
+    """A failed run alerts once per job until a run of that job succeeds again; a run stopped only by
+    blocking quality-suite checks is left to those checks' own alerts."""
     run = context.dagster_run
     reason = (context.failure_event.message or "")[:300] if context.failure_event else ""
     try:  # the first failing step's error tells the operator where to look
-        steps = context.get_step_failure_events()[:3]
-        reason += "".join(f"\n- `{e.step_key}`: {_root_cause(e.step_failure_data.error)}" for e in steps)
+        steps = context.get_step_failure_events()
+        if _only_blocking_quality_checks(steps):
+            context.log.info(f"run {run.run_id[:8]} stopped on blocking checks: their check_failed alerts cover it")
+            return
+        reason += "".join(f"\n- `{e.step_key}`: {_root_cause(e.step_failure_data.error)}" for e in steps[:3])
     except Exception:  # noqa: BLE001 - event log unavailable: the run-level message is enough
         pass
     daemon_alert(

@@ -82,12 +82,20 @@ def check_result(r: RuleResult, suite: TableSuite, settings: QualitySettings) ->
     )
 
 
+QUALITY_STEP_SUFFIX = "_quality"
+
+
+def is_quality_step(step_key: str) -> bool:
+    """A step of one of these checks: it raised its own check_failed alerts before yielding its results."""
+    return step_key.endswith(QUALITY_STEP_SUFFIX)
+
+
 def build_check(suite: TableSuite, partitioned: bool) -> dg.AssetChecksDefinition:
     key = dg.AssetKey(suite.asset_path)
     specs = [dg.AssetCheckSpec(r.name, asset=key, blocking=r.blocking, description=r.description) for r in suite.rules]
 
     @dg.multi_asset_check(
-        name=f"{'_'.join(suite.asset_path)}_quality", specs=specs, can_subset=True, pool=WAREHOUSE_POOL,
+        name=f"{'_'.join(suite.asset_path)}{QUALITY_STEP_SUFFIX}", specs=specs, can_subset=True, pool=WAREHOUSE_POOL,
         description=f"Great Expectations suite for {suite.table} (quality/suites).",
     )
     def _check(

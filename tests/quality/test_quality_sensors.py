@@ -34,6 +34,23 @@ def broken() -> None:
     raise RuntimeError("boom")
 
 
+@dg.asset(key=["kpi", "gated"])
+def gated() -> None:
+    pass
+
+
+# named like quality.wiring's suite checks, which raise their own check_failed alert before failing the step
+@dg.multi_asset_check(name="kpi_gated_quality", specs=[dg.AssetCheckSpec("rows_valid", asset=gated, blocking=True)])
+def gated_quality():
+    yield dg.AssetCheckResult(asset_key=gated.key, check_name="rows_valid", passed=False)
+
+
+@dg.asset(key=["kpi", "model"], check_specs=[dg.AssetCheckSpec("yaml_test", asset=["kpi", "model"], blocking=True)])
+def model():  # a SQL model with a blocking YAML test: nothing else alerts for it
+    yield dg.Output(None)
+    yield dg.AssetCheckResult(check_name="yaml_test", passed=False)
+
+
 def test_run_failure_alert_is_sent_once_per_job_and_recovers(orderhub_home, receiver):
     notifier = Notifier(webhook_url=receiver.url + "/hook", kind="slack")
     with dg.instance_for_test() as instance:
@@ -105,3 +122,19 @@ def test_with_freshness_attaches_default_policies_without_overwriting():
     assert specs[dg.AssetKey(["inventory", "custom"])].freshness_policy == custom
     assert specs[dg.AssetKey(["stg", "x"])].freshness_policy is None
     assert policy_for(dg.AssetKey(["hub", "orders"])) == FRESHNESS["hub_orders"]
+
+
+def test_a_run_stopped_only_by_a_blocking_check_does_not_page_twice(orderhub_home, receiver):
+    notifier = Notifier(webhook_url=receiver.url + "/hook", kind="slack")
+    with dg.instance_for_test() as instance:
+        for selection, pages in (([gated, gated_quality], 0), ([model], 1)):
+            res = dg.materialize(selection, instance=instance, raise_on_error=False)
+            assert not res.success
+            ctx = dg.build_run_status_sensor_context(
+                sensor_name="run_failure_alerts", dagster_event=res.get_run_failure_event(),
+                dagster_instance=instance, dagster_run=res.dagster_run,
+            ).for_run_failure()
+            ops_sensors.run_failure_alerts(ctx, notifier=notifier)
+            assert len(receiver.requests) == pages
+    assert "yaml_test" in receiver.requests[0]["json"]["text"]
+
