@@ -169,6 +169,8 @@ def main() -> None:
                        channel=channel, shop_id=shop, mapping=mapping)
         stored += res.stored
     t_land, c_land = time.perf_counter() - t, cpu_s() - c
+    # the staged file is the landing's input only (a landed batch is gone in production): free its memory
+    con.execute("drop table _bench_in")
     t, c = time.perf_counter(), cpu_s()
     hub = build_hub(con, date(2020, 1, 1), date(2030, 12, 31), "bench-salt")
     t_hub, c_hub = time.perf_counter() - t, cpu_s() - c
