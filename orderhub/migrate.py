@@ -1,17 +1,18 @@
 """In-place upgrades of warehouses created by earlier OrderHub versions (run by `warehouse.connect`).
 
 `create table if not exists` never changes an existing table, so a change of a column's meaning or type
-needs a step here. Each step detects the old shape itself and runs in one transaction: a crash leaves the
-old warehouse, and running it twice is a no-op.
+needs a step here. Each step detects the old shape itself and runs in one transaction with its record in
+ops.schema_migrations: a crash leaves the old warehouse, and a recorded step is never looked at again
+(opening the warehouse costs one small query, not a scan per step).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import datetime, timezone
 
 import duckdb
 
-DDL_DIR = Path(__file__).parent / "ddl"
+from orderhub import warehouse  # a module reference: warehouse imports this module while it loads
 
 
 def _column_type(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> str | None:
@@ -20,34 +21,32 @@ def _column_type(con: duckdb.DuckDBPyConnection, schema: str, table: str, column
     return rows[0][0] if rows else None
 
 
+def _recreate(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    con.execute((warehouse.DDL_DIR / f"{table}.sql").read_text(encoding="utf-8"))
+
+
 def content_hash_to_md5_number(con: duckdb.DuckDBPyConnection) -> bool:
     """content_hash was the sha256 hex text of the canonical record JSON; it is now md5_number of the same
     text (UHUGEINT: half the bytes, fixed width, a cheaper hash, join and compression). Raw keeps the text,
     so every hash is recomputed from it; references to old hashes are translated through that map."""
     if _column_type(con, "raw", "channel_orders", "content_hash") != "VARCHAR":
         return False
-    con.execute("begin transaction")
-    try:
-        con.execute("""create or replace temp table _hash_map as
-            select content_hash as old_hash, md5_number(record::varchar) as new_hash from raw.channel_orders""")
-        con.execute("alter table raw.channel_orders alter content_hash type uhugeint using md5_number(record::varchar)")
-        # the facts are a cache of raw: emptied, the next hub rebuild re-standardizes them from raw
-        con.execute("drop table raw.channel_order_facts")
-        con.execute((DDL_DIR / "raw.channel_order_facts.sql").read_text(encoding="utf-8"))
-        # rebuilt from its DDL so the columns keep their order (readers and tests select *)
-        con.execute("alter table hub.order_status_history rename to order_status_history_v0")
-        con.execute((DDL_DIR / "hub.order_status_history.sql").read_text(encoding="utf-8"))
-        con.execute("""insert into hub.order_status_history by name
-            select h.* replace (m.new_hash as content_hash)
-            from hub.order_status_history_v0 h left join _hash_map m on m.old_hash = h.content_hash""")
-        con.execute("drop table hub.order_status_history_v0")
-        con.execute("""update hub.quarantine q set content_hash = m.new_hash::varchar from _hash_map m
-                       where q.entity = 'order' and q.content_hash = m.old_hash""")
-        con.execute("drop table _hash_map")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
+    con.execute("""create or replace temp table _hash_map as
+        select content_hash as old_hash, md5_number(record::varchar) as new_hash from raw.channel_orders""")
+    con.execute("alter table raw.channel_orders alter content_hash type uhugeint using md5_number(record::varchar)")
+    # the facts are a cache of raw: emptied, the next hub rebuild re-standardizes them from raw
+    con.execute("drop table raw.channel_order_facts")
+    _recreate(con, "raw.channel_order_facts")
+    # rebuilt from its DDL so the columns keep their order (readers and tests select *)
+    con.execute("alter table hub.order_status_history rename to order_status_history_v0")
+    _recreate(con, "hub.order_status_history")
+    con.execute("""insert into hub.order_status_history by name
+        select h.* replace (m.new_hash as content_hash)
+        from hub.order_status_history_v0 h left join _hash_map m on m.old_hash = h.content_hash""")
+    con.execute("drop table hub.order_status_history_v0")
+    con.execute("""update hub.quarantine q set content_hash = m.new_hash::varchar from _hash_map m
+                   where q.entity = 'order' and q.content_hash = m.old_hash""")
+    con.execute("drop table _hash_map")
     return True
 
 
@@ -65,5 +64,15 @@ STEPS = (content_hash_to_md5_number, buyer_key_to_128_bits)
 
 
 def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every step the warehouse still needs; returns the names of those that ran."""
-    return [step.__name__ for step in STEPS if step(con)]
+    """Run every step not yet recorded; returns the names of those that changed the warehouse."""
+    done = {r[0] for r in con.execute("select step from ops.schema_migrations").fetchall()}
+    changed = []
+    for step in STEPS:
+        if step.__name__ in done:
+            continue
+        with warehouse.transaction(con):
+            if step(con):
+                changed.append(step.__name__)
+            con.execute("insert into ops.schema_migrations values (?, ?, ?)",
+                        [step.__name__, step.__name__ in changed, datetime.now(timezone.utc)])
+    return changed

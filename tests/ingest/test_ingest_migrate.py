@@ -23,6 +23,7 @@ def _downgrade(con) -> None:
                 "where h.content_hash = o.new_hash::varchar")
     con.execute("update hub.quarantine q set content_hash = o.old_hash from _old o "
                 "where q.content_hash = o.new_hash::varchar")
+    con.execute("delete from ops.schema_migrations")  # older versions recorded no steps
 
 
 def test_old_warehouse_is_upgraded_and_rebuilds_the_same_hub(orderhub_home):
@@ -44,9 +45,19 @@ def test_old_warehouse_is_upgraded_and_rebuilds_the_same_hub(orderhub_home):
     assert con.execute("select count(*) from hub.orders where length(buyer_key) = 32").fetchone()[0] > 0
     assert snapshot(con) == hub  # history lineage translated to the new hashes
     assert con.execute("select * from hub.quarantine order by all").fetchall() == quarantine
+    assert con.execute("select step, changed from ops.schema_migrations order by 1").fetchall() == [
+        ("buyer_key_to_128_bits", True), ("content_hash_to_md5_number", True)]
     assert upgrade(con) == []  # a second run is a no-op
     rebuild(con)  # the emptied facts are re-standardized from raw
     assert snapshot(con) == hub
     # a record delivered again after the upgrade still dedupes against what the old version stored
     assert land_fixture(con, "taobao_api").stored == 0
     con.close()
+
+
+def test_a_new_warehouse_records_the_steps_as_not_needed(orderhub_home):
+    con = warehouse.connect(settings.paths().warehouse)
+    assert con.execute("select step, changed from ops.schema_migrations order by 1").fetchall() == [
+        ("buyer_key_to_128_bits", False), ("content_hash_to_md5_number", False)]
+    con.close()
+
