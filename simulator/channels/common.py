@@ -173,3 +173,13 @@ def refund_rows(world, src: str, start: float, end: float, now: float) -> tuple[
     rows, neg = cache[src]
     lo, hi = np.searchsorted(neg, -end, side="right"), np.searchsorted(neg, -start, side="right")
     return rows[lo:hi], -neg[lo:hi]
+
+
+def refund_page(world, src: str, start: float, end: float, first: int, size: int) -> tuple[list[tuple], int]:
+    """One page of refund_rows from index `first` (the caller holds world.lock): (order row, after-sales
+    step, modified) each, and the total the platform reports."""
+    now = world.now()
+    rows, mods = refund_rows(world, src, start, end, now)
+    steps = world.state_cols(now)["rf_step"]
+    page = [(world.row(int(r)), int(steps[int(r)]), m) for r, m in zip(rows[first:first + size], mods[first:first + size])]
+    return page, len(rows)

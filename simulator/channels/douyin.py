@@ -126,18 +126,15 @@ def after_sale_list(sim, biz: dict) -> Response:
     start, end, page, size = w
     world = sim.world
     with world.lock:
-        now = world.now()
-        rows, mods = c.refund_rows(world, "dy", start, end, now)
-        st = world.state_cols(now)
+        rows, total = c.refund_page(world, "dy", start, end, page * size, size)
         items = []
-        for r, m in zip(rows[page * size:(page + 1) * size], mods[page * size:(page + 1) * size]):
-            o = world.row(int(r))
+        for o, rf_step, m in rows:
             oid = c.dy_order_id(int(o["key"]))
             items.append({"aftersale_id": str(int(oid) * 10 + 7)[-19:], "order_id": oid, "sku_order_id": str(int(oid) + 1),
                           "aftersale_type": AS_TYPE[int(o["rf_type"])], "reason_text": c.RF_REASON[int(o["rf_type"])],
-                          "refund_amount": int(o["pay_fen"]), "aftersale_status": AS_STATUS[int(st["rf_step"][int(r)])],
+                          "refund_amount": int(o["pay_fen"]), "aftersale_status": AS_STATUS[rf_step],
                           "create_time": int(o["rf_req"]), "update_time": int(m)})
-    return envelope({"items": items, "total": len(rows), "page": page, "size": size})
+    return envelope({"items": items, "total": total, "page": page, "size": size})
 
 
 def sync_stock(sim, biz: dict) -> Response:

@@ -98,17 +98,14 @@ def refund_increment(sim, p: dict) -> Response:
     start, end, page, size = w
     world = sim.world
     with world.lock:
-        now = world.now()
-        rows, mods = c.refund_rows(world, "pdd", start, end, now)
-        st = world.state_cols(now)
+        rows, total = c.refund_page(world, "pdd", start, end, (page - 1) * size, size)
         out = []
-        for r, m in zip(rows[(page - 1) * size:page * size], mods[(page - 1) * size:page * size]):
-            o = world.row(int(r))
+        for o, rf_step, m in rows:
             out.append({"id": int(o["key"]) * 10 + 3, "order_sn": c.pdd_order_sn(int(o["key"]), o["created"]),
                         "after_sales_type": AS_TYPE[int(o["rf_type"])], "after_sales_reason": c.RF_REASON[int(o["rf_type"])],
-                        "refund_amount": int(o["pay_fen"]), "after_sales_status": AS_STATUS[int(st["rf_step"][int(r)])],
+                        "refund_amount": int(o["pay_fen"]), "after_sales_status": AS_STATUS[rf_step],
                         "created_time": bj(o["rf_req"]), "updated_time": bj(m)})
-    return ok({"refund_increment_get_response": {"total_count": len(rows), "has_next": page * size < len(rows),
+    return ok({"refund_increment_get_response": {"total_count": total, "has_next": page * size < total,
                                                  "refund_list": out}})
 
 

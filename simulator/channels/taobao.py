@@ -111,17 +111,14 @@ def refunds_receive(sim, p: dict) -> Response:
     start, end, page_no, size = w
     world = sim.world
     with world.lock:
-        now = world.now()
-        rows, mods = c.refund_rows(world, "tb", start, end, now)
-        st = world.state_cols(now)
+        rows, total = c.refund_page(world, "tb", start, end, (page_no - 1) * size, size)
         out = []
-        for r, m in zip(rows[(page_no - 1) * size:page_no * size], mods[(page_no - 1) * size:page_no * size]):
-            o = world.row(int(r))
+        for o, rf_step, m in rows:
             tid = c.tb_tid(int(o["key"]))
             out.append({"refund_id": tid * 10 + 7, "tid": tid, "oid": tid + 1, "refund_fee": c.yuan(o["pay_fen"]),
                         "reason": c.RF_REASON[int(o["rf_type"])], "dispute_type": RF_DISPUTE[int(o["rf_type"])],
-                        "status": RF_STATUS[int(st["rf_step"][int(r)])], "created": bj(o["rf_req"]), "modified": bj(m)})
-    return _listing(p, "refunds_receive_get_response", "refunds", "refund", out, len(rows), page_no, size)
+                        "status": RF_STATUS[rf_step], "created": bj(o["rf_req"]), "modified": bj(m)})
+    return _listing(p, "refunds_receive_get_response", "refunds", "refund", out, total, page_no, size)
 
 
 def quantity_update(sim, p: dict) -> Response:
