@@ -9,7 +9,7 @@ export DAGSTER_HOME ?= $(ORDERHUB_HOME)/dagster_home
 export ORDERHUB_PII_SALT ?= demo-salt-change-me
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install demo ui test bench snapshot restore clean
+.PHONY: install demo ui lint test bench snapshot restore clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,12 +20,16 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 demo: install
-	$(BIN)/python -m orderhub.demo
+	$(BIN)/orderhub demo
 
 ui: install
-	$(BIN)/python -m orderhub.ui
+	$(BIN)/orderhub ui
 
-test: install
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install lint
 	@bash tests/kpi/ensure_chromium.sh  # the dashboard browser test needs Debian's chromium
 	$(BIN)/python -m pytest
 
@@ -33,11 +37,11 @@ bench: install
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 snapshot: install
-	$(BIN)/python -m orderhub.snapshot create
+	$(BIN)/orderhub snapshot create
 
 restore: install
 	@test -n "$(SNAPSHOT)" || (echo 'usage: make restore SNAPSHOT=path/to/snapshot.tar.gz' && exit 2)
-	$(BIN)/python -m orderhub.snapshot restore "$(SNAPSHOT)"
+	$(BIN)/orderhub snapshot restore "$(SNAPSHOT)"
 
 clean:
 	rm -rf $(ORDERHUB_HOME)

@@ -11,6 +11,8 @@ Posting and "already on order":
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import hashlib
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
@@ -20,12 +22,22 @@ import duckdb
 import pandas as pd
 
 from forecasts.export import write_exports
-from forecasts.purchasing import PostResult
 from forecasts.replenishment import SUGGESTION_COLUMNS
 from forecasts.warehouse_io import replace_table
 from orderhub.alerts import raise_alert
 from orderhub.calllog import CallLog
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
+
+@dataclass
+class PostResult:
+    """What the purchasing intake answered to one post of suggestions."""
+
+    ok: bool
+    batch_id: str | None = None
+    accepted: int = 0
+    error: str | None = None
+
+
 
 Poster = Callable[[str, list[dict]], PostResult]
 ASSET = "forecast/replenishment_suggestions"

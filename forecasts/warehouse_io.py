@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import duckdb
 import pandas as pd
 
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 # Units per SKU and business day from paid, not cancelled/refunded orders and lines; every day from the SKU's
 # first sale to the as-of day is present (zeros filled by a date spine), all in one set-based query.

@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 
 import duckdb
 
-from orderhub import warehouse  # a module reference: warehouse imports this module while it loads
+from orderhub.ddl import ddl_path
+from orderhub.transaction import transaction
 
 
 def _column_type(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> str | None:
@@ -22,7 +23,7 @@ def _column_type(con: duckdb.DuckDBPyConnection, schema: str, table: str, column
 
 
 def _recreate(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    con.execute((warehouse.DDL_DIR / f"{table}.sql").read_text(encoding="utf-8"))
+    con.execute(ddl_path(table).read_text(encoding="utf-8"))
 
 
 def content_hash_to_md5_number(con: duckdb.DuckDBPyConnection) -> bool:
@@ -70,7 +71,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
     for step in STEPS:
         if step.__name__ in done:
             continue
-        with warehouse.transaction(con):
+        with transaction(con):
             if step(con):
                 changed.append(step.__name__)
             con.execute("insert into ops.schema_migrations values (?, ?, ?)",

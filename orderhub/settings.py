@@ -54,6 +54,11 @@ class Paths:
         return self
 
 
+def start_date() -> str:
+    """The first business day OrderHub keeps (ISO date): where the hub's daily partitions begin."""
+    return os.environ.get("ORDERHUB_START_DATE", "2026-06-01")
+
+
 def home() -> Path:
     return Path(os.environ.get("ORDERHUB_HOME", ".orderhub")).resolve()
 

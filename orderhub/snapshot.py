@@ -1,11 +1,9 @@
-"""Configuration snapshots: `make snapshot` archives everything that defines the flow, `make restore` puts it back.
-
-    python -m orderhub.snapshot create [--out DIR]      -> $ORDERHUB_HOME/snapshots/orderhub-config-<UTC>.tar.gz
-    python -m orderhub.snapshot restore PATH [--dry-run] [--prune]
+"""Configuration snapshots: `orderhub snapshot create` archives everything that defines the flow,
+`orderhub snapshot restore PATH` puts it back (the commands are in cli/snapshot.py).
 
 An archive holds `files/<repo path>` (channel mappings, dbt_like_sql models and KPI targets, quality
 thresholds and suites, the Dagster instance template) plus `config/flow.json`, a secret-free description of
-resources, schedules, sensors and Config defaults (see orderhub.ops.flowconfig), and `manifest.json` with
+resources, schedules, sensors and Config defaults (see pipelines/flowconfig.py; the caller passes it in), and `manifest.json` with
 the sha256 of every member. Restore refuses an archive whose members do not match the manifest (tampered or
 truncated) and any path that would land outside the repository; it rewrites only the files that differ and
 prints what changed. `flow.json` is derived from code, so restore compares it with the live flow and reports
@@ -14,12 +12,10 @@ the differences instead of writing it.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import json
 import subprocess
-import sys
 import tarfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -29,8 +25,8 @@ from orderhub import settings
 
 REPO = Path(__file__).resolve().parent.parent
 # What defines the flow (globs relative to the repository root).
-SCOPE = ("orderhub/mappings/*.yaml", "orderhub/mappings/README.md", "dbt_like_sql/**/*.sql", "dbt_like_sql/**/*.yml",
-         "dbt_like_sql/**/*.md", "quality/settings.py", "quality/suites/*.py", "orderhub/instance.py")
+SCOPE = ("orderhub/mappings/**/*.yaml", "orderhub/mappings/README.md", "dbt_like_sql/**/*.sql", "dbt_like_sql/**/*.yml",
+         "dbt_like_sql/**/*.md", "resources/quality_settings.py", "quality/suites/**/*.py", "cli/instance.py")
 FORMAT = "orderhub-config-snapshot/1"
 
 
@@ -62,12 +58,8 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes, mtime: float) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def create(out_dir: Path | None = None, root: Path = REPO, flow: dict | None = None) -> Path:
-    """Write the archive; returns its path. `flow` defaults to the description of pipelines.definitions."""
-    if flow is None:
-        from orderhub.ops.flowconfig import describe_flow
-
-        flow = describe_flow()
+def create(flow: dict, out_dir: Path | None = None, root: Path = REPO) -> Path:
+    """Write the archive; returns its path. `flow` is the secret-free description of the Dagster flow."""
     now = datetime.now(timezone.utc)
     out_dir = out_dir or settings.paths().home / "snapshots"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -192,32 +184,3 @@ def restore(archive: Path, root: Path = REPO, *, dry_run: bool = False, prune: b
             report.pruned.append(rel)
     return report
 
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m orderhub.snapshot", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    c = sub.add_parser("create", help="archive the current configuration")
-    c.add_argument("--out", type=Path, default=None)
-    r = sub.add_parser("restore", help="verify an archive and put its files back")
-    r.add_argument("path", type=Path)
-    r.add_argument("--dry-run", action="store_true", help="only show what would change")
-    r.add_argument("--prune", action="store_true", help="also delete in-scope files the snapshot does not have")
-    args = ap.parse_args(argv)
-    if args.cmd == "create":
-        path = create(args.out)
-        print(f"snapshot written: {path}")
-        return 0
-    from orderhub.ops.flowconfig import describe_flow
-
-    try:
-        report = restore(args.path, dry_run=args.dry_run, prune=args.prune, live_flow=describe_flow())
-    except SnapshotError as exc:
-        print(f"restore refused: {exc}", file=sys.stderr)
-        return 2
-    print(("dry run: " if args.dry_run else "restored: ") + "\n".join(report.lines()))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,28 +1,20 @@
-"""DuckDB warehouse access: schema bootstrap and all-or-nothing transactions.
+"""DuckDB warehouse access: open it with UTC session time; writers get the schema bootstrapped and upgraded.
 
-Every table's DDL lives in `orderhub/ddl/<schema>.<table>.sql` (one file per table) so that each domain
-owns its tables; `connect()` applies them all idempotently.
+Every table's DDL lives in `orderhub/ddl/<schema>/<table>.sql` (see orderhub.ddl); upgrades of warehouses
+made by earlier versions are in orderhub.migrate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from orderhub.ddl import apply_ddl
 from orderhub.migrate import upgrade
+from orderhub.transaction import transaction
 
-DDL_DIR = Path(__file__).parent / "ddl"
-SCHEMAS = ("raw", "hub", "ops", "inventory", "kpi", "forecast", "stg")
-
-
-def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
-    for schema in SCHEMAS:
-        con.execute(f"create schema if not exists {schema}")
-    for ddl in sorted(DDL_DIR.glob("*.sql")):
-        con.execute(ddl.read_text(encoding="utf-8"))
+__all__ = ["connect", "transaction"]
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -37,16 +29,3 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
         apply_ddl(con)
         upgrade(con)
     return con
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All-or-nothing: a crash or exception inside leaves the previous state."""
-    con.execute("begin transaction")
-    try:
-        yield con
-    except BaseException:
-        con.execute("rollback")
-        raise
-    else:
-        con.execute("commit")

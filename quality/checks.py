@@ -1,21 +1,112 @@
-"""Great Expectations suites wrapped as Dagster asset checks, plus the alerting sensors and resources.
+"""Dagster asset checks built from the suites (the suites are plain data; this module is the wiring).
 
-See quality/wiring.py for how suites become `@multi_asset_check`s and which tables get them.
+One `@multi_asset_check` per table (one step: one GE context, one column-pruned load of the window) with one
+AssetCheckSpec per rule, so blocking rules show and block individually. The caller (pipelines/definitions.py)
+says which tables exist as assets and whether they are partitioned: a check needs its asset, and this package
+never imports an asset module. Every hub/kpi/inventory/forecast table gets the blocking PII rule even if it
+has no suite of its own yet. Suites are discovered under quality/suites/<schema>/<table>.py.
 """
 
-from __future__ import annotations
+import importlib
+import pkgutil
+from datetime import date
 
 import dagster as dg
 
-from pipelines import ops_sensors
-from quality.settings import QualitySettings
-from quality.wiring import build_checks, present_assets
-from resources.notifier import notifier_from_env
+from quality import suites as suites_package
+from quality.alerting import sync_check_alerts
+from quality.framework import Registry, RuleResult, TableSuite, Window, run_suite
+from quality.pii import EXEMPT_TABLES, PII_SCHEMAS, pii_rule
+from quality.report import expectations_table, markdown_table, sample
+from resources.notifier import Notifier
+from resources.quality_settings import QualitySettings
+from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
-defs = dg.Definitions.merge(
-    dg.Definitions(
-        asset_checks=build_checks(present_assets()),
-        resources={"notifier": notifier_from_env(), "quality_settings": QualitySettings()},
-    ),
-    ops_sensors.defs,
-)
+# Tables no asset materializes (written inside other assets' runs) get their rules on the asset whose runs
+# write them, so the rules run after every ingest instead of never.
+FALLBACK = {"ops.api_calls": "raw.channel_orders", "hub.quarantine": "raw.channel_orders"}
+
+
+def load_suites() -> dict[str, TableSuite]:
+    """Every `SUITE` under quality/suites/, keyed by its table ('schema.table')."""
+    reg = Registry()
+    for info in pkgutil.walk_packages(suites_package.__path__, f"{suites_package.__name__}."):
+        module = importlib.import_module(info.name)
+        if hasattr(module, "SUITE"):
+            reg.add(module.SUITE)
+    return reg.suites
+
+
+def run_window(context: dg.AssetCheckExecutionContext) -> Window:
+    """The partition window of the run that materialized the asset; the whole table when run on its own."""
+    try:
+        pkr = context.op_execution_context.partition_key_range
+        return Window(date.fromisoformat(pkr.start), date.fromisoformat(pkr.end))
+    except Exception:  # noqa: BLE001 - unpartitioned run or non-date keys
+        return Window()
+
+
+def check_result(r: RuleResult, suite: TableSuite, settings: QualitySettings) -> dg.AssetCheckResult:
+    meta: dict = {
+        "failing_count": dg.MetadataValue.int(r.failing_count),
+        "rows_checked": dg.MetadataValue.int(len(r.frame)),
+        "window": dg.MetadataValue.text(r.window.label),
+        "expectations": dg.MetadataValue.md(expectations_table(r) if r.outcomes else "_not evaluated_"),
+    }
+    if not r.passed:
+        meta["failing_sample"] = dg.MetadataValue.md(markdown_table(sample(r, suite, settings.sample_rows)))
+    if r.error:
+        meta["error"] = dg.MetadataValue.text(r.error[:2000])
+    return dg.AssetCheckResult(
+        asset_key=dg.AssetKey(suite.asset_path), check_name=r.rule.name, passed=r.passed, metadata=meta,
+        severity=dg.AssetCheckSeverity.ERROR if r.rule.blocking else dg.AssetCheckSeverity.WARN,
+    )
+
+
+QUALITY_STEP_SUFFIX = "_quality"
+
+
+def is_quality_step(step_key: str) -> bool:
+    """A step of one of these checks: it raised its own check_failed alerts before yielding its results."""
+    return step_key.endswith(QUALITY_STEP_SUFFIX)
+
+
+def build_check(suite: TableSuite, partitioned: bool) -> dg.AssetChecksDefinition:
+    key = dg.AssetKey(suite.asset_path)
+    specs = [dg.AssetCheckSpec(r.name, asset=key, blocking=r.blocking, description=r.description) for r in suite.rules]
+
+    @dg.multi_asset_check(
+        name=f"{'_'.join(suite.asset_path)}{QUALITY_STEP_SUFFIX}", specs=specs, can_subset=True, pool=WAREHOUSE_POOL,
+        description=f"Great Expectations suite for {suite.table} (quality/suites).",
+    )
+    def _check(
+        context: dg.AssetCheckExecutionContext, warehouse: Warehouse, notifier: Notifier,
+        quality_settings: QualitySettings,
+    ):
+        window = run_window(context) if partitioned else Window()
+        only = {k.name for k in context.selected_asset_check_keys}
+        with warehouse.connect() as con:
+            results = run_suite(con, suite, quality_settings, window, only)
+            sync_check_alerts(con, suite, results, notifier, context.log)
+        for r in results:
+            yield check_result(r, suite, quality_settings)
+
+    return _check
+
+
+def build_checks(present: dict[str, bool], suites: dict[str, TableSuite] | None = None) -> list[dg.AssetChecksDefinition]:
+    suites = dict(load_suites() if suites is None else suites)
+    for table, host in FALLBACK.items():
+        if table in suites and table not in present and host in present:
+            moved = suites.pop(table)
+            base = suites.get(host) or TableSuite(host, ())
+            suites[host] = base.with_rules(*moved.rules)
+    out = []
+    for table, partitioned in sorted(present.items()):
+        suite = suites.get(table)
+        if table.split(".")[0] in PII_SCHEMAS and table not in EXEMPT_TABLES:
+            base = suite or TableSuite(table, (), "order_date" if partitioned else None)
+            suite = base.with_rules(pii_rule(table, base.partition_column))
+        if suite is not None and suite.rules:
+            out.append(build_check(suite, partitioned))
+    return out

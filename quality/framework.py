@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from quality import ge
-from quality.settings import QualitySettings
+from resources.quality_settings import QualitySettings
 
 Frame = Callable[[duckdb.DuckDBPyConnection, "Window", QualitySettings], pd.DataFrame]
 

@@ -1,14 +1,11 @@
 """Freshness policies (Dagster 1.13 `FreshnessPolicy`) for the assets operators rely on being current.
 
-Apply on the asset:  `@dg.asset(..., freshness_policy=FRESHNESS["hub_orders"])`
-or on specs:        `dg.AssetSpec(..., freshness_policy=FRESHNESS["inventory"])`
-or for a whole Definitions object: `defs = with_freshness(defs)` (keeps policies already set).
-The `freshness_alerts` sensor (pipelines/ops_sensors.py) turns breaches into alerts.
+pipelines/definitions.py applies `policy_for(key)` once to every asset (an asset's own policy wins).
+The `freshness_alerts` sensor (pipelines/alerts.py) turns breaches into alerts.
 """
 
 from __future__ import annotations
 
-import warnings
 from datetime import timedelta
 
 import dagster as dg
@@ -24,7 +21,7 @@ FRESHNESS: dict[str, dg.FreshnessPolicy] = {
     "forecast": dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=30)),
 }
 
-# Which policy each table gets when `with_freshness` is used (schema-wide defaults, specific tables first).
+# Which policy each table gets (schema-wide defaults, specific tables first).
 BY_TABLE: dict[str, str] = {
     "hub.orders": "hub_orders", "hub.order_lines": "hub_orders",
     "inventory.stock_snapshot": "inventory", "inventory.availability": "inventory", "inventory.reservations": "inventory",
@@ -37,15 +34,3 @@ def policy_for(key: dg.AssetKey) -> dg.FreshnessPolicy | None:
     table = ".".join(key.path)
     name = BY_TABLE.get(table) or BY_SCHEMA.get(key.path[0])
     return FRESHNESS.get(name) if name else None
-
-
-def with_freshness(defs: dg.Definitions) -> dg.Definitions:
-    """Attach the default policy to every asset that has one in BY_TABLE/BY_SCHEMA and none of its own."""
-
-    def attach(spec: dg.AssetSpec) -> dg.AssetSpec:
-        policy = policy_for(spec.key)
-        return dg.apply_freshness_policy(spec, policy, overwrite_existing=False) if policy else spec
-
-    with warnings.catch_warnings():  # map_resolved_asset_specs is marked preview in 1.13; its contract is what we need
-        warnings.simplefilter("ignore")
-        return defs.map_resolved_asset_specs(func=attach)

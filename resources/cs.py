@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from orderhub.calllog import CallLog
-from resources.wms import ApiKeyClient, setting, simulator_url
+from resources.wms import ApiKeyClient
 
 
 class CsApi(ApiKeyClient):
@@ -38,6 +38,3 @@ class CsApi(ApiKeyClient):
             cursor = last
         return list(tickets.values())
 
-
-def cs_resource() -> CsApi:
-    return CsApi(base_url=setting("ORDERHUB_CS_URL", simulator_url()), api_key=setting("ORDERHUB_CS_API_KEY", ""))

@@ -13,7 +13,6 @@ simulator's ERP database).
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,15 +46,21 @@ def _engine(url: str) -> sa.Engine:
 class ErpBridge(dg.ConfigurableResource):
     """The legacy ERP database: unsynced sales orders (so_header + so_line), item master and channel SKU map."""
 
-    url: str = Field(default_factory=default_erp_url, description="SQLAlchemy URL of the ERP database")
+    url: str = Field(default="", description="SQLAlchemy URL of the ERP database; empty = the simulator's "
+                     "SQLite file under $ORDERHUB_HOME (resolved when a run connects)")
     batch_size: int = 500
 
+    @property
+    def resolved_url(self) -> str:
+        return self.url or default_erp_url()
+
     def engine(self) -> sa.Engine:
-        if self.url.startswith("sqlite:///"):
-            path = Path(self.url.removeprefix("sqlite:///"))
+        url = self.resolved_url
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
             if not path.exists():
                 raise ErpUnavailable(f"ERP database not found at {path} (set ORDERHUB_ERP_URL)")
-        return _engine(self.url)
+        return _engine(url)
 
     def poll(self) -> list[dict]:
         """Up to `batch_size` unsynced orders, oldest update first: header columns + "lines": [so_line rows]."""
@@ -106,7 +111,3 @@ class ErpBridge(dg.ConfigurableResource):
         with self.engine().connect() as con:
             return pd.read_sql(sa.text(f"select * from {table}"), con)
 
-
-def erp_resource() -> ErpBridge:
-    """The "erp" resource, pointed at ORDERHUB_ERP_URL when set (resolved at run time as an EnvVar)."""
-    return ErpBridge(url=dg.EnvVar("ORDERHUB_ERP_URL")) if os.environ.get("ORDERHUB_ERP_URL") else ErpBridge()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from orderhub.calllog import CallLog
-from resources.wms import ApiKeyClient, setting, simulator_url
+from resources.wms import ApiKeyClient
 
 
 class LogisticsApi(ApiKeyClient):
@@ -32,7 +32,3 @@ class LogisticsApi(ApiKeyClient):
         _, body = self.call("POST", "/logistics/waybills", "logistics/waybills", calls, json=payload)
         return body
 
-
-def logistics_resource() -> LogisticsApi:
-    return LogisticsApi(base_url=setting("ORDERHUB_LOGISTICS_URL", simulator_url()),
-                        api_key=setting("ORDERHUB_LOGISTICS_API_KEY", "sim-lg-key"))

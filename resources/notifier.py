@@ -1,14 +1,12 @@
 """Where alerts go: one webhook (DingTalk robot, WeCom robot or Slack incoming webhook), or only the log.
 
-Configure with environment variables (read through dg.EnvVar, never stored in code):
+Settings (bound in resources/bindings.py; a set variable is a dg.EnvVar, resolved at run time):
   ORDERHUB_ALERT_WEBHOOK_URL     the robot/webhook URL (unset = alerts only go to ops.alerts and the log)
   ORDERHUB_ALERT_WEBHOOK_SECRET  DingTalk 加签 secret (SEC...); ignored by WeCom/Slack
   ORDERHUB_ALERT_WEBHOOK_KIND    dingtalk | wecom | slack | auto (default auto: guessed from the URL host)
 """
 
 from __future__ import annotations
-
-import os
 
 import dagster as dg
 from pydantic import Field
@@ -42,11 +40,3 @@ class Notifier(dg.ConfigurableResource):
             backoff_base=self.backoff_base_seconds, backoff_cap=max(4.0, self.backoff_base_seconds * 4),
         )
 
-
-def _env(name: str) -> str | dg.EnvVar:
-    # dg.EnvVar fails at launch when the variable is unset; an unset webhook must mean "log only" instead.
-    return dg.EnvVar(name) if os.environ.get(name) else ""
-
-
-def notifier_from_env() -> Notifier:
-    return Notifier(webhook_url=_env(URL_ENV), secret=_env(SECRET_ENV), kind=_env(KIND_ENV) or "auto")

@@ -1,4 +1,4 @@
-"""The DuckDB warehouse as a Dagster resource (one writer at a time: see pipelines.partitions.WAREHOUSE_POOL)."""
+"""The DuckDB warehouse as a Dagster resource, and the pool every warehouse-writing step runs in."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ import duckdb
 from pydantic import Field
 
 from orderhub import settings, warehouse
+
+# DuckDB allows one writing process: every step that opens the warehouse for writing is in this pool, and the
+# instance (cli/instance.py, deploy/dagster.yaml) limits it to one run at a time.
+WAREHOUSE_POOL = "duckdb_warehouse"
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -32,6 +36,3 @@ class Warehouse(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
-
-
-warehouse_resource = Warehouse()

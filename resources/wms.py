@@ -1,47 +1,38 @@
 """Warehouse management system (WMS) API: stock, shipment tasks, pick/pack/ship events.
 
-Environment (optional; unset = the local simulator with its demo key):
-``ORDERHUB_WMS_URL`` (default ``$ORDERHUB_SIMULATOR_URL`` or ``http://127.0.0.1:8765``),
-``ORDERHUB_WMS_API_KEY`` (default ``sim-wms-key``). Set values are passed as ``dg.EnvVar``.
+Settings (bound in resources/bindings.py): ``ORDERHUB_WMS_URL`` (default: the simulator's root, read when a
+call is made), ``ORDERHUB_WMS_API_KEY`` (default the simulator's ``sim-wms-key``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import dagster as dg
 import requests
-from pydantic import PrivateAttr
+from pydantic import Field, PrivateAttr
 
 from orderhub import http
 from orderhub.calllog import CallLog
 from orderhub.http import ApiError
-
-DEFAULT_SIMULATOR_URL = "http://127.0.0.1:8765"
-
-
-def setting(name: str, default: str) -> str | dg.EnvVar:
-    """dg.EnvVar when the variable is set (secret resolved at run time), else the simulator default."""
-    return dg.EnvVar(name) if os.environ.get(name) else default
-
-
-def simulator_url() -> str:
-    return os.environ.get("ORDERHUB_SIMULATOR_URL", DEFAULT_SIMULATOR_URL).rstrip("/")
-
+from resources.env import simulator_url
 
 class ApiKeyClient(dg.ConfigurableResource):
     """JSON-over-HTTP client authenticated with an ``X-Api-Key`` header, using OrderHub's retry policy."""
 
-    base_url: str
+    base_url: str = Field(default="", description="Service root; empty = the simulator's root")
     api_key: str = ""
     timeout_s: float = 10
 
     _sleep: Callable[[float], None] | None = PrivateAttr(default=None)
     call_channel: ClassVar[str] = "wms"  # ops.api_calls.channel
+
+    @property
+    def root(self) -> str:
+        return (self.base_url or simulator_url()).rstrip("/")
 
     def with_sleep(self, sleep: Callable[[float], None]) -> "ApiKeyClient":
         """A copy whose retry waits use `sleep` (tests pass a no-op)."""
@@ -56,7 +47,7 @@ class ApiKeyClient(dg.ConfigurableResource):
         headers = {"X-Api-Key": self.api_key} if self.api_key else {}
         with requests.Session() as session:
             resp = http.request(
-                session, method, self.base_url.rstrip("/") + path, channel=self.call_channel, endpoint=endpoint,
+                session, method, self.root + path, channel=self.call_channel, endpoint=endpoint,
                 calls=calls, timeout=self.timeout_s, sleep=self._sleep or time.sleep, headers=headers, **kwargs,
             )
         if resp.status_code >= 400 and resp.status_code not in ok_statuses:
@@ -102,7 +93,3 @@ class WmsApi(ApiKeyClient):
             next_after = max((int(e["event_id"]) for e in events), default=after)
         return events, int(next_after)
 
-
-def wms_resource() -> WmsApi:
-    return WmsApi(base_url=setting("ORDERHUB_WMS_URL", simulator_url()),
-                  api_key=setting("ORDERHUB_WMS_API_KEY", "sim-wms-key"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulator.generate import unit
+from simulator.hashing import unit
 from simulator.server import Request, Response, ok
 from simulator.timeutil import bj_days, iso_many, parse_iso
 from simulator.wms_events import hub_order_ids

@@ -10,7 +10,7 @@ import zlib
 
 import numpy as np
 
-from simulator.generate import unit
+from simulator.hashing import unit
 
 DEFAULTS = {"error_rate": 0.0, "rate_limit_rate": 0.0, "retry_after": 1, "slow_rate": 0.0, "slow_seconds": 5.0,
             "malformed_rate": 0.0, "schema_drift": False, "duplicate_rate": 0.0, "mutate_while_paging": False,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.catalog import CHANNEL_SKU_FORMAT, N_SKUS, UNMAPPED_CODES, WAREHOUSES
-from simulator.generate import unit
+from simulator.hashing import unit
 
 CONFLICTS_PER_CHANNEL = 8
 

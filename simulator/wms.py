@@ -11,7 +11,7 @@ import hashlib
 import numpy as np
 
 from simulator.catalog import N_SKUS, WAREHOUSES
-from simulator.generate import unit
+from simulator.hashing import unit
 from simulator.server import Request, Response, ok
 from simulator.timeutil import DAY, iso
 from simulator.wms_events import Events

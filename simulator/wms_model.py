@@ -3,7 +3,7 @@
 Before go-live, clerks re-key paid orders from the marketplace back-ends into the WMS during their shifts:
 a few hours for most orders, the next shift for orders paid at night or at the weekend. After go-live
 OrderHub creates the task within minutes; a small tail waits for stock (backorders) or for the queue to
-drain on a festival's main day. All draws are per-order hashes of the order key (`generate.unit`), so they
+drain on a festival's main day. All draws are per-order hashes of the order key (`hashing.unit`), so they
 do not disturb the generator's random stream and a world stays a pure function of (seed, days, now).
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator import calendar as cal
+from simulator.hashing import unit
 from simulator.timeutil import DAY, EPOCH_DAY0
 
 # clerks' re-keying shifts, Beijing hours [open, close): weekdays and weekends
@@ -22,12 +23,6 @@ BACKORDER_SHARE = 0.025  # after go-live: tasks held for stock (0.5–20 h)
 # share of wrong-item / wrong-address after-sales (and CS complaints) that survive: re-keying errors mostly
 # vanish with OrderHub (calibrated to ~2 ‰ tickets per shipped order before go-live, ~0.3 ‰ after)
 WRONG_KEEP_BEFORE, WRONG_KEEP_AFTER = 0.115, 0.015
-
-
-def unit(key: np.ndarray, salt: int) -> np.ndarray:
-    from simulator.generate import unit as u  # generate imports this module
-
-    return u(key, salt)
 
 
 def _normal(key: np.ndarray, salt: int) -> np.ndarray:

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from orderhub.after_sales.normalize import CHANNEL_SQL, CS_SQL
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 TYPES = ("wrong_item", "wrong_address", "damaged", "return", "refund_only")
 

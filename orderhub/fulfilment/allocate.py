@@ -17,7 +17,7 @@ import duckdb
 
 from orderhub.fulfilment import geo
 from orderhub.inventory.alerting import sync_alerts
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 ASSET = "hub.fulfilment_tasks"
 OPEN_TASK = ("allocated", "waybill_issued", "sent_to_wms")

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from orderhub.http import ApiError
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 GRAMS_PER_UNIT = 500
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 COLUMNS = ["event_id", "task_id", "order_id", "event_type", "operator_id", "warehouse_id", "occurred_at"]
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import duckdb
 
 from orderhub.fulfilment import geo
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 TAGS_SQL = f"""
 with orders as (

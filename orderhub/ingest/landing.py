@@ -27,7 +27,7 @@ from orderhub.calllog import CallLog
 from orderhub.standardize.compiler import lit
 from orderhub.standardize.facts import FACT_COLUMNS, facts_sql
 from orderhub.standardize.mapping import load_mapping
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 
 class AccountingError(AssertionError):

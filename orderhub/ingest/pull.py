@@ -17,7 +17,7 @@ import duckdb
 
 from orderhub.calllog import CallLog
 from orderhub.ingest.landing import LandResult, get_cursor, land, quarantine_file, set_cursor
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 log = logging.getLogger(__name__)
 # However small the platform's window, land at least this much per transaction (PDD allows 30 minutes).

@@ -14,7 +14,7 @@ from datetime import datetime
 import duckdb
 
 from orderhub.inventory.alerting import sync_alerts
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 ASSET = "inventory.availability"
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 # Network-wide sellable units per hub SKU: what every channel should list.
 SELLABLE_SQL = """

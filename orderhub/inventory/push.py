@@ -16,7 +16,7 @@ import pandas as pd
 
 from orderhub.inventory.alerting import sync_alerts
 from orderhub.inventory.channel_stock import SELLABLE_SQL
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 ASSET = "inventory.stock_push_log"
 

@@ -17,7 +17,7 @@ from datetime import datetime
 import duckdb
 
 from orderhub.fulfilment import geo
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 DEFAULT_WAREHOUSE = geo.WAREHOUSES[0]
 

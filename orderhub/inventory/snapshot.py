@@ -7,7 +7,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 COLUMNS = ["warehouse_id", "sku_id", "on_hand", "locked", "updated_at"]
 

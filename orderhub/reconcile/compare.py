@@ -20,7 +20,7 @@ import re
 import duckdb
 import pandas as pd
 
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 
 @dataclass(frozen=True)

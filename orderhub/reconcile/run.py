@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -29,6 +29,7 @@ def run_reconciliation(con: duckdb.DuckDBPyConnection, *, erp_engine: sa.Engine 
 
     A source that cannot be read is reported in `problems` (and the check warns), never silently skipped."""
     report = ReconReport()
+    checked_at = datetime.now(timezone.utc)  # one instant per run: the run's rows are found by it
     if erp_engine is not None:
         try:
             erp = erp_orders(con, erp_engine, since)
@@ -37,12 +38,12 @@ def run_reconciliation(con: duckdb.DuckDBPyConnection, *, erp_engine: sa.Engine 
         else:
             for shop in sorted(erp["shop_id"].unique()) or ["erp-wholesale"]:
                 scope = Scope("erp_db", "erp", shop, raw_mapping="erp", since=since)
-                report.by_scope[f"erp_db:erp:{shop}"] = reconcile(con, erp, scope)
+                report.by_scope[f"erp_db:erp:{shop}"] = reconcile(con, erp, scope, checked_at)
     if archive is not None:
         exports, problems = export_orders(con, archive)
         report.problems += [f"export_file: {p}" for p in problems]
         for channel in sorted(exports["channel"].unique()):
             scope = Scope("export_file", channel, EXPORT_SHOP, raw_mapping="taobao_export", since=since,
                           only_source_days=True)
-            report.by_scope[f"export_file:{channel}:{EXPORT_SHOP}"] = reconcile(con, exports, scope)
+            report.by_scope[f"export_file:{channel}:{EXPORT_SHOP}"] = reconcile(con, exports, scope, checked_at)
     return report

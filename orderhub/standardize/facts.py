@@ -16,7 +16,7 @@ import duckdb
 
 from orderhub.standardize.compiler import lit, standardize_sql
 from orderhub.standardize.mapping import load_mapping, Mapping
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 FACT_COLUMNS = (
     "content_hash, mapping_version, order_id, mapping, channel, shop_id, source, received_at, channel_order_id,"

@@ -21,7 +21,7 @@ import duckdb
 
 from orderhub.standardize.compiler import lit
 from orderhub.standardize.facts import ensure_facts
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 RANK = "case status when 'pending_payment' then 0 when 'paid' then 1 when 'shipped' then 2 " \
        "when 'completed' then 3 else 4 end"

@@ -9,7 +9,7 @@ import pandas as pd
 
 from orderhub.standardize.sqlvalues import parse_money, parse_time
 from orderhub.standardize.mapping import TimeFormat
-from orderhub.warehouse import transaction
+from orderhub.transaction import transaction
 
 ERP_TIME = TimeFormat("%Y/%m/%d %H:%M:%S", "Asia/Shanghai")
 

@@ -21,6 +21,7 @@ from orderhub.calllog import CallLog
 from orderhub.http import ApiError
 from orderhub.sources.paging import Listing, Page, back_to_front, stable_window
 from orderhub.sources.timefmt import split_windows
+from resources.env import simulator_url
 
 __all__ = ["ApiError", "ChannelApi", "Listing", "Page"]
 
@@ -33,7 +34,8 @@ class ChannelApi(dg.ConfigurableResource):
 
     channel: str = Field(description="OrderHub channel code: taobao | douyin | pdd | jd")
     shop_id: str = Field(description="OrderHub's id of the shop these credentials belong to")
-    base_url: str = Field(description="API root, e.g. https://eco.taobao.com or the simulator's /taobao")
+    base_url: str = Field(default="", description="API root, e.g. https://eco.taobao.com; empty = the "
+                          "simulator's /<channel>, resolved when a call is made")
     app_key: str = Field(description="App key (PDD: client_id)")
     app_secret: str = Field(description="App secret used for signing; pass as EnvVar")
     timeout_s: float = Field(default=10, gt=0, description="Per-attempt HTTP timeout in seconds")
@@ -62,6 +64,10 @@ class ChannelApi(dg.ConfigurableResource):
         clone._session_factory = session_factory
         clone._sleep = sleep
         return clone
+
+    @property
+    def root(self) -> str:
+        return (self.base_url or f"{simulator_url()}/{self.channel}").rstrip("/")
 
     # ---- windows ---------------------------------------------------------------------------------
     def windows(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:

@@ -37,7 +37,7 @@ class DouyinApi(ChannelApi):
             "sign_method": "hmac-sha256",
             "sign": douyin_sign(self.app_key, method, param_json, timestamp, v, self.app_secret),
         }
-        url = self.base_url.rstrip("/") + "/" + method.replace(".", "/")
+        url = self.root + "/" + method.replace(".", "/")
         body = self._post_json(session, url, method, calls, data=form)
         if not isinstance(body, dict) or body.get("code") != SUCCESS:
             code, msg = (body.get("code"), body.get("msg")) if isinstance(body, dict) else (None, str(body)[:200])

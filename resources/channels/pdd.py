@@ -28,7 +28,7 @@ class PddApi(ChannelApi):
         params = stringify({"type": type_, "client_id": self.app_key, "timestamp": epoch_s(datetime.now(timezone.utc)),
                             "data_type": "JSON", **business})
         params["sign"] = pdd_md5_sign(params, self.app_secret)
-        body = self._post_json(session, self.base_url.rstrip("/") + self.path, type_, calls, data=params)
+        body = self._post_json(session, self.root + self.path, type_, calls, data=params)
         if not isinstance(body, dict):
             raise ApiError(self.channel, type_, f"unexpected response body: {str(body)[:200]}", 200)
         if "error_response" in body:

@@ -32,7 +32,7 @@ class TaobaoApi(ChannelApi):
             "sign_method": "md5", **business,
         })
         params["sign"] = top_md5_sign(params, self.app_secret)
-        body = self._post_json(session, self.base_url.rstrip("/") + self.path, method, calls, data=params)
+        body = self._post_json(session, self.root + self.path, method, calls, data=params)
         if not isinstance(body, dict):
             raise ApiError(self.channel, method, f"unexpected response body: {str(body)[:200]}", 200)
         if "error_response" in body:

@@ -15,7 +15,7 @@ from simulator.catalog import DISTRICTS, GIVEN, N_SKUS, PROVINCES, STREETS, SURN
 from simulator.channels.ids import (  # noqa: F401  (re-exported for the serializers)
     DY_BASE, JD_BASE, TB_BASE, channel_ids, dy_order_id, erp_order_no, jd_order_id, key_from_channel_id, pdd_order_sn,
     tb_tid)
-from simulator.generate import mix_int
+from simulator.hashing import mix_int
 
 _PROV = list(PROVINCES)
 

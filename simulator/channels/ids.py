@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulator.generate import mix, mix_int
+from simulator.hashing import mix, mix_int
 from simulator.timeutil import BJ, bj
 
 TB_BASE, DY_BASE, JD_BASE = 2_600_000_000_000_000, 6_900_000_000_000_000_000, 300_000_000_000

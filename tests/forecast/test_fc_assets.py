@@ -7,9 +7,13 @@ import openpyxl
 import pytest
 from fc_helpers import AS_OF, SKUS, load
 
-from forecasts import assets as fa
-from forecasts.purchasing import PostResult, PurchasingApi
+from assets.forecast import backtest, daily_demand, demand_7d, replenishment_suggestions, safety_stock
+from forecasts.delivery import PostResult
+from resources.purchasing import PurchasingApi
 from orderhub import warehouse
+from quality.checks import load_suites
+from quality.framework import Window, run_suite
+from resources.quality_settings import QualitySettings
 from resources.warehouse import Warehouse
 
 FAST = {"max_iter": 40, "n_threads": 1, "min_samples_leaf": 20}
@@ -37,10 +41,11 @@ def _run(wh, selection, fail=False, extra=None):
            **(extra or {})}
     config = {"ops": {k: v for k, v in ops.items() if k.replace("forecast__", "forecast/") in selection.split()
                       or (k == "replenishment_suggestions" and "forecast/replenishment_suggestions" in selection)}}
-    assets = [fa.daily_demand, fa.demand_7d, fa.backtest, fa.safety_stock, fa.replenishment_suggestions]
+    assets = [daily_demand.daily_demand, demand_7d.demand_7d, backtest.backtest, safety_stock.safety_stock,
+              replenishment_suggestions.replenishment_suggestions]
     keys = [dg.AssetKey.from_user_string(s) for s in selection.split()]
-    if fa.SUGGESTIONS in keys:
-        keys.append(fa.POS)  # one multi-asset writes both tables
+    if replenishment_suggestions.SUGGESTIONS in keys:
+        keys.append(replenishment_suggestions.POS)  # one multi-asset writes both tables
     res = dg.materialize(assets, selection=keys, run_config=config,
                          resources={"warehouse": wh, "purchasing_api": FakePurchasing(fail=fail)})
     assert res.success
@@ -105,12 +110,19 @@ def test_pilot_scope_limits_suggestions_to_one_category(wh):
     assert cats == {"drinks"}
 
 
+def _beats_naive(con):
+    suite = load_suites()["forecast.backtest"]
+    (result,) = run_suite(con, suite, QualitySettings(), Window(), only={"model_beats_seasonal_naive"})
+    assert not result.rule.blocking  # a warning: the forecast keeps flowing
+    return result
+
+
 def test_check_warns_when_the_model_stops_beating_seasonal_naive(wh):
     con = warehouse.connect(wh.path)
-    assert fa.model_beats_seasonal_naive(warehouse=wh).passed  # no backtest yet: nothing to warn about
+    assert _beats_naive(con).passed  # no backtest yet: nothing to warn about
     con.execute("insert into forecast.backtest values (date '2026-11-01', 'model', 0.6, 1.2, 100, 60, 8, 1, now()),"
                 " (date '2026-11-01', 'seasonal_naive', 0.5, 1.0, 100, 50, 8, 0, now())")
+    result = _beats_naive(con)
     con.close()
-    result = fa.model_beats_seasonal_naive(warehouse=wh)
-    assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
-    assert result.metadata["improvement"].value == pytest.approx(-0.2)
+    assert not result.passed
+    assert result.frame.iloc[0].to_dict() == pytest.approx({"model_wape": 0.6, "seasonal_naive_wape": 0.5})

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 
 from forecasts import delivery
-from forecasts.purchasing import PostResult
+from forecasts.delivery import PostResult
 from forecasts.replenishment import SUGGESTION_COLUMNS
 from forecasts.warehouse_io import on_order_by_sku
 from orderhub import warehouse

@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from forecasts.purchasing import PurchasingApi
+from resources.purchasing import PurchasingApi
 from orderhub.calllog import CallLog
 
 

@@ -6,18 +6,19 @@ from __future__ import annotations
 import dagster as dg
 from test_ingest_landing import ROWS, _csv
 
-from assets.hub import hub_orders
-from assets.ingest import ingest_resources, raw_channel_orders
+from assets.hub.orders import hub_orders
+from assets.raw.channel_orders import raw_channel_orders
 from orderhub import settings, warehouse
-from pipelines.ingest_jobs import files_run_config
-from pipelines.ingest_sensors import RANGE_END_TAG, RANGE_START_TAG, clamp_to_partitions, hub_rebuild_sensor
+from pipelines.hub import RANGE_END_TAG, RANGE_START_TAG, clamp_to_partitions, hub_rebuild_sensor
+from pipelines.ingest import files_run_config
+from resources.bindings import bound
 from resources.warehouse import Warehouse
 
 
 def test_files_then_hub_partitions_through_dagster(orderhub_home):
     drop = orderhub_home.landing_for("taobao") / "report.csv"
     drop.write_bytes(_csv(ROWS))
-    resources = {**ingest_resources(), "warehouse": Warehouse(path=str(settings.paths().warehouse))}
+    resources = {**bound(), "warehouse": Warehouse(path=str(settings.paths().warehouse))}
     instance = dg.DagsterInstance.ephemeral()
     raw = dg.materialize([raw_channel_orders], resources=resources, instance=instance,
                          run_config=files_run_config([str(drop)]))

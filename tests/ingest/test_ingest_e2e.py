@@ -34,11 +34,11 @@ def sim(tmp_path_factory):
 
 def _apis(sim_url: str, monkeypatch) -> dict:
     monkeypatch.setenv("ORDERHUB_SIMULATOR_URL", sim_url)
-    from resources.channels import channel_resources
+    from resources.channels import channel_resources, enabled_channels
 
     # short client timeout so "slow" faults time out quickly; retry waits skipped (the policy is tested upstream)
     return {k: api.model_copy(update={"timeout_s": 1.0}).with_transport(sleep=lambda s: None)
-            for k, api in channel_resources().items()}
+            for k, api in channel_resources().items() if k.removesuffix("_api") in enabled_channels()}
 
 
 def _pull(con, sim, apis, report: PullReport, until: datetime) -> None:

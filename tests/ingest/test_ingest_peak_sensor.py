@@ -3,8 +3,7 @@
 import dagster as dg
 from dagster._core.test_utils import create_run_for_test
 
-from pipelines.ingest_jobs import RAW_OP_NAME, ingest_live_job
-from pipelines.ingest_sensors import PEAK_LAG_SECONDS, ingest_peak_sensor
+from pipelines.ingest import PEAK_LAG_SECONDS, RAW_OP_NAME, ingest_live_job, ingest_peak_sensor
 
 
 def test_peak_sensor_requests_a_short_lag_pull_and_skips_while_one_is_pending():

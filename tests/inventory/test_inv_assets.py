@@ -6,11 +6,29 @@ import inv_fakes as fk
 import pytest
 from inv_fixtures import NOW, add_order, connect, map_sku, open_alerts
 
-from assets import after_sales, inventory
+from types import SimpleNamespace
+
+from assets.hub.after_sales_tickets import after_sales_tickets
+from assets.hub.fulfilment_tasks import fulfilment_tasks
+from assets.hub.order_tags import order_tags
+from assets.inventory.availability import inventory_availability
+from assets.inventory.channel_listings import channel_listings
+from assets.inventory.reservations import inventory_reservations
+from assets.inventory.stock_conflicts import stock_conflicts
+from assets.inventory.stock_push_log import stock_push_log
+from assets.inventory.stock_snapshot import stock_snapshot
+from assets.ops.wms_events import wms_events
 from resources.cs import CsApi
 from resources.logistics import LogisticsApi
 from resources.warehouse import Warehouse
 from resources.wms import WmsApi
+
+
+inventory = SimpleNamespace(stock_snapshot=stock_snapshot, inventory_reservations=inventory_reservations,
+                            inventory_availability=inventory_availability, channel_listings=channel_listings,
+                            stock_conflicts=stock_conflicts, stock_push_log=stock_push_log)
+fulfilment = SimpleNamespace(wms_events=wms_events, fulfilment_tasks=fulfilment_tasks, order_tags=order_tags)
+after_sales = SimpleNamespace(after_sales_tickets=after_sales_tickets)
 
 
 @pytest.fixture()

@@ -9,13 +9,30 @@ import requests
 from inv_fixtures import connect, map_sku
 
 import simulator
-from assets import after_sales, fulfilment, inventory
+from types import SimpleNamespace
+
+from assets.hub.after_sales_tickets import after_sales_tickets
+from assets.hub.fulfilment_tasks import fulfilment_tasks
+from assets.hub.order_tags import order_tags
+from assets.inventory.availability import inventory_availability
+from assets.inventory.channel_listings import channel_listings
+from assets.inventory.reservations import inventory_reservations
+from assets.inventory.stock_conflicts import stock_conflicts
+from assets.inventory.stock_push_log import stock_push_log
+from assets.inventory.stock_snapshot import stock_snapshot
+from assets.ops.wms_events import wms_events
 from resources.channels import channel_resources
 from resources.cs import CsApi
 from resources.logistics import LogisticsApi
 from resources.warehouse import Warehouse
 from resources.wms import WmsApi
 
+
+inventory = SimpleNamespace(stock_snapshot=stock_snapshot, inventory_reservations=inventory_reservations,
+                            inventory_availability=inventory_availability, channel_listings=channel_listings,
+                            stock_conflicts=stock_conflicts, stock_push_log=stock_push_log)
+fulfilment = SimpleNamespace(wms_events=wms_events, fulfilment_tasks=fulfilment_tasks, order_tags=order_tags)
+after_sales = SimpleNamespace(after_sales_tickets=after_sales_tickets)
 SIM_NOW = "2026-11-20T04:00:00Z"
 pytestmark = pytest.mark.slow
 
@@ -32,7 +49,7 @@ def _resources(sim, orderhub_home):
     return {"warehouse": Warehouse(path=str(orderhub_home.warehouse)),
             "wms": WmsApi(base_url=sim.url, api_key="sim-wms-key"),
             "logistics": LogisticsApi(base_url=sim.url, api_key="sim-lg-key"),
-            "cs": CsApi(base_url=sim.url), **channel_resources()}
+            "cs": CsApi(base_url=sim.url), **channel_resources()}  # base URLs: the simulator (env)
 
 
 def _seed_hub(sim, con, n_paid: int = 4) -> list[str]:

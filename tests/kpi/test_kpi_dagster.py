@@ -6,7 +6,11 @@ import dagster as dg
 import duckdb
 
 import kpi_fixtures
-from assets import kpi
+from assets.exports.dashboard import dashboard
+from assets.sql_models import sql_models
+from orderhub.sqlmodels import project
+from pipelines import kpi
+from quality.sql_tests import build_sql_test_checks
 from resources.warehouse import Warehouse
 
 
@@ -14,7 +18,8 @@ def test_kpi_assets_materialize_check_and_publish(orderhub_home, monkeypatch):
     live = orderhub_home.warehouse
     kpi_fixtures.seeded_warehouse(live).close()
     monkeypatch.setenv("ORDERHUB_KPI_AS_OF", kpi_fixtures.AS_OF)
-    result = dg.materialize([*kpi.sql_models, kpi.dashboard], resources={"warehouse": Warehouse(path=str(live))})
+    checks = build_sql_test_checks(project.discover())
+    result = dg.materialize([*sql_models, dashboard, *checks], resources={"warehouse": Warehouse(path=str(live))})
     assert result.success
 
     checks = result.get_asset_check_evaluations()

@@ -69,10 +69,10 @@ def test_tiles_are_judged_against_targets(seeded):
 
 
 def test_kpis_also_become_dagster_metadata(seeded):
-    meta = metadata.kpi_metadata(seeded)
-    assert meta["kpi/api_success_rate"].value == pytest.approx(0.95)
-    assert "| order_day |" in meta["daily_all_channels"].value and "2026-11-19" in meta["daily_all_channels"].value
-    assert "SKU-2" in meta["stock_outs"].value and "SKU-2" in meta["replenishment_top"].value
+    meta = {name: value for name, (_kind, value) in metadata.kpi_metadata(seeded).items()}
+    assert metadata.kpi_metadata(seeded)["kpi/api_success_rate"] == ("float", pytest.approx(0.95))
+    assert "| order_day |" in meta["daily_all_channels"] and "2026-11-19" in meta["daily_all_channels"]
+    assert "SKU-2" in meta["stock_outs"] and "SKU-2" in meta["replenishment_top"]
 
 
 def test_before_any_kpi_run_the_page_shows_empty_states(tmp_path):
@@ -83,7 +83,7 @@ def test_before_any_kpi_run_the_page_shows_empty_states(tmp_path):
     assert drawn == []
     assert page.count('class="empty"') == len(CHARTS) + 4  # + alerts, stock-outs, suggestions, reconciliation
     assert [t.status for t in tiles(data)] == ["none"]
-    assert "_no data yet_" in metadata.kpi_metadata(data)["backlog"].value
+    assert "_no data yet_" in metadata.kpi_metadata(data)["backlog"][1]
 
 
 # -- headless Chromium ---------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import pytest
 
 from orderhub import warehouse
 from orderhub.sqlmodels import project, run
-from orderhub.sqlmodels.assets import model_asset, model_assets
+from assets.sql_models import model_asset, model_assets
+from quality.sql_tests import build_model_tests
 from resources.warehouse import Warehouse
 
 
@@ -123,8 +124,8 @@ def test_yaml_tests_run_and_fail_with_samples(tmp_path):
     assert results["expression__not_jd"].failing == 1
     assert results["columns_documented"].passed
 
-    result = dg.materialize([model_asset(model)], resources={"warehouse": Warehouse(path=str(tmp_path / "w.duckdb"))},
-                            raise_on_error=False)
+    result = dg.materialize([model_asset(model), build_model_tests(model)],
+                            resources={"warehouse": Warehouse(path=str(tmp_path / "w.duckdb"))}, raise_on_error=False)
     evals = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert evals["unique__order_id"] is False and evals["columns_documented"] is True
 

@@ -43,7 +43,7 @@ def test_the_validator_is_not_a_rubber_stamp(tmp_path):
 
 
 def test_warehouse_pool_is_the_one_the_assets_use():
-    from pipelines.partitions import WAREHOUSE_POOL
+    from resources.warehouse import WAREHOUSE_POOL
 
     compose = _yaml("docker-compose.yaml")
     assert compose["services"]["init"]["command"][-2:] == [WAREHOUSE_POOL, "1"]

@@ -137,7 +137,9 @@ def test_an_unreadable_source_is_reported_not_skipped(world, tmp_path):
 
 
 def test_asset_warns_on_mismatch(world, monkeypatch):
-    import assets.reconciliation as recon
+    import assets.ops.reconciliation as recon
+    from quality.checks import build_checks
+    from resources.bindings import bound
     from resources.erp import ErpBridge
     from resources.warehouse import Warehouse
 
@@ -145,11 +147,12 @@ def test_asset_warns_on_mismatch(world, monkeypatch):
     path = str(con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()[0])
     con.close()
     monkeypatch.setattr(recon, "_since", lambda days: date(2026, 11, 1))
-    result = dg.materialize([recon.reconciliation], resources={
-        "warehouse": Warehouse(path=path), "erp": ErpBridge(url=str(engine.url))}, raise_on_error=True)
+    checks = build_checks({"ops.reconciliation": False, "ops.reconciliation_diffs": False})
+    result = dg.materialize([recon.reconciliation, *checks], resources={
+        **bound(), "warehouse": Warehouse(path=path), "erp": ErpBridge(url=str(engine.url))}, raise_on_error=True)
     (check,) = result.get_asset_check_evaluations()
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
-    assert check.metadata["differing_orders"].value == 7
+    assert check.metadata["failing_count"].value == 7
 
 
 def test_since_limits_both_sides(world):

@@ -12,7 +12,7 @@ import dagster as dg
 import pytest
 
 from orderhub import snapshot
-from orderhub.ops.flowconfig import describe_flow
+from pipelines.flowconfig import describe_flow
 
 SECRET = "s3cr3t-Value-7f1e"
 
@@ -35,7 +35,7 @@ def _all_bytes(archive: Path) -> bytes:
 def test_round_trip_restores_a_changed_mapping_byte_identical(orderhub_home, repo_copy, tmp_path):
     mapping = repo_copy / "orderhub/mappings/taobao_api.yaml"
     original = mapping.read_bytes()
-    archive = snapshot.create(tmp_path / "snaps", root=repo_copy, flow={"schedules": []})
+    archive = snapshot.create(out_dir=tmp_path / "snaps", root=repo_copy, flow={"schedules": []})
     assert archive.name.startswith("orderhub-config-") and archive.name.endswith(".tar.gz")
     mapping.write_bytes(original.replace(b"taobao", b"broken", 1))
     (repo_copy / "dbt_like_sql/staging/stg_kpi_targets.sql").unlink()
@@ -68,7 +68,7 @@ def _rewrite(archive: Path, out: Path, edit) -> Path:
 
 
 def test_tampered_archive_is_refused_and_nothing_is_written(orderhub_home, repo_copy, tmp_path):
-    archive = snapshot.create(tmp_path / "snaps", root=repo_copy, flow={})
+    archive = snapshot.create(out_dir=tmp_path / "snaps", root=repo_copy, flow={})
     key = "files/orderhub/mappings/pdd_api.yaml"
     tampered = _rewrite(archive, tmp_path / "t.tar.gz", lambda m: m.__setitem__(key, m[key] + b"\n# evil\n"))
     (repo_copy / "orderhub/mappings/pdd_api.yaml").write_text("changed locally\n")
@@ -82,7 +82,7 @@ def test_tampered_archive_is_refused_and_nothing_is_written(orderhub_home, repo_
 
 
 def test_paths_outside_the_repo_are_refused(orderhub_home, repo_copy, tmp_path):
-    archive = snapshot.create(tmp_path / "snaps", root=repo_copy, flow={})
+    archive = snapshot.create(out_dir=tmp_path / "snaps", root=repo_copy, flow={})
 
     def escape(members):
         members["files/../../escaped.txt"] = b"x"
@@ -96,7 +96,7 @@ def test_paths_outside_the_repo_are_refused(orderhub_home, repo_copy, tmp_path):
 
 
 def test_no_secret_from_the_environment_reaches_the_archive(orderhub_home, repo_copy, tmp_path, monkeypatch):
-    from assets.ingest import PiiSettings
+    from resources.pii import PiiSettings
     from resources.erp import ErpBridge
 
     monkeypatch.setenv("ORDERHUB_PII_SALT", SECRET)
@@ -114,7 +114,7 @@ def test_no_secret_from_the_environment_reaches_the_archive(orderhub_home, repo_
         "api": TokenApi(base_url="https://api.example.com", app_secret=SECRET, api_token=SECRET),
     })
     flow = describe_flow(defs)
-    archive = snapshot.create(tmp_path / "snaps", root=repo_copy, flow=flow)
+    archive = snapshot.create(out_dir=tmp_path / "snaps", root=repo_copy, flow=flow)
     assert SECRET.encode() not in _all_bytes(archive)
     res = flow["resources"]
     assert res["pii"]["fields"]["salt"] == {"env": "ORDERHUB_PII_SALT"}
@@ -132,7 +132,7 @@ def test_real_flow_description_has_schedules_sensors_thresholds_and_no_salt(orde
     assert {"ingest_live_schedule"} <= {s["name"] for s in flow["schedules"]}
     assert all(s["cron"] and s["default_status"] in {"RUNNING", "STOPPED"} for s in flow["schedules"])
     assert {"landing_files_sensor"} <= {s["name"] for s in flow["sensors"]}
-    assert flow["config_defaults"]["quality.settings.QualitySettings"]["api_min_success_rate"] == 0.992
+    assert flow["config_defaults"]["resources.quality_settings.QualitySettings"]["api_min_success_rate"] == 0.992
     changed = json.loads(json.dumps(flow))
     changed["schedules"][0]["cron"] = "0 0 * * *"
     assert any("cron" in d for d in snapshot.flow_differences(flow, changed))

@@ -11,8 +11,8 @@ from quality_testkit import crafted_db, good_lines, good_orders
 from quality.framework import TableSuite, Window, run_suite
 from quality.pii import pii_rule
 from quality.report import sample
-from quality.settings import QualitySettings
-from quality.wiring import load_suites
+from resources.quality_settings import QualitySettings
+from quality.checks import load_suites
 
 SUITES = load_suites()
 SETTINGS = QualitySettings()

@@ -10,8 +10,8 @@ import pytest
 from quality_testkit import crafted_db
 
 from quality.framework import Window, run_suite
-from quality.settings import QualitySettings
-from quality.wiring import FALLBACK, build_checks, load_suites
+from resources.quality_settings import QualitySettings
+from quality.checks import FALLBACK, build_checks, load_suites
 
 SUITES = load_suites()
 D = date(2026, 11, 20)

@@ -12,8 +12,8 @@ from quality_testkit import Receiver
 
 from orderhub import warehouse
 from orderhub.notify import deliver_pending
-from pipelines import ops_sensors
-from quality.freshness import FRESHNESS, policy_for, with_freshness
+from pipelines import alerts as ops_sensors
+from quality.freshness import FRESHNESS, policy_for
 from resources.notifier import Notifier
 
 
@@ -102,26 +102,17 @@ def test_freshness_breach_alerts_once_and_recovers(orderhub_home, receiver, monk
         assert len(receiver.requests) == 4
 
 
-def test_with_freshness_attaches_default_policies_without_overwriting():
-    @dg.asset(key=["kpi", "daily"])
-    def daily() -> None:
-        pass
+def test_freshness_policies_are_applied_once_by_the_definitions_without_overwriting():
+    from pipelines.definitions import _policies, build
 
+    specs = {s.key: s for s in build().resolve_all_asset_specs()}
+    assert specs[dg.AssetKey(["kpi", "daily_fulfilment"])].freshness_policy == FRESHNESS["kpi"]
+    assert specs[dg.AssetKey(["hub", "orders"])].freshness_policy == FRESHNESS["hub_orders"]
+    assert specs[dg.AssetKey(["stg", "stg_orders"])].freshness_policy is None
     custom = dg.FreshnessPolicy.time_window(fail_window=timedelta(minutes=5))
-
-    @dg.asset(key=["inventory", "custom"], freshness_policy=custom)
-    def inv() -> None:
-        pass
-
-    @dg.asset(key=["stg", "x"])
-    def stg() -> None:
-        pass
-
-    specs = {s.key: s for s in with_freshness(dg.Definitions(assets=[daily, inv, stg])).resolve_all_asset_specs()}
-    assert specs[dg.AssetKey(["kpi", "daily"])].freshness_policy == FRESHNESS["kpi"]
-    assert specs[dg.AssetKey(["inventory", "custom"])].freshness_policy == custom
-    assert specs[dg.AssetKey(["stg", "x"])].freshness_policy is None
-    assert policy_for(dg.AssetKey(["hub", "orders"])) == FRESHNESS["hub_orders"]
+    own = dg.AssetSpec(key=["inventory", "availability"], freshness_policy=custom)
+    assert _policies(own).freshness_policy == custom
+    assert policy_for(dg.AssetKey(["inventory", "availability"])) == FRESHNESS["inventory"]
 
 
 def test_a_run_stopped_only_by_a_blocking_check_does_not_page_twice(orderhub_home, receiver):

@@ -8,8 +8,8 @@ import pandas as pd
 from quality_testkit import crafted_db, good_orders
 
 from quality.framework import Window, run_suite
-from quality.settings import QualitySettings
-from quality.wiring import load_suites
+from resources.quality_settings import QualitySettings
+from quality.checks import load_suites
 
 SUITES = load_suites()
 NOW = datetime.now(timezone.utc)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from simulator.channels.common import buyer_profile, lines_of, open_id
-from simulator.generate import mix, mix_int
+from simulator.hashing import mix, mix_int
 from simulator.timeutil import BJ, bj, bj_days, iso, iso_many, parse_iso
 from simulator.wms_events import hub_order_id, hub_order_ids
 from simulator.world import SRC_CODE, World

@@ -114,7 +114,7 @@ def test_missing_database_is_a_clear_error(tmp_path):
 
 
 def test_default_url_lives_under_orderhub_home(orderhub_home):
-    assert ErpBridge().url == f"sqlite:///{orderhub_home.erp_db}"
+    assert ErpBridge().resolved_url == f"sqlite:///{orderhub_home.erp_db}"
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -31,13 +31,13 @@ def sim(tmp_path_factory):
 
 
 def client(sim, channel: str, **config):
-    cls, prefix, key, secret, shop = CHANNEL_APIS[channel]
-    api = cls(base_url=f"{sim.url}/{prefix}", app_key=key, app_secret=secret, shop_id=shop, **config)
+    cls, key, secret, shop = CHANNEL_APIS[channel]
+    api = cls(base_url=f"{sim.url}/{channel}", app_key=key, app_secret=secret, shop_id=shop, **config)
     return api.with_transport(sleep=lambda s: None)  # retry waits are not what these tests measure
 
 
 def truth_ids(sim, channel: str, start: datetime, end: datetime) -> set[str]:
-    shop = CHANNEL_APIS[channel][4]  # e.g. taobao also has the export-only shop tm-outlet
+    shop = CHANNEL_APIS[channel][3]  # e.g. taobao also has the export-only shop tm-outlet
     orders = requests.get(f"{sim.url}/admin/truth/orders", params={"channel": channel, "shop": shop}, timeout=30).json()["orders"]
     lo, hi = start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ")
     return {str(o["channel_order_id"]) for o in orders if lo <= o["modified_at"] < hi}

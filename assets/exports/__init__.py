@@ -1,0 +1,1 @@
+"""The `exports` assets: files OrderHub writes for people (the dashboard)."""

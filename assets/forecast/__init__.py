@@ -1,0 +1,1 @@
+"""Assets of the `forecast` schema: one module per table."""

@@ -1,0 +1,1 @@
+"""Assets of the `hub` schema: one module per table."""

@@ -1,0 +1,1 @@
+"""Assets of the `inventory` schema: one module per table."""

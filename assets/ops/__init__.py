@@ -1,0 +1,1 @@
+"""Assets of the `ops` schema: one module per table."""

@@ -1,0 +1,1 @@
+"""Assets of the `raw` schema: one module per table."""

@@ -1,0 +1,36 @@
+"""`orderhub`: one command for operators. Subcommands load lazily, so `orderhub --help` answers at once and a
+subcommand pays only for what it imports (Dagster takes seconds to import; `orderhub sql` does not need it)."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# name -> (module:attribute, one-line help shown by `orderhub --help` without importing the module)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("cli.demo:demo", "Start the simulator and run the whole pipeline on its 90-day world."),
+    "ui": ("cli.ui:ui", "Start the simulator in live mode and the Dagster UI on the same home."),
+    "snapshot": ("cli.snapshot:snapshot", "Archive or restore the configuration that defines the flow."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, _, attr = COMMANDS[name][0].partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+def main() -> None:
+    """OrderHub: the order-fulfilment data hub. Everything it writes lives under $ORDERHUB_HOME
+    (default ./.orderhub)."""

@@ -1,1 +1,0 @@
-"""Running OrderHub like production: configuration snapshots, description of the deployed flow."""

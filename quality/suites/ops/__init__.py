@@ -1,0 +1,1 @@
+"""Quality suites of the `ops` schema: one module per table, named like the table."""
