@@ -17,8 +17,8 @@ REASONS = ["不想要了", "发错货", "卖家错发了颜色", "商品破损",
 YUAN = ["19.90", "19.9", "0", "0.00", "-1.50", "+5.00", " 19.90 ", "1234567890123.45", 19.9, 20, "19.9x", "abc",
         "1,000", "", None, MISSING, {"v": 1}]
 FEN = [990, "990", " 990 ", 0, -5, "+500", "123456789012345", "abc", "", None, MISSING, [1]]
-IDS = [1, "2", "A-3", " 7 ", "", None, MISSING, 12345678901234567890]
-ORDERS = [100, "100", "200", " 100", "", None, MISSING]
+IDS = [1, "2", "A-3", " 7 ", "", None, MISSING, 12345678901234567890, *range(10, 50)]  # repeats: many versions
+ORDERS = [100, "100", "200", 200, "300", " 100", "", None, MISSING]
 
 TAOBAO = {"refund_id": IDS, "tid": ORDERS, "oid": [1], "refund_fee": YUAN, "reason": REASONS,
           "dispute_type": ["REFUND", "REFUND_AND_RETURN", "WRONG_ITEM", "DAMAGED", "WRONG_ADDRESS", "refund",

@@ -9,7 +9,10 @@ import duckdb
 import pytest
 from as_legacy_sql import CHANNEL_SQL, CS_SQL
 from as_records import varied
+from inv_fixtures import NOW, add_order, connect
 
+from orderhub import warehouse
+from orderhub.after_sales import tickets
 from orderhub.after_sales.compiler import CANONICAL_COLUMNS, ticket_sql
 from orderhub.after_sales.loader import all_ticket_mappings, parse_ticket_mapping
 from orderhub.after_sales.tickets import _incoming
@@ -53,6 +56,43 @@ def test_compiled_mappings_give_the_rows_of_the_old_sql():
     by_reason = {(r[2], r[9], r[4]) for r in old}
     assert ("douyin", "发错货", "wrong_item") in by_reason and ("pdd", "地址错了，而且破损", "damaged") in by_reason
     assert ("taobao", "发错货", "refund_only") in by_reason  # Taobao's dispute type is not overridden
+
+
+RESOLVED = {  # closed by a refund, by an exchange's reshipment, by the channel refund of its order; resolved
+    "taobao": [{"refund_id": 900, "tid": "100", "refund_fee": "19.90", "dispute_type": "REFUND", "status": "SUCCESS",
+                "created": "2026-11-20 09:00:00", "modified": "2026-11-20 09:30:00"}],
+    "douyin": [{"aftersale_id": "D900", "order_id": "200", "aftersale_type": 2, "aftersale_status": 12,
+                "refund_amount": 990, "reason_text": "尺码不对", "create_time": 1763600000, "update_time": 1763601000}],
+    "pdd": [{"id": 901, "order_sn": "100", "after_sales_type": 2, "after_sales_status": 10, "refund_amount": 0,
+             "created_time": "2026-11-20 09:00:00", "updated_time": "2026-11-20 09:10:00"}],
+    "cs": [{"ticket_code": "CS-900", "source": "email", "channel": "taobao", "channel_order_id": "100",
+            "ticket_type": "damaged", "status": "closed", "created_at": "2026-11-20T01:00:00Z",
+            "updated_at": "2026-11-20T02:00:00Z"}],
+}
+
+
+def _land_twice(con, seeds: tuple[int, int]) -> tuple[list, list, list]:
+    for channel in ("taobao", "douyin", "pdd"):
+        for order in ("100", "200"):
+            add_order(con, f"{channel}:{order}")
+    counts = [tickets.land_tickets(con, {f: varied(f, 300, seed) + RESOLVED[f] * (seed == seeds[0]) for f in RESOLVED},
+                                   NOW, batch_id=f"b{seed}") for seed in seeds]
+    return (counts, con.execute("select * from hub.after_sales_tickets order by ticket_code").fetchall(),
+            con.execute("select * from hub.quarantine order by quarantine_id").fetchall())
+
+
+def test_landing_with_the_mappings_stores_and_quarantines_as_before(orderhub_home, monkeypatch):
+    """Two landings of varied records (many versions of few ticket codes, linked and unknown orders): the
+    tickets, their statuses and refund records, the quarantine rows and the counts equal the old SQL's."""
+    new = _land_twice(connect(), (1, 2))
+    monkeypatch.setattr(tickets, "stage_selects", lambda: [CHANNEL_SQL, CS_SQL])
+    old = _land_twice(warehouse.connect(orderhub_home.warehouse.parent / "legacy.duckdb"), (1, 2))
+    assert new == old
+    counts, stored, quarantined = old
+    assert all(c["stored"] and c["quarantined"] and c["superseded"] for c in counts)
+    assert {r[6] for r in stored} == {"open", "resolved", "closed", "withdrawn"}
+    assert {r[6] for r in quarantined} == {"missing_field", "unknown_type", "unknown_status", "bad_timestamp",
+                                           "unknown_order"}
 
 
 # Inputs where the order mappings' exact parses (reused by the after-sales mappings) differ from the lenient
