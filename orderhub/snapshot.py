@@ -3,13 +3,13 @@
     python -m orderhub.snapshot create [--out DIR]      -> $ORDERHUB_HOME/snapshots/orderhub-config-<UTC>.tar.gz
     python -m orderhub.snapshot restore PATH [--dry-run] [--prune]
 
-An archive holds `files/<repo path>` (channel mappings, dbt_like_sql models and KPI targets, quality
-thresholds and suites, the Dagster instance template) plus `config/flow.json`, a secret-free description of
-resources, schedules, sensors and Config defaults (see orderhub.ops.flowconfig), and `manifest.json` with
-the sha256 of every member. Restore refuses an archive whose members do not match the manifest (tampered or
-truncated) and any path that would land outside the repository; it rewrites only the files that differ and
-prints what changed. `flow.json` is derived from code, so restore compares it with the live flow and reports
-the differences instead of writing it.
+An archive holds `files/<repo path>` (channel order and after-sales mappings, dbt_like_sql models and KPI
+targets, quality thresholds and suites, the Dagster instance template) plus `config/flow.json`, a secret-free
+description of resources, schedules, sensors and Config defaults (see orderhub.ops.flowconfig), and
+`manifest.json` with the sha256 of every member. Restore refuses an archive whose members do not match the
+manifest (tampered or truncated) and any path that would land outside the repository; it rewrites only the
+files that differ and prints what changed. `flow.json` is derived from code, so restore compares it with the
+live flow and reports the differences instead of writing it.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from orderhub import settings
 
 REPO = Path(__file__).resolve().parent.parent
 # What defines the flow (globs relative to the repository root).
-SCOPE = ("orderhub/mappings/*.yaml", "orderhub/mappings/README.md", "dbt_like_sql/**/*.sql", "dbt_like_sql/**/*.yml",
-         "dbt_like_sql/**/*.md", "quality/settings.py", "quality/suites/*.py", "orderhub/instance.py")
+SCOPE = ("orderhub/mappings/*.yaml", "orderhub/mappings/after_sales/*.yaml", "orderhub/mappings/README.md",
+         "dbt_like_sql/**/*.sql", "dbt_like_sql/**/*.yml", "dbt_like_sql/**/*.md", "quality/settings.py",
+         "quality/suites/*.py", "orderhub/instance.py")
 FORMAT = "orderhub-config-snapshot/1"
 
 

@@ -7,7 +7,8 @@ import shutil
 import pytest
 import yaml
 
-from orderhub.after_sales.loader import AFTER_SALES_DIR, all_ticket_mappings, load_ticket_mapping
+from orderhub.after_sales.loader import (AFTER_SALES_DIR, all_ticket_mappings, load_ticket_mapping,
+                                        parse_ticket_mapping)
 from orderhub.standardize.mapping import MappingError
 
 GOOD = (AFTER_SALES_DIR / "douyin_api.yaml").read_text(encoding="utf-8")
@@ -113,3 +114,12 @@ def test_two_mappings_of_one_feed_are_refused(tmp_path):
     (tmp_path / "douyin_v2.yaml").write_text(GOOD.replace("name: douyin_api", "name: douyin_v2"), encoding="utf-8")
     with pytest.raises(MappingError, match="douyin_api.yaml and douyin_v2.yaml both read feed 'douyin'"):
         all_ticket_mappings(tmp_path)
+
+
+def test_the_readme_example_is_a_valid_mapping():
+    readme = (AFTER_SALES_DIR.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## After-sales mappings", 1)[1]
+    doc = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    m = parse_ticket_mapping(doc, "kuaishou_api", "README.md", all_ticket_mappings()["douyin_api"].reason_rules)
+    assert (m.feed, m.status.map["5"], m.type.map["3"], m.exchange[1], len(m.reason_rules)) == (
+        "kuaishou", "success", "return", ("3",), 3)
