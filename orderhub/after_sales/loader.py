@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from orderhub.after_sales.compiler import ticket_sql
 from orderhub.after_sales.mapping import (OUTCOMES, TICKET_FIELDS, TICKET_TYPES, ReasonRule, TicketField,
                                           TicketMapping, Value, read_code, read_code_map, read_field, read_rules,
                                           read_times, read_value)
@@ -80,11 +81,17 @@ def _parse(doc: Any, name: str, shared: tuple[ReasonRule, ...] | None) -> Ticket
     exchange = _exchange(doc.get("exchange"))
     per_line = [k for k, v in [*((k, f.at) for k, f in fields.items()), ("status", status.at), ("type", type_.at),
                                ("exchange", exchange and exchange[0])] if v and v.in_line]
-    if per_line and lines is None:
-        raise MappingError(f"{per_line} read 'line:' values but the mapping declares no 'lines'")
-    return TicketMapping(name=name, feed=str(doc["feed"]), source=doc.get("source"), channel=doc.get("channel"),
-                         fields=fields, status=status, type=type_, reason_rules=rules, exchange=exchange,
-                         lines=lines, description=doc.get("description", ""))
+    if bool(per_line) != (lines is not None):
+        raise MappingError(f"{per_line} read 'line:' values but the mapping declares no 'lines'" if per_line
+                           else "lines: declared, but no value reads the line ({line: ...})")
+    m = TicketMapping(name=name, feed=str(doc["feed"]), source=doc.get("source"), channel=doc.get("channel"),
+                      fields=fields, status=status, type=type_, reason_rules=rules, exchange=exchange, lines=lines,
+                      description=doc.get("description", ""))
+    try:
+        ticket_sql(m)  # paths that clash (one a value, another going through it) show up when compiled
+    except ValueError as exc:
+        raise MappingError(f"paths: {exc}") from None
+    return m
 
 
 def _read(path: Path) -> Any:

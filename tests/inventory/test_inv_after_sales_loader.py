@@ -72,6 +72,8 @@ BROKEN = [  # (change to the Douyin mapping, key named in the error, words of th
     (_set("exchange", {"path": "t", "equals": 2.0}), "exchange.equals:", "quote it"),
     (_set("ticket.platform_id", {"line": "id"}), "['platform_id'] read 'line:' values", "no 'lines'"),
     (_set("lines", "items[0]"), "lines:", "dotted path of a list"),
+    (_set("lines", "items"), "lines:", "no value reads the line"),
+    (_set("ticket.reason", "aftersale_type.text"), "paths:", "a value"),
 ]
 
 
