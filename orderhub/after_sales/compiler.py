@@ -26,8 +26,8 @@ def _values(m: TicketMapping) -> dict[str, Value]:
     """Every value the SQL reads, by column name (r_<name> holds its raw text)."""
     out = {name: f.at for name, f in m.fields.items()}
     out["status"], out["type"] = m.status.at, m.type.at
-    if m.exchange:
-        out["exchange"] = m.exchange[0]
+    for i, (at, _) in enumerate(m.exchange):
+        out[f"exchange_{i}"] = at
     return out
 
 
@@ -82,7 +82,8 @@ def ticket_sql(m: TicketMapping) -> str:
     code = "r_ticket_code" if m.own_code else f"{channel} || ':' || r_platform_id"
     refund = parse_sql("t_refund_fen", FieldSpec("refund_fen", kind="money", money=m.fields["refund_fen"].money)) \
         if "refund_fen" in m.fields else "cast(null as bigint)"
-    exchange = f"r_exchange in ({', '.join(lit(v) for v in m.exchange[1])})" if m.exchange else "false"
+    exchange = " or ".join(f"r_exchange_{i} in ({', '.join(lit(v) for v in codes)})"
+                           for i, (_, codes) in enumerate(m.exchange)) or "false"
     parsed = f"select record, content_hash, from_json(record, {lit(_structure(m))}) as s from incoming " \
              f"where channel = {lit(m.feed)}"
     if m.lines:  # a record without lines still yields one row, which the landing then quarantines

@@ -47,14 +47,17 @@ def _ticket_fields(doc: dict) -> dict[str, TicketField]:
     return {n: read_field(n, ticket[n], money, times) for n in TICKET_FIELDS if n in ticket}
 
 
-def _exchange(raw: Any) -> tuple[Value, tuple[str, ...]] | None:
-    if raw is None:
-        return None
-    at, spec = read_value(raw, "exchange", {"equals"})
-    if "equals" not in spec:
-        raise MappingError("exchange: 'equals' is required (the value or values that mean an exchange)")
-    equals = spec["equals"] if isinstance(spec["equals"], list) else [spec["equals"]]
-    return at, tuple(read_code("exchange.equals", v) for v in equals)
+def _exchange(raw: Any) -> tuple[tuple[Value, tuple[str, ...]], ...]:
+    """One {path|line, equals} or a list of them: any that matches makes the ticket an exchange."""
+    out = []
+    for i, cond in enumerate(raw if isinstance(raw, list) else [] if raw is None else [raw]):
+        key = f"exchange[{i}]" if isinstance(raw, list) else "exchange"
+        at, spec = read_value(cond, key, {"equals"})
+        if "equals" not in spec:
+            raise MappingError(f"{key}: 'equals' is required (the value or values that mean an exchange)")
+        equals = spec["equals"] if isinstance(spec["equals"], list) else [spec["equals"]]
+        out.append((at, tuple(read_code(f"{key}.equals", v) for v in equals)))
+    return tuple(out)
 
 
 def _parse(doc: Any, name: str, shared: tuple[ReasonRule, ...] | None) -> TicketMapping:
@@ -80,7 +83,7 @@ def _parse(doc: Any, name: str, shared: tuple[ReasonRule, ...] | None) -> Ticket
         raise MappingError("type.reason_rules: the rules read the reason text; map ticket.reason")
     exchange = _exchange(doc.get("exchange"))
     per_line = [k for k, v in [*((k, f.at) for k, f in fields.items()), ("status", status.at), ("type", type_.at),
-                               ("exchange", exchange and exchange[0])] if v and v.in_line]
+                               *(("exchange", at) for at, _ in exchange)] if v.in_line]
     if bool(per_line) != (lines is not None):
         raise MappingError(f"{per_line} read 'line:' values but the mapping declares no 'lines'" if per_line
                            else "lines: declared, but no value reads the line ({line: ...})")

@@ -2,7 +2,7 @@
 
 The after-sales counterpart of the order mappings (orderhub/standardize/mapping.py), with the same money and
 time notations: where a ticket's fields live in the raw record, how platform status and type codes map to
-hub outcomes and ticket types, which type values mean an exchange, and which reason keywords say more than
+hub outcomes and ticket types, which codes mean an exchange, and which reason keywords say more than
 the platform type. This module holds the model and reads its parts (each error names the key at fault);
 `loader.py` reads and validates whole files, `compiler.py` turns a mapping into DuckDB SQL.
 """
@@ -58,7 +58,7 @@ class TicketMapping:
     status: CodeMap
     type: CodeMap
     reason_rules: tuple[ReasonRule, ...]  # first match wins over the platform type
-    exchange: tuple[Value, tuple[str, ...]] | None
+    exchange: tuple[tuple[Value, tuple[str, ...]], ...]  # any (value at, one of these codes) = an exchange
     lines: str | None  # one ticket per element of this list (fields with `line:` read the element)
     description: str = ""
 

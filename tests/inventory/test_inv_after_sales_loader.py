@@ -20,7 +20,7 @@ def test_shipped_mappings_load():
                                                   "cs_form": "cs"}
     assert [m.name for m in ms.values() if m.own_code] == ["cs_form"]
     assert [r.ticket_type for r in ms["pdd_api"].reason_rules] == ["wrong_item", "damaged", "wrong_address"]
-    assert ms["taobao_api"].reason_rules == () and ms["douyin_api"].exchange[1] == ("2",)
+    assert ms["taobao_api"].reason_rules == () and ms["douyin_api"].exchange[0][1] == ("2",)
 
 
 def _edit(doc: dict, change) -> dict:
@@ -70,6 +70,7 @@ BROKEN = [  # (change to the Douyin mapping, key named in the error, words of th
     (_set("ticket.reason", KeyError), "type.reason_rules:", "map ticket.reason"),
     (_set("exchange", {"path": "aftersale_type"}), "exchange:", "'equals' is required"),
     (_set("exchange", {"path": "t", "equals": 2.0}), "exchange.equals:", "quote it"),
+    (_set("exchange", [{"path": "t", "equals": 1}, {"path": "u"}]), "exchange[1]:", "'equals' is required"),
     (_set("ticket.platform_id", {"line": "id"}), "['platform_id'] read 'line:' values", "no 'lines'"),
     (_set("lines", "items[0]"), "lines:", "dotted path of a list"),
     (_set("lines", "items"), "lines:", "no value reads the line"),
@@ -123,5 +124,5 @@ def test_the_readme_example_is_a_valid_mapping():
     section = readme.split("## After-sales mappings", 1)[1]
     doc = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
     m = parse_ticket_mapping(doc, "kuaishou_api", "README.md", all_ticket_mappings()["douyin_api"].reason_rules)
-    assert (m.feed, m.status.map["5"], m.type.map["3"], m.exchange[1], len(m.reason_rules)) == (
+    assert (m.feed, m.status.map["5"], m.type.map["3"], m.exchange[0][1], len(m.reason_rules)) == (
         "kuaishou", "success", "return", ("3",), 3)

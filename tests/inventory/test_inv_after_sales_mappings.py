@@ -146,18 +146,20 @@ LINES = {
     "ticket": {"platform_id": {"line": "line_aftersale_id"}, "channel_order_id": "order_id",
                "refund_fen": {"line": "refund_amount"}, "reason": "reason_text", "created_at": "create_time",
                "updated_at": {"line": "update_time"}},
-    "status": {"line": "status", "map": {"6": "open", "12": "success"}},
+    "status": {"line": "status", "map": {"6": "open", "12": "success", "16": "success"}},
     "type": {"path": "aftersale_type", "map": {"1": "refund_only"}, "reason_rules": [
         {"type": "damaged", "keywords": ["破损"]}]},
-    "exchange": {"line": "kind", "equals": ["exchange"]},
+    "exchange": [{"line": "kind", "equals": ["exchange"]}, {"line": "status", "equals": 16}],
 }
 
 
 def test_lines_give_one_ticket_per_element():
+    """Per-SKU after-sales (a later Douyin format): one ticket per line, line-level codes, any-of exchange."""
     m = parse_ticket_mapping(LINES, "douyin_lines")
     rec = {"order_id": "200", "aftersale_type": 1, "reason_text": "不想要了", "create_time": 1763600000, "sku_list": [
         {"line_aftersale_id": "L1", "refund_amount": 500, "status": 6, "update_time": 1763600100},
-        {"line_aftersale_id": "L2", "refund_amount": "x", "status": 12, "update_time": 1763600200, "kind": "exchange"}]}
+        {"line_aftersale_id": "L2", "refund_amount": "x", "status": 12, "update_time": 1763600200, "kind": "exchange"},
+        {"line_aftersale_id": "L3", "refund_amount": 0, "status": 16, "update_time": 1763600300}]}
     empty = {"order_id": "201", "aftersale_type": 1, "reason_text": "破损", "sku_list": []}
     con = _con({"douyin": [rec, empty]})
     rows = sorted(_compiled(con, {"m": m}), key=lambda r: (r[0] is None, str(r[0])))
@@ -165,5 +167,6 @@ def test_lines_give_one_ticket_per_element():
     assert got == [
         ("douyin:L1", "200", "refund_only", "open", 500, None, datetime.fromtimestamp(1763600100, timezone.utc)),
         ("douyin:L2", "200", "refund_only", "success", None, True, datetime.fromtimestamp(1763600200, timezone.utc)),
+        ("douyin:L3", "200", "refund_only", "success", 0, True, datetime.fromtimestamp(1763600300, timezone.utc)),
         (None, "201", "damaged", None, None, None, None),  # no lines: one row, quarantined by the landing
     ]
