@@ -1,13 +1,13 @@
 """Configuration snapshots: `orderhub snapshot create` archives everything that defines the flow,
 `orderhub snapshot restore PATH` puts it back (the commands are in cli/snapshot.py).
 
-An archive holds `files/<repo path>` (channel mappings, dbt_like_sql models and KPI targets, quality
-thresholds and suites, the Dagster instance template) plus `config/flow.json`, a secret-free description of
-resources, schedules, sensors and Config defaults (see pipelines/flowconfig.py; the caller passes it in), and `manifest.json` with
-the sha256 of every member. Restore refuses an archive whose members do not match the manifest (tampered or
-truncated) and any path that would land outside the repository; it rewrites only the files that differ and
-prints what changed. `flow.json` is derived from code, so restore compares it with the live flow and reports
-the differences instead of writing it.
+An archive holds `files/<repo path>` (channel order and after-sales mappings, dbt_like_sql models and KPI
+targets, quality thresholds and suites, the Dagster instance template) plus `config/flow.json`, a secret-free
+description of resources, schedules, sensors and Config defaults (see pipelines/flowconfig.py; the caller passes it in), and
+`manifest.json` with the sha256 of every member. Restore refuses an archive whose members do not match the
+manifest (tampered or truncated) and any path that would land outside the repository; it rewrites only the
+files that differ and prints what changed. `flow.json` is derived from code, so restore compares it with the
+live flow and reports the differences instead of writing it.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from orderhub import settings
 
 REPO = Path(__file__).resolve().parent.parent
 # What defines the flow (globs relative to the repository root).
-SCOPE = ("orderhub/mappings/**/*.yaml", "orderhub/mappings/README.md", "dbt_like_sql/**/*.sql", "dbt_like_sql/**/*.yml",
-         "dbt_like_sql/**/*.md", "resources/quality_settings.py", "quality/suites/**/*.py", "cli/instance.py")
+SCOPE = ("orderhub/mappings/**/*.yaml", "orderhub/mappings/README.md", "dbt_like_sql/**/*.sql",
+         "dbt_like_sql/**/*.yml", "dbt_like_sql/**/*.md", "resources/quality_settings.py", "quality/suites/**/*.py",
+         "cli/instance.py")
 FORMAT = "orderhub-config-snapshot/1"
 
 

@@ -14,10 +14,10 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from orderhub.after_sales.normalize import CHANNEL_SQL, CS_SQL
+from orderhub.after_sales.compiler import ticket_sql
+from orderhub.after_sales.loader import all_ticket_mappings
+from orderhub.after_sales.mapping import TICKET_TYPES as TYPES
 from orderhub.transaction import transaction
-
-TYPES = ("wrong_item", "wrong_address", "damaged", "return", "refund_only")
 
 STAGE_SQL = f"""
 create or replace temp table as_staged as
@@ -84,6 +84,15 @@ from final
 """
 
 
+def stage_selects() -> list[str]:
+    """The compiled mappings (orderhub/mappings/after_sales/*.yaml) as the SELECTs staged one after the other:
+    channel tickets ('<channel>:<platform id>') first, then tickets carrying their own code (the CS form), so
+    that a CS ticket sees the channel refund recorded for its order in the same landing."""
+    mappings = list(all_ticket_mappings().values())
+    groups = ([m for m in mappings if not m.own_code], [m for m in mappings if m.own_code])
+    return [" union all ".join(f"select * from ({ticket_sql(m)})" for m in group) for group in groups if group]
+
+
 def _incoming(feeds: dict[str, list[dict]]) -> pd.DataFrame:
     rows = []
     for feed, records in feeds.items():
@@ -95,7 +104,8 @@ def _incoming(feeds: dict[str, list[dict]]) -> pd.DataFrame:
 
 def land_tickets(con: duckdb.DuckDBPyConnection, feeds: dict[str, list[dict]], now: datetime,
                  batch_id: str | None = None, cursors: dict[str, str] | None = None) -> dict[str, int]:
-    """feeds: {"taobao"|"douyin"|"pdd": raw after-sales records, "cs": CS form tickets}. One transaction.
+    """feeds: {mapping feed ("taobao"|"douyin"|"pdd"|"cs"): raw after-sales records or CS form tickets}. One
+    transaction.
 
     Channel tickets merge before CS tickets so a CS ticket can see the channel refund for its order.
     `cursors` (ops.cursors name -> value) advance in the same transaction as the data they cover.
@@ -107,7 +117,7 @@ def land_tickets(con: duckdb.DuckDBPyConnection, feeds: dict[str, list[dict]], n
     with transaction(con):
         con.execute("create or replace temp table incoming as"
                     " select channel, cast(record as json) as record, content_hash from incoming_raw")
-        for select_sql in (CHANNEL_SQL, CS_SQL):
+        for select_sql in stage_selects():
             con.execute(STAGE_SQL.format(select_sql=select_sql))
             counts["quarantined"] += con.execute("select count(*) from as_staged where problem is not null").fetchone()[0]
             con.execute(QUARANTINE_SQL, {"batch_id": batch_id, "now": now})

@@ -38,16 +38,19 @@ def test_round_trip_restores_a_changed_mapping_byte_identical(orderhub_home, rep
     archive = snapshot.create(out_dir=tmp_path / "snaps", root=repo_copy, flow={"schedules": []})
     assert archive.name.startswith("orderhub-config-") and archive.name.endswith(".tar.gz")
     mapping.write_bytes(original.replace(b"taobao", b"broken", 1))
+    after_sales = repo_copy / "orderhub/mappings/after_sales/pdd_api.yaml"
+    after_sales_original = after_sales.read_bytes()
+    after_sales.write_bytes(after_sales_original.replace(b'"16": withdrawn', b'"16": success'))
     (repo_copy / "dbt_like_sql/staging/stg_kpi_targets.sql").unlink()
     (repo_copy / "orderhub/mappings/new_channel.yaml").write_text("channel: x\n")
 
     dry = snapshot.restore(archive, root=repo_copy, dry_run=True)
-    assert dry.changed == ["orderhub/mappings/taobao_api.yaml"]
+    assert dry.changed == ["orderhub/mappings/after_sales/pdd_api.yaml", "orderhub/mappings/taobao_api.yaml"]
     assert dry.added == ["dbt_like_sql/staging/stg_kpi_targets.sql"]
     assert mapping.read_bytes() != original  # dry run writes nothing
 
     report = snapshot.restore(archive, root=repo_copy, prune=True)
-    assert mapping.read_bytes() == original
+    assert mapping.read_bytes() == original and after_sales.read_bytes() == after_sales_original
     assert (repo_copy / "dbt_like_sql/staging/stg_kpi_targets.sql").read_bytes() == (
         snapshot.REPO / "dbt_like_sql/staging/stg_kpi_targets.sql").read_bytes()
     assert report.pruned == ["orderhub/mappings/new_channel.yaml"]
