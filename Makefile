@@ -28,6 +28,7 @@ ui: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/dg check defs
 
 test: install lint
 	@bash tests/kpi/ensure_chromium.sh  # the dashboard browser test needs Debian's chromium

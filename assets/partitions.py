@@ -11,7 +11,9 @@ import dagster as dg
 from orderhub import settings
 
 order_date_partitions = dg.DailyPartitionsDefinition(
-    start_date=settings.start_date(), timezone=settings.BUSINESS_TZ, end_offset=1  # today exists while it fills
+    start_date=settings.start_date(),
+    timezone=settings.BUSINESS_TZ,
+    end_offset=1,  # today exists while it fills
 )
 
 # A range of days runs as one run: one DuckDB writer, one transaction per window.

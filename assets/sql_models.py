@@ -2,7 +2,6 @@
 deps = the tables its SQL reads, column schema = its sidecar YAML. Its YAML tests are asset checks built by
 quality/ (quality/sql_tests.py), so every check lives in one place."""
 
-
 import dagster as dg
 
 from orderhub.dashboard.markdown import md_table

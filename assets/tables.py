@@ -23,8 +23,9 @@ def column_schema(table: str) -> dg.TableSchema | None:
     """The table's column schema from its DDL file (orderhub/ddl/<schema>/<table>.sql), None without one."""
     if not ddl_path(table).exists():
         return None
-    return dg.TableSchema(columns=[dg.TableColumn(c.name, c.type, description=c.description or None)
-                                   for c in table_columns(table)])
+    return dg.TableSchema(
+        columns=[dg.TableColumn(c.name, c.type, description=c.description or None) for c in table_columns(table)]
+    )
 
 
 def with_column_schema(spec: dg.AssetSpec) -> dg.AssetSpec:

@@ -11,6 +11,7 @@ import argparse
 import sys
 import tempfile
 import time
+from datetime import UTC
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -29,8 +30,9 @@ def _timed_server(sim):
         t0 = time.perf_counter()
         resp = sim.dispatch(req)
         if isinstance(resp.body, (dict, list)):
-            resp = Response(resp.status, json.dumps(resp.body, ensure_ascii=False).encode("utf-8"), resp.headers,
-                            resp.content_type)
+            resp = Response(
+                resp.status, json.dumps(resp.body, ensure_ascii=False).encode("utf-8"), resp.headers, resp.content_type
+            )
         name = req.path + (":" + req.params.get("type", req.params.get("method", "")) if "router" in req.path else "")
         timings[name].append(time.perf_counter() - t0)
         return resp
@@ -39,11 +41,16 @@ def _timed_server(sim):
     return timings
 
 
-def serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pdd_days: float = 90.0,
-            others: tuple[str, ...] = ()) -> dict:
+def serving(
+    seed: int = 7,
+    days: int = 90,
+    now: str = "2026-11-25T00:00:00Z",
+    pdd_days: float = 90.0,
+    others: tuple[str, ...] = (),
+) -> dict:
     """Per-endpoint server-side latency (median ms) and the wall time of a PddApi pull of `pdd_days` days
     (and of the same days through the connectors of `others`, e.g. ("taobao", "douyin", "jd"))."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from simulator import client
     from simulator.app import Simulator
@@ -58,24 +65,38 @@ def serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pd
         try:
             for d in range(1, 6):  # first pages (of 100) of five full days: orders, refunds, WMS, CS, exports
                 s, e = bj(end - (d + 5) * day), bj(end - (d + 4) * day)
-                client.taobao(url, "taobao.trades.sold.increment.get", start_modified=s, end_modified=e, page_no=1,
-                              page_size=100)
+                client.taobao(
+                    url, "taobao.trades.sold.increment.get", start_modified=s, end_modified=e, page_no=1, page_size=100
+                )
                 client.taobao(url, "taobao.refunds.receive.get", start_modified=s, end_modified=e, page_size=100)
                 win = {"update_time_start": end - (d + 5) * day, "update_time_end": end - (d + 4) * day, "size": 100}
                 client.douyin(url, "order.searchList", {**win, "page": 0})
                 client.douyin(url, "afterSale.List", {**win, "page": 0})
-                client.jd(url, "jingdong.pop.order.enSearch", {"start_date": s, "end_date": e, "page": 1, "page_size": 100})
-                client.pdd(url, "pdd.refund.list.increment.get", start_updated_at=end - (d + 5) * day,
-                           end_updated_at=end - (d + 5) * day + 1800, page_size=100)
+                client.jd(
+                    url, "jingdong.pop.order.enSearch", {"start_date": s, "end_date": e, "page": 1, "page_size": 100}
+                )
+                client.pdd(
+                    url,
+                    "pdd.refund.list.increment.get",
+                    start_updated_at=end - (d + 5) * day,
+                    end_updated_at=end - (d + 5) * day + 1800,
+                    page_size=100,
+                )
                 hdr = {"X-Api-Key": "sim-wms-key"}
                 import requests
 
                 requests.get(f"{url}/wms/stock", params={"page": 1, "page_size": 900}, headers=hdr, timeout=30)
-                requests.get(f"{url}/wms/events", params={"after": (end - (d + 5) * day) * 1000, "limit": 5000},
-                             headers=hdr, timeout=30)
+                requests.get(
+                    f"{url}/wms/events",
+                    params={"after": (end - (d + 5) * day) * 1000, "limit": 5000},
+                    headers=hdr,
+                    timeout=30,
+                )
                 requests.get(f"{url}/cs/tickets", params={"limit": 5000}, timeout=30)
-                requests.get(f"{url}/admin/exports/taobao", params={"date": bj(end - (d + 5) * day, "%Y-%m-%d")}, timeout=30)
-            hi = datetime.fromtimestamp(end, timezone.utc)
+                requests.get(
+                    f"{url}/admin/exports/taobao", params={"date": bj(end - (d + 5) * day, "%Y-%m-%d")}, timeout=30
+                )
+            hi = datetime.fromtimestamp(end, UTC)
             for channel in ("pdd", *others):  # PDD first: its 30-minute windows make it the long pull
                 out.update(_pull(url, channel, hi - timedelta(days=pdd_days), hi, timings))
         finally:
@@ -99,13 +120,22 @@ def _pull(url: str, channel: str, start, end, timings) -> dict:
     records = api.fetch_orders(start, end, CallLog())
     wall = time.perf_counter() - t0
     tag = f"{channel}_pull"
-    return {f"{tag}_days": round((end - start).total_seconds() / 86400, 2),
-            f"{tag}_calls": sum(len(v) for v in timings.values()) - before, f"{tag}_records": len(records),
-            f"{tag}_wall_s": round(wall, 2), f"{tag}_server_s": round(sum(sum(v) for v in timings.values()) - server0, 2)}
+    return {
+        f"{tag}_days": round((end - start).total_seconds() / 86400, 2),
+        f"{tag}_calls": sum(len(v) for v in timings.values()) - before,
+        f"{tag}_records": len(records),
+        f"{tag}_wall_s": round(wall, 2),
+        f"{tag}_server_s": round(sum(sum(v) for v in timings.values()) - server0, 2),
+    }
 
 
-def main_serving(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z", pdd_days: float = 90.0,
-                 others: tuple[str, ...] = ()) -> None:
+def main_serving(
+    seed: int = 7,
+    days: int = 90,
+    now: str = "2026-11-25T00:00:00Z",
+    pdd_days: float = 90.0,
+    others: tuple[str, ...] = (),
+) -> None:
     for k, v in serving(seed, days, now, pdd_days, others).items():
         print(f"{k:>70}: {v}")
 

@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # Idle OpenMP threads sleep instead of spinning: on a shared 2-core box spinning costs more than it saves.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from forecasts import backtest  # noqa: E402
-from forecasts.features import DemandMatrix  # noqa: E402
-from forecasts.model import ModelParams, forecast_7d  # noqa: E402
-from forecasts.uci import UCI_PATH, load_daily  # noqa: E402
+from forecasts import backtest
+from forecasts.features import DemandMatrix
+from forecasts.model import ModelParams, forecast_7d
+from forecasts.uci import UCI_PATH, load_daily
 
 
 def report(name: str, m: DemandMatrix, params: ModelParams, origins: int) -> None:
@@ -31,17 +31,23 @@ def report(name: str, m: DemandMatrix, params: ModelParams, origins: int) -> Non
     t0, c0 = time.perf_counter(), time.process_time()
     fc, fitted = forecast_7d(m, params)
     full, cpu = time.perf_counter() - t0, time.process_time() - c0
-    print(f"one full train + 7-day forecast of all SKUs: {full:.1f} s wall, {cpu:.1f} s CPU over "
-          f"{params.n_threads} threads, load average {os.getloadavg()[0]:.1f} ({fitted.n_rows:,} training rows, "
-          f"fit {fitted.seconds:.1f} s; {int((fc['method'] == 'new_sku_rate').sum() / 7)} SKUs on the fallback)")
+    print(
+        f"one full train + 7-day forecast of all SKUs: {full:.1f} s wall, {cpu:.1f} s CPU over "
+        f"{params.n_threads} threads, load average {os.getloadavg()[0]:.1f} ({fitted.n_rows:,} training rows, "
+        f"fit {fitted.seconds:.1f} s; {int((fc['method'] == 'new_sku_rate').sum() / 7)} SKUs on the fallback)"
+    )
     res = backtest.run(m, params, origins)
     s = res.summary.set_index("method")
-    print(f"rolling-origin backtest, {origins} weekly origins, 7-day totals per SKU "
-          f"(seconds = mean train+forecast per origin):")
+    print(
+        f"rolling-origin backtest, {origins} weekly origins, 7-day totals per SKU "
+        f"(seconds = mean train+forecast per origin):"
+    )
     print(backtest.format_table(res.summary))
     gain = 1 - s.loc["model", "wape"] / s.loc["seasonal_naive", "wape"]
-    print(f"model WAPE vs seasonal naive: {gain:+.1%} lower (target >= 15%); "
-          f"80% interval coverage of 7-day totals: {s.loc['model', 'coverage']:.1%}")
+    print(
+        f"model WAPE vs seasonal naive: {gain:+.1%} lower (target >= 15%); "
+        f"80% interval coverage of 7-day totals: {s.loc['model', 'coverage']:.1%}"
+    )
     print(res.per_origin.round(3).to_string(index=False))
 
 
@@ -56,13 +62,15 @@ def simulator_daily(seed: int, days: int, now: str) -> pd.DataFrame:
     refunded = o["rf_ok"].to_numpy() & (o["rf_done"].to_numpy() <= now_ts)
     ok = (o["paid"].to_numpy() <= now_ts) & ~refunded & (o["created"].to_numpy() <= now_ts)
     day = pd.to_datetime(o["created"], unit="s", utc=True).dt.tz_convert("Asia/Shanghai").dt.date
-    paid = pd.DataFrame({"order_key": o["key"][ok], "demand_date": day[ok],
-                         "promo": o["promo"][ok].astype(str).str.len() > 0})
+    paid = pd.DataFrame(
+        {"order_key": o["key"][ok], "demand_date": day[ok], "promo": o["promo"][ok].astype(str).str.len() > 0}
+    )
     df = lines.merge(paid, on="order_key")
     df["sku_id"] = w.catalog["sku_code"].to_numpy()[df["sku"].to_numpy()]
     df["promo_units"] = df["qty"].where(df["promo"], 0)
-    out = df.groupby(["sku_id", "demand_date"], as_index=False).agg(units=("qty", "sum"),
-                                                                     promo_units=("promo_units", "sum"))
+    out = df.groupby(["sku_id", "demand_date"], as_index=False).agg(
+        units=("qty", "sum"), promo_units=("promo_units", "sum")
+    )
     last = max(out["demand_date"])  # today is still filling: cut it, as the asset does
     return out[out["demand_date"] < last]
 
@@ -105,8 +113,10 @@ def main() -> None:
     if args.sim_days:
         t0 = time.perf_counter()
         sim = simulator_daily(7, args.sim_days, args.sim_now)
-        print(f"\nsimulator world (seed 7, {args.sim_days} days to {args.sim_now}) demand built in "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"\nsimulator world (seed 7, {args.sim_days} days to {args.sim_now}) demand built in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         params = ModelParams(country="CN", n_threads=args.threads)
         report("Simulator-generated demand (calendar CN)", DemandMatrix.from_frame(sim), params, args.origins)
     from orderhub import settings
@@ -114,11 +124,17 @@ def main() -> None:
     hub = args.hub or str(settings.paths().warehouse)
     m = hub_matrix(hub)
     if m is None:
-        print(f"\nno forecast.daily_demand in {hub}: materialize forecast/daily_demand first, then rerun "
-              "(or pass --hub PATH)")
+        print(
+            f"\nno forecast.daily_demand in {hub}: materialize forecast/daily_demand first, then rerun "
+            "(or pass --hub PATH)"
+        )
     else:
-        report(f"OrderHub warehouse {hub} (calendar CN)", m, ModelParams(country="CN", n_threads=args.threads),
-               args.origins)
+        report(
+            f"OrderHub warehouse {hub} (calendar CN)",
+            m,
+            ModelParams(country="CN", n_threads=args.threads),
+            args.origins,
+        )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import statistics
 import subprocess
@@ -32,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -40,16 +39,34 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-FAULTS = ("error_rate=0.02,rate_limit_rate=0.02,retry_after=1,slow_rate=0.003,slow_seconds=12,"
-          "duplicate_rate=0.05,mutate_while_paging=true")
+FAULTS = (
+    "error_rate=0.02,rate_limit_rate=0.02,retry_after=1,slow_rate=0.003,slow_seconds=12,"
+    "duplicate_rate=0.05,mutate_while_paging=true"
+)
 TRUTH_CHANNELS = ("taobao", "douyin", "pdd", "erp")
 EXPORT_ONLY_SHOP = "tm-outlet"  # reaches the hub only through dropped seller-center files
-LATE_VISIBLE_S = 20 * 60        # the platforms show ~1% of updates up to 20 minutes late
+LATE_VISIBLE_S = 20 * 60  # the platforms show ~1% of updates up to 20 minutes late
 
 
 def start_simulator(home: Path, rate: float, seed: int) -> tuple[subprocess.Popen, str]:
-    cmd = [sys.executable, "-m", "simulator", "serve", "--port", "0", "--seed", str(seed), "--days", "2",
-           "--erp-db", str(home / "erp" / "legacy_erp.sqlite"), "--live-rate", str(rate), "--faults", FAULTS]
+    cmd = [
+        sys.executable,
+        "-m",
+        "simulator",
+        "serve",
+        "--port",
+        "0",
+        "--seed",
+        str(seed),
+        "--days",
+        "2",
+        "--erp-db",
+        str(home / "erp" / "legacy_erp.sqlite"),
+        "--live-rate",
+        str(rate),
+        "--faults",
+        FAULTS,
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
     for line in proc.stdout:
         if line.startswith("SIMULATOR_URL="):
@@ -107,8 +124,16 @@ class Pipeline:
 
         report = PullReport()
         for key, api in self.apis.items():
-            pull_api(self.con, api, mapping=key, start_default=start, until=virtual_now - self.lag,
-                     max_window=type(api).max_window, report=report, run_id="peak-day")
+            pull_api(
+                self.con,
+                api,
+                mapping=key,
+                start_default=start,
+                until=virtual_now - self.lag,
+                max_window=type(api).max_window,
+                report=report,
+                run_id="peak-day",
+            )
         pull_erp(self.con, self.erp, report=report, run_id="peak-day")
         dates = report.order_dates
         if dates:
@@ -140,7 +165,8 @@ class DagsterPipeline(Pipeline):
     def _run(self, name: str, run_config: dict | None = None, **kwargs):
         quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
         result = self.defs.get_job_def(name).execute_in_process(
-            instance=self.instance, raise_on_error=False, run_config={**quiet, **(run_config or {})}, **kwargs)
+            instance=self.instance, raise_on_error=False, run_config={**quiet, **(run_config or {})}, **kwargs
+        )
         failed = [e.step_key for e in result.all_events if e.is_step_failure]
         if failed:
             raise RuntimeError(f"{name}: steps failed {failed}")
@@ -155,8 +181,13 @@ class DagsterPipeline(Pipeline):
         (mat,) = [e.materialization for e in result.get_asset_materialization_events()]
         md = {k: v.value for k, v in mat.metadata.items()}
         if md.get("touched_start"):
-            self._run("hub_rebuild_job", tags={"dagster/asset_partition_range_start": md["touched_start"],
-                                               "dagster/asset_partition_range_end": md["touched_end"]})
+            self._run(
+                "hub_rebuild_job",
+                tags={
+                    "dagster/asset_partition_range_start": md["touched_start"],
+                    "dagster/asset_partition_range_end": md["touched_end"],
+                },
+            )
         return list(md.get("errors") or []), int(md.get("received") or 0)
 
     def query(self, sql: str, params=None):
@@ -191,7 +222,7 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict:
         os.environ[f"ORDERHUB_{channel}_BASE_URL"] = f"{url}/{channel.lower()}"
     try:
         offset = clock_offset(url)
-        vnow = lambda: datetime.fromtimestamp(time.time() + offset, tz=timezone.utc)  # noqa: E731
+        vnow = lambda: datetime.fromtimestamp(time.time() + offset, tz=UTC)  # noqa: E731
         pipe = (DagsterPipeline if args.dagster else Pipeline)(home, args.lag)
         pipe.load_skus()
         history_start = vnow() - timedelta(days=3)
@@ -214,8 +245,14 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict:
             fresh = hub[hub["source_updated_at"] >= measure_from]
             for oid, upd in zip(fresh["order_id"], fresh["source_updated_at"]):
                 seen.setdefault((oid, upd), (committed_v - upd).total_seconds())
-            samples.append({"t_s": round(started - (end - args.seconds), 1), "backlog_before": before,
-                            "cycle_s": round(time.monotonic() - started, 2), "records": n})
+            samples.append(
+                {
+                    "t_s": round(started - (end - args.seconds), 1),
+                    "backlog_before": before,
+                    "cycle_s": round(time.monotonic() - started, 2),
+                    "records": n,
+                }
+            )
             time.sleep(max(0.0, args.interval - (time.monotonic() - started)))
         # drain: one more cycle, then judge against the simulator's truth
         final_v = pd.Timestamp(vnow())
@@ -235,19 +272,43 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict:
             print(f"   LOST {row.order_id} created {row.created_at} modified {row.modified_at} (cutoff {cutoff})")
         phantom = hub[~hub["order_id"].isin(t["order_id"])]
         settled = t[t["modified_at"] < cutoff - pd.Timedelta(seconds=LATE_VISIBLE_S)].merge(hub, on="order_id")
-        dup = pipe.query("select count(*) - count(distinct (split_part(order_id, ':', 1), channel_order_id)) "
-                         "from hub.orders").iloc[0, 0]
-        api = pipe.query("""select count(*), count(*) filter (where ok), count(*) filter (where http_status = 429)
-                            from ops.api_calls where started_at >= ?""", [measure_from.to_pydatetime()]).iloc[0].tolist()
+        dup = pipe.query(
+            "select count(*) - count(distinct (split_part(order_id, ':', 1), channel_order_id)) from hub.orders"
+        ).iloc[0, 0]
+        api = (
+            pipe.query(
+                """select count(*), count(*) filter (where ok), count(*) filter (where http_status = 429)
+                            from ops.api_calls where started_at >= ?""",
+                [measure_from.to_pydatetime()],
+            )
+            .iloc[0]
+            .tolist()
+        )
         lat = sorted(seen.values())
         pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")  # noqa: E731
-        return {"rate": rate, "catch_up_s": catch_up_s, "versions": len(lat), "p50": pick(0.50), "p95": pick(0.95),
-                "max": lat[-1] if lat else float("nan"), "samples": samples, "api_calls": api[0],
-                "api_ok": api[1], "api_429": api[2], "failed_windows": len(errors), "records": received,
-                "lost": len(lost), "phantom": len(phantom), "dup": int(dup), "truth_orders": len(created),
-                "live_orders": int((t["created_at"] >= measure_from).sum()), "in_flight": in_flight,
-                "status_mismatch": int((settled["status_x"] != settled["status_y"]).sum()), "settled": len(settled),
-                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+        return {
+            "rate": rate,
+            "catch_up_s": catch_up_s,
+            "versions": len(lat),
+            "p50": pick(0.50),
+            "p95": pick(0.95),
+            "max": lat[-1] if lat else float("nan"),
+            "samples": samples,
+            "api_calls": api[0],
+            "api_ok": api[1],
+            "api_429": api[2],
+            "failed_windows": len(errors),
+            "records": received,
+            "lost": len(lost),
+            "phantom": len(phantom),
+            "dup": int(dup),
+            "truth_orders": len(created),
+            "live_orders": int((t["created_at"] >= measure_from).sum()),
+            "in_flight": in_flight,
+            "status_mismatch": int((settled["status_x"] != settled["status_y"]).sum()),
+            "settled": len(settled),
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -256,14 +317,20 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict:
 def report(r: dict) -> None:
     label = "normal peak" if r["rate"] <= 1 else f"{r['rate'] / 1:g}x"
     print(f"\n== {r['rate']:g} orders/s ({label}) — history catch-up {r['catch_up_s']:.1f}s")
-    print(f"   order-to-hub latency over {r['versions']:,} order versions: p50 {r['p50']:.1f}s  p95 {r['p95']:.1f}s"
-          f"  max {r['max']:.1f}s   (target p95 < 60s: {'OK' if r['p95'] < 60 else 'MISSED'})")
+    print(
+        f"   order-to-hub latency over {r['versions']:,} order versions: p50 {r['p50']:.1f}s  p95 {r['p95']:.1f}s"
+        f"  max {r['max']:.1f}s   (target p95 < 60s: {'OK' if r['p95'] < 60 else 'MISSED'})"
+    )
     ok_share = r["api_ok"] / r["api_calls"] if r["api_calls"] else float("nan")
-    print(f"   API attempts {r['api_calls']:,}: {ok_share:.1%} OK ({r['api_429']} rate-limited), "
-          f"windows failed after retries: {r['failed_windows']}; records received {r['records']:,}")
-    print(f"   truth: {r['truth_orders']:,} orders visible up to the last window ({r['live_orders']:,} created live,"
-          f" {r['in_flight']} changed after it: in flight) -> lost {r['lost']}, duplicates {r['dup']}, "
-          f"phantoms {r['phantom']}; status differs on {r['status_mismatch']} of {r['settled']:,} settled orders")
+    print(
+        f"   API attempts {r['api_calls']:,}: {ok_share:.1%} OK ({r['api_429']} rate-limited), "
+        f"windows failed after retries: {r['failed_windows']}; records received {r['records']:,}"
+    )
+    print(
+        f"   truth: {r['truth_orders']:,} orders visible up to the last window ({r['live_orders']:,} created live,"
+        f" {r['in_flight']} changed after it: in flight) -> lost {r['lost']}, duplicates {r['dup']}, "
+        f"phantoms {r['phantom']}; status differs on {r['status_mismatch']} of {r['settled']:,} settled orders"
+    )
     print(f"   peak RSS (pipeline process) {r['rss_mb']:.0f} MB")
     print("   backlog over time (orders whose current version is not in the hub, before each cycle):")
     print("     t(s)  backlog  cycle(s)  records")
@@ -281,8 +348,10 @@ def main() -> None:
     ap.add_argument("--dagster", action="store_true", help="run the cycle through ingest_live_job + hub_rebuild_job")
     args = ap.parse_args()
     mode = "Dagster jobs in process" if args.dagster else "pipeline functions"
-    print(f"peak day bench ({mode}): {args.seconds:g}s per rate, cycle every {args.interval:g}s, lag {args.lag}s, "
-          f"faults {FAULTS}")
+    print(
+        f"peak day bench ({mode}): {args.seconds:g}s per rate, cycle every {args.interval:g}s, lag {args.lag}s, "
+        f"faults {FAULTS}"
+    )
     rates = [float(x) for x in args.rates.split(",")]
     if args.dagster and len(rates) > 1:
         # resources (warehouse path, ERP URL) are fixed when the definitions are imported: one process per rate
@@ -290,7 +359,7 @@ def main() -> None:
             argv = [a for a in sys.argv[1:] if not a.startswith("--rates")]
             if "--rates" in sys.argv:
                 i = argv.index(args.rates) if args.rates in argv else -1
-                argv = argv[:i] + argv[i + 1:] if i >= 0 else argv
+                argv = argv[:i] + argv[i + 1 :] if i >= 0 else argv
             subprocess.run([sys.executable, __file__, *argv, "--rates", f"{rate:g}"], check=True)
         return
     for rate in rates:

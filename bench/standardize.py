@@ -28,15 +28,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import duckdb  # noqa: E402
+import duckdb
 
-from orderhub import warehouse  # noqa: E402
-from orderhub.ingest.landing import land_sql  # noqa: E402
-from orderhub.standardize.hub import build_hub  # noqa: E402
+from orderhub import warehouse
+from orderhub.ingest.landing import land_sql
+from orderhub.standardize.hub import build_hub
 
 SHARES = {"taobao_api": 0.4, "douyin_api": 0.3, "pdd_api": 0.2, "erp": 0.1}
-SHOPS = {"taobao_api": ("api", "taobao", "tb-flagship"), "douyin_api": ("api", "douyin", "dy-official"),
-         "pdd_api": ("api", "pdd", "pdd-store"), "erp": ("erp", "erp", "erp-wholesale")}
+SHOPS = {
+    "taobao_api": ("api", "taobao", "tb-flagship"),
+    "douyin_api": ("api", "douyin", "dy-official"),
+    "pdd_api": ("api", "pdd", "pdd-store"),
+    "erp": ("erp", "erp", "erp-wholesale"),
+}
 
 # created: 90 days before 2026-11-25 (epoch 1764028800); pseudo-random but deterministic per id
 BASE = """select i, 1764028800 - (hash(i, 1) % 7776000)::bigint as created, (1 + hash(i, 2) % 3)::int as n_lines,
@@ -52,16 +56,17 @@ RECORDS = {
     "taobao_api": f"""json_object('tid', 2600000000000000 + i, 'tid_str', (2600000000000000 + i)::varchar,
         'status', ['WAIT_BUYER_PAY','WAIT_SELLER_SEND_GOODS','WAIT_BUYER_CONFIRM_GOODS','TRADE_FINISHED',
                    'TRADE_CLOSED_BY_TAOBAO','TRADE_CLOSED'][(st + 1)::int],
-        'created', {BJ.format(e='created')}, 'modified', {BJ.format(e='created + 3600 + upd')},
-        'pay_time', {BJ.format(e='created + 60')}, 'total_fee', {YUAN.format(f='unit * qty * n_lines')},
-        'discount_fee', '0.00', 'post_fee', '0.00', 'payment', {YUAN.format(f='unit * qty * n_lines')},
+        'created', {BJ.format(e="created")}, 'modified', {BJ.format(e="created + 3600 + upd")},
+        'pay_time', {BJ.format(e="created + 60")}, 'total_fee', {YUAN.format(f="unit * qty * n_lines")},
+        'discount_fee', '0.00', 'post_fee', '0.00', 'payment', {YUAN.format(f="unit * qty * n_lines")},
         'buyer_open_uid', 'AAH' || (i % 50000)::varchar, 'buyer_nick', 't**8', 'receiver_name', '王小明',
         'receiver_mobile', '13812345678', 'receiver_state', '浙江省', 'receiver_city', '杭州市',
         'receiver_district', '西湖区', 'receiver_address', '文三路 100 号',
         'orders', json_object('order', list_transform(range(n_lines), lambda k: json_object('oid', i * 10 + k,
-            'outer_sku_id', printf('SKU-%05d', 1 + (i + k) % 300), 'title', '商品', 'price', {YUAN.format(f='unit')},
-            'num', qty, 'payment', {YUAN.format(f='unit * qty')}, 'status', 'WAIT_SELLER_SEND_GOODS'))))""",
-    "douyin_api": """json_object('order_id', (6920000000000000000 + i)::varchar, 'order_status', [1, 105, 3, 5, 4, 2][(st + 1)::int],
+            'outer_sku_id', printf('SKU-%05d', 1 + (i + k) % 300), 'title', '商品', 'price', {YUAN.format(f="unit")},
+            'num', qty, 'payment', {YUAN.format(f="unit * qty")}, 'status', 'WAIT_SELLER_SEND_GOODS'))))""",
+    "douyin_api": """json_object('order_id', (6920000000000000000 + i)::varchar,
+        'order_status', [1, 105, 3, 5, 4, 2][(st + 1)::int],
         'create_time', created, 'update_time', created + 3600 + upd, 'pay_time', created + 60, 'ship_time', 0,
         'finish_time', 0, 'order_amount', unit * qty * n_lines, 'pay_amount', unit * qty * n_lines,
         'post_amount', 0, 'promotion_amount', 0, 'doudian_open_id', 'dy' || (i % 50000)::varchar,
@@ -73,21 +78,26 @@ RECORDS = {
             'out_sku_id', printf('DY%05d', 1 + (i + k) % 300), 'product_name', '商品', 'item_num', qty,
             'origin_amount', unit, 'pay_amount', unit * qty, 'order_status', 2)))""",
     "pdd_api": f"""json_object('order_sn', printf('261125-%015d', i), 'order_status', [1, 1, 2, 3, 2, 1][(st + 1)::int],
-        'refund_status', 1, 'confirm_status', 1, 'created_time', {BJ.format(e='created')},
-        'confirm_time', {BJ.format(e='created + 60')}, 'updated_at', {BJ.format(e='created + 3600 + upd')},
-        'goods_amount', {YUAN.format(f='unit * qty * n_lines')}, 'discount_amount', '0.00', 'postage', '0.00',
-        'pay_amount', {YUAN.format(f='unit * qty * n_lines')}, 'receiver_name', '赵*', 'receiver_phone', '139****0000',
-        'province', '四川省', 'city', '成都市', 'town', '武侯区', 'address', '***', 'buyer_open_id', 'p' || (i % 50000)::varchar,
+        'refund_status', 1, 'confirm_status', 1, 'created_time', {BJ.format(e="created")},
+        'confirm_time', {BJ.format(e="created + 60")}, 'updated_at', {BJ.format(e="created + 3600 + upd")},
+        'goods_amount', {YUAN.format(f="unit * qty * n_lines")}, 'discount_amount', '0.00', 'postage', '0.00',
+        'pay_amount', {YUAN.format(f="unit * qty * n_lines")}, 'receiver_name', '赵*', 'receiver_phone', '139****0000',
+        'province', '四川省', 'city', '成都市', 'town', '武侯区', 'address', '***',
+        'buyer_open_id', 'p' || (i % 50000)::varchar,
         'item_list', list_transform(range(n_lines), lambda k: json_object('goods_id', k, 'outer_id',
             printf('PDD-%05d', 1 + (i + k) % 300), 'goods_name', '商品', 'goods_count', qty,
-            'goods_price', {YUAN.format(f='unit')})))""",
-    "erp": f"""json_object('id', i, 'order_no', printf('WS%012d', i), 'shop_code', 'erp-wholesale', 'cust_name', '某公司',
+            'goods_price', {YUAN.format(f="unit")})))""",
+    "erp": f"""json_object('id', i, 'order_no', printf('WS%012d', i), 'shop_code', 'erp-wholesale',
+        'cust_name', '某公司',
         'cust_phone', '0571-8888' || (i % 10000)::varchar, 'province', '江苏省', 'city', '南京市', 'address', 'x路1号',
-        'status', ['NEW','PAID','SHIPPED','DONE','CANCEL','REFUND'][(st + 1)::int], 'amount', {YUAN.format(f='unit * qty * n_lines')},
-        'freight', '0', 'discount', '0', 'order_time', strftime(to_timestamp(created) + interval 8 hour, '%Y/%m/%d %H:%M:%S'),
-        'update_time', strftime(to_timestamp(created + 3600 + upd) + interval 8 hour, '%Y/%m/%d %H:%M:%S'), 'is_synced', 0,
-        'lines', list_transform(range(n_lines), lambda k: json_object('order_no', printf('WS%012d', i), 'line_no', k + 1,
-            'sku_code', printf('SKU-%05d', 1 + (i + k) % 300), 'qty', qty, 'price', {YUAN.format(f='unit')})))""",
+        'status', ['NEW','PAID','SHIPPED','DONE','CANCEL','REFUND'][(st + 1)::int],
+        'amount', {YUAN.format(f="unit * qty * n_lines")}, 'freight', '0', 'discount', '0',
+        'order_time', strftime(to_timestamp(created) + interval 8 hour, '%Y/%m/%d %H:%M:%S'),
+        'update_time', strftime(to_timestamp(created + 3600 + upd) + interval 8 hour, '%Y/%m/%d %H:%M:%S'),
+        'is_synced', 0,
+        'lines', list_transform(range(n_lines), lambda k: json_object('order_no', printf('WS%012d', i),
+            'line_no', k + 1,
+            'sku_code', printf('SKU-%05d', 1 + (i + k) % 300), 'qty', qty, 'price', {YUAN.format(f="unit")})))""",
 }
 
 
@@ -124,8 +134,12 @@ def peak_rss_mb() -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--orders", type=int, default=1_000_000)
-    ap.add_argument("--updated-share", type=float, default=0.0,
-                    help="share of orders that also get a later version (status one step on, modified 2 h later)")
+    ap.add_argument(
+        "--updated-share",
+        type=float,
+        default=0.0,
+        help="share of orders that also get a later version (status one step on, modified 2 h later)",
+    )
     ap.add_argument("--generate-only", type=Path)
     ap.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit for the OrderHub run")
     args = ap.parse_args()
@@ -135,22 +149,37 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="orderhub-bench-"))
     data = tmp / "orders.ndjson"
     t = time.perf_counter()
-    subprocess.run([sys.executable, __file__, "--orders", str(args.orders), "--updated-share", str(args.updated_share),
-                    "--generate-only", str(data)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--orders",
+            str(args.orders),
+            "--updated-share",
+            str(args.updated_share),
+            "--generate-only",
+            str(data),
+        ],
+        check=True,
+    )
     size_mb = data.stat().st_size / 1e6
     print(f"generated {args.orders:,} orders, {size_mb:,.0f} MB NDJSON in {time.perf_counter() - t:.1f}s (untimed)")
 
     bare = duckdb.connect(str(tmp / "bare.duckdb"))
     t, c = time.perf_counter(), cpu_s()
     # mixed channels have no common schema: the record is read as JSON (each line still fully parsed)
-    bare.execute(f"create table t as select * from read_json('{data}', format='newline_delimited', "
-                 f"columns={{'mapping': 'VARCHAR', 'shop_id': 'VARCHAR', 'record': 'JSON'}})")
+    bare.execute(
+        f"create table t as select * from read_json('{data}', format='newline_delimited', "
+        f"columns={{'mapping': 'VARCHAR', 'shop_id': 'VARCHAR', 'record': 'JSON'}})"
+    )
     rows = bare.execute("select count(*) from t").fetchone()[0]
     t_read, c_read = time.perf_counter() - t, cpu_s() - c
     bare.close()
     orders = args.orders  # rates are per order; with --updated-share the file holds more records than orders
-    print(f"{'(a) bare read_json':38s} {t_read:6.2f}s {orders / t_read:>10,.0f} orders/s  cpu {c_read:6.2f}s"
-          f"  ({rows:,} records)")
+    print(
+        f"{'(a) bare read_json':38s} {t_read:6.2f}s {orders / t_read:>10,.0f} orders/s  cpu {c_read:6.2f}s"
+        f"  ({rows:,} records)"
+    )
 
     con = warehouse.connect(tmp / "warehouse.duckdb")
     # bound DuckDB's memory (it spills temp tables beyond it); the default is 80% of RAM
@@ -160,13 +189,21 @@ def main() -> None:
     # the envelope has a fixed schema: read it with explicit columns. The record stays JSON-typed (parsed and
     # valid: raw stores it without validating it again); the table's rowid is the stable unique seq land_sql
     # needs (row_number() would serialize the parallel read)
-    con.execute(f"create temp table _bench_in as select mapping, shop_id, record as record_text "
-                f"from read_json('{data}', format='newline_delimited', "
-                f"columns={{'mapping': 'VARCHAR', 'shop_id': 'VARCHAR', 'record': 'JSON'}})")
+    con.execute(
+        f"create temp table _bench_in as select mapping, shop_id, record as record_text "
+        f"from read_json('{data}', format='newline_delimited', "
+        f"columns={{'mapping': 'VARCHAR', 'shop_id': 'VARCHAR', 'record': 'JSON'}})"
+    )
     stored = 0
     for mapping, (source, channel, shop) in SHOPS.items():
-        res = land_sql(con, f"select rowid as seq, record_text from _bench_in where mapping = '{mapping}'", source=source,
-                       channel=channel, shop_id=shop, mapping=mapping)
+        res = land_sql(
+            con,
+            f"select rowid as seq, record_text from _bench_in where mapping = '{mapping}'",
+            source=source,
+            channel=channel,
+            shop_id=shop,
+            mapping=mapping,
+        )
         stored += res.stored
     t_land, c_land = time.perf_counter() - t, cpu_s() - c
     # the staged file is the landing's input only (a landed batch is gone in production): free its memory
@@ -181,12 +218,18 @@ def main() -> None:
     total, c_total = t_land + t_hub, c_land + c_hub
 
     def line(label: str, wall: float, cpu: float, note: str = "") -> None:
-        print(f"{label:38s} {wall:6.2f}s {orders / wall:>10,.0f} orders/s  cpu {cpu:6.2f}s  "
-              f"vs (a): wall {wall / t_read:4.2f}x cpu {cpu / c_read:4.2f}x  {note}")
+        print(
+            f"{label:38s} {wall:6.2f}s {orders / wall:>10,.0f} orders/s  cpu {cpu:6.2f}s  "
+            f"vs (a): wall {wall / t_read:4.2f}x cpu {cpu / c_read:4.2f}x  {note}"
+        )
 
     line("(b1) landing (hash, dedupe, validate)", t_land, c_land, f"(stored {stored:,} into raw + facts)")
-    line("(b2) standardization (raw -> hub)", t_hub, c_hub,
-         f"({hub.orders:,} orders, {hub.lines:,} lines, {hub.transitions:,} transitions)")
+    line(
+        "(b2) standardization (raw -> hub)",
+        t_hub,
+        c_hub,
+        f"({hub.orders:,} orders, {hub.lines:,} lines, {hub.transitions:,} transitions)",
+    )
     line("(b2') rebuild again (window replaced)", t_re, c_re)
     line("(b) landing + standardization", total, c_total)
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -1,4 +1,5 @@
-"""`orderhub demo` (`make demo`): start the simulator, load ~90 days of history through every asset, print where to look.
+"""`orderhub demo` (`make demo`): start the simulator, load ~90 days of history through every asset, print
+where to look.
 
 Everything runs through the Dagster instance in `$ORDERHUB_HOME/dagster_home`, so `orderhub ui` shows the
 runs, materializations, partitions and check results afterwards. Running it again lands nothing twice:
@@ -11,7 +12,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -48,8 +49,11 @@ def drop_exports(sim_url: str, landing: Path, days: list[date]) -> list[Path]:
     dropped = []
     for i, day in enumerate(days):
         fmt, enc = ("xlsx", "utf-8-sig") if i % 4 == 3 else ("csv", "gbk" if i % 2 == 0 else "utf-8-sig")
-        resp = requests.get(f"{sim_url}/admin/exports/taobao", params={"date": day.isoformat(), "encoding": enc,
-                                                                        "format": fmt}, timeout=30)
+        resp = requests.get(
+            f"{sim_url}/admin/exports/taobao",
+            params={"date": day.isoformat(), "encoding": enc, "format": fmt},
+            timeout=30,
+        )
         resp.raise_for_status()
         path = folder / f"tm-outlet_orders_{day:%Y%m%d}.{fmt}"
         path.write_bytes(resp.content)
@@ -80,22 +84,26 @@ def summary(paths: settings.Paths) -> None:
     con = warehouse.connect(paths.warehouse, read_only=True)
     rows = con.execute(
         "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_schema not in ('information_schema', 'pg_catalog') order by 1").fetchall()
+        "where table_schema not in ('information_schema', 'pg_catalog') order by 1"
+    ).fetchall()
     print("\nTables (rows):")
     for (table,) in rows:
         n = con.execute(f"select count(*) from {table}").fetchone()[0]
         print(f"    {table:<42} {n:>10,}")
-    batches = con.execute("select sum(received), sum(stored), sum(deduplicated), sum(quarantined) "
-                          "from ops.ingest_batches").fetchone()
-    print(f"\nIngest accounting: received {batches[0]:,} = stored {batches[1]:,} + deduplicated {batches[2]:,}"
-          f" + quarantined {batches[3]:,}")
+    batches = con.execute(
+        "select sum(received), sum(stored), sum(deduplicated), sum(quarantined) from ops.ingest_batches"
+    ).fetchone()
+    print(
+        f"\nIngest accounting: received {batches[0]:,} = stored {batches[1]:,} + deduplicated {batches[2]:,}"
+        f" + quarantined {batches[3]:,}"
+    )
     con.close()
     print(f"""
 Where to look:
     warehouse (writer)      {paths.warehouse}
     read-only copy (SQL)    {paths.warehouse_readonly}   e.g.  duckdb -readonly {paths.warehouse_readonly}
-    dashboard               {paths.exports / 'dashboard.html'}
-    purchasing exports      {paths.exports / 'purchasing'}
+    dashboard               {paths.exports / "dashboard.html"}
+    purchasing exports      {paths.exports / "purchasing"}
     Dagster UI              orderhub ui   (then http://127.0.0.1:3000: runs, partitions, checks, schedules)
 """)
 
@@ -125,14 +133,14 @@ def demo(days: int, seed: int, export_days: int) -> None:
     summary(paths)
 
 
-def run_pipeline(sim, paths: settings.Paths, args: "DemoArgs") -> None:
+def run_pipeline(sim, paths: settings.Paths, args: DemoArgs) -> None:
     import dagster as dg
 
     from pipelines.definitions import build
 
     defs = build()
     instance = dg.DagsterInstance.get()
-    now = datetime.fromtimestamp(sim.world.now(), tz=timezone.utc)
+    now = datetime.fromtimestamp(sim.world.now(), tz=UTC)
     today = now.astimezone(BEIJING).date()
     first = today - timedelta(days=args.days)
 
@@ -155,8 +163,15 @@ def run_pipeline(sim, paths: settings.Paths, args: "DemoArgs") -> None:
     # Every partition from the first configured business day, so the UI shows none missing (empty days are cheap).
     START_DATE = settings.start_date()
     t0 = step(f"standardizing into the hub model: partitions {START_DATE} .. {today} as one run")
-    run_job(defs, instance, "hub_rebuild_job", tags={"dagster/asset_partition_range_start": START_DATE,
-                                                     "dagster/asset_partition_range_end": today.isoformat()})
+    run_job(
+        defs,
+        instance,
+        "hub_rebuild_job",
+        tags={
+            "dagster/asset_partition_range_start": START_DATE,
+            "dagster/asset_partition_range_end": today.isoformat(),
+        },
+    )
     done(t0)
 
     t0 = step("inventory, fulfilment, after-sales, KPIs, dashboard and forecast")
@@ -168,5 +183,3 @@ def run_pipeline(sim, paths: settings.Paths, args: "DemoArgs") -> None:
         t0 = step(name.replace("_job", "").replace("_", " "))
         run_job(defs, instance, name)
         done(t0)
-
-

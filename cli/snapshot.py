@@ -17,8 +17,12 @@ def snapshot() -> None:
 
 
 @snapshot.command()
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="folder for the archive (default $ORDERHUB_HOME/snapshots)")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="folder for the archive (default $ORDERHUB_HOME/snapshots)",
+)
 def create(out: Path | None) -> None:
     """Write $ORDERHUB_HOME/snapshots/orderhub-config-<UTC>.tar.gz."""
     from pipelines.flowconfig import describe_flow

@@ -15,13 +15,27 @@ from pathlib import Path
 
 import click
 
-from orderhub import settings
 from cli.instance import ensure_instance_config
+from orderhub import settings
 
 
-def start_simulator(paths: settings.Paths, args: "UiArgs") -> tuple[subprocess.Popen, str]:
-    cmd = [sys.executable, "-m", "simulator", "serve", "--port", str(args.sim_port), "--seed", str(args.seed),
-           "--days", str(args.days), "--erp-db", str(paths.erp_db), "--live-rate", str(args.live_rate)]
+def start_simulator(paths: settings.Paths, args: UiArgs) -> tuple[subprocess.Popen, str]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "simulator",
+        "serve",
+        "--port",
+        str(args.sim_port),
+        "--seed",
+        str(args.seed),
+        "--days",
+        str(args.days),
+        "--erp-db",
+        str(paths.erp_db),
+        "--live-rate",
+        str(args.live_rate),
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     for line in proc.stdout:  # the simulator prints exactly one SIMULATOR_URL=... line when it is up
         if line.startswith("SIMULATOR_URL="):
@@ -67,4 +81,3 @@ def ui(port: int, sim_port: int, seed: int, days: int, live_rate: float) -> None
     finally:
         sim.terminate()
         sim.wait(timeout=10)
-

@@ -82,8 +82,9 @@ def run(m: DemandMatrix, p: ModelParams, n_origins: int = 4) -> BacktestResult:
         model_secs, model_cpu = time.perf_counter() - t0, time.process_time() - c0
         tot = fc.groupby("sku_id", sort=False).first()
         model = tot["total_7d"].reindex(m.skus).fillna(0).to_numpy()
-        inside = ((actual >= tot["total_7d_lower"].reindex(m.skus).fillna(0).to_numpy())
-                  & (actual <= tot["total_7d_upper"].reindex(m.skus).fillna(0).to_numpy()))
+        inside = (actual >= tot["total_7d_lower"].reindex(m.skus).fillna(0).to_numpy()) & (
+            actual <= tot["total_7d_upper"].reindex(m.skus).fillna(0).to_numpy()
+        )
         t0 = time.perf_counter()
         preds = {"model": model, **baseline_totals(hist, o)}
         base_secs = (time.perf_counter() - t0) / 2
@@ -91,29 +92,49 @@ def run(m: DemandMatrix, p: ModelParams, n_origins: int = 4) -> BacktestResult:
         for name, f in preds.items():
             err = np.abs(actual - f)[live]
             sc = scale[live]
-            rows.append({
-                "origin_date": m.day(o), "method": name,
-                "wape": err.sum() / max(actual[live].sum(), 1e-9),
-                "abs_error": err.sum(), "actual_units": actual[live].sum(),
-                "mase_sum": (err[sc > 0] / sc[sc > 0]).sum(), "mase_n": int((sc > 0).sum()),
-                "n_skus": int(live.sum()), "seconds": model_secs if name == "model" else base_secs,
-                "cpu_seconds": model_cpu if name == "model" else base_secs,
-                "covered": int(inside[live].sum()) if name == "model" else 0,
-            })
-        details.append(pd.DataFrame({"origin_date": m.day(o), "sku_id": m.skus[live], "actual": actual[live],
-                                     **{k: v[live] for k, v in preds.items()}}))
+            rows.append(
+                {
+                    "origin_date": m.day(o),
+                    "method": name,
+                    "wape": err.sum() / max(actual[live].sum(), 1e-9),
+                    "abs_error": err.sum(),
+                    "actual_units": actual[live].sum(),
+                    "mase_sum": (err[sc > 0] / sc[sc > 0]).sum(),
+                    "mase_n": int((sc > 0).sum()),
+                    "n_skus": int(live.sum()),
+                    "seconds": model_secs if name == "model" else base_secs,
+                    "cpu_seconds": model_cpu if name == "model" else base_secs,
+                    "covered": int(inside[live].sum()) if name == "model" else 0,
+                }
+            )
+        details.append(
+            pd.DataFrame(
+                {
+                    "origin_date": m.day(o),
+                    "sku_id": m.skus[live],
+                    "actual": actual[live],
+                    **{k: v[live] for k, v in preds.items()},
+                }
+            )
+        )
     per = pd.DataFrame(rows)
     if per.empty:
         raise NotEnoughHistory("not enough history for a backtest: need more than 28 + 7 days")
     per["mase"] = per["mase_sum"] / per["mase_n"].clip(lower=1)
     g = per.groupby("method", sort=False)
-    summary = pd.DataFrame({
-        "wape": g["abs_error"].sum() / g["actual_units"].sum().clip(lower=1e-9),
-        "mase": g["mase_sum"].sum() / g["mase_n"].sum().clip(lower=1),
-        "seconds": g["seconds"].mean(),
-        "cpu_seconds": g["cpu_seconds"].mean(),
-        "coverage": g["covered"].sum() / g["n_skus"].sum(),
-    }).reindex(list(METHODS)).reset_index()
+    summary = (
+        pd.DataFrame(
+            {
+                "wape": g["abs_error"].sum() / g["actual_units"].sum().clip(lower=1e-9),
+                "mase": g["mase_sum"].sum() / g["mase_n"].sum().clip(lower=1),
+                "seconds": g["seconds"].mean(),
+                "cpu_seconds": g["cpu_seconds"].mean(),
+                "coverage": g["covered"].sum() / g["n_skus"].sum(),
+            }
+        )
+        .reindex(list(METHODS))
+        .reset_index()
+    )
     summary.loc[summary["method"] != "model", "coverage"] = np.nan
     cols = ["origin_date", "method", "wape", "mase", "actual_units", "abs_error", "n_skus", "seconds"]
     return BacktestResult(per[cols], summary, pd.concat(details, ignore_index=True))

@@ -26,8 +26,15 @@ import numpy as np
 import pandas as pd
 
 CALENDAR_COLUMNS = [
-    "dow", "month", "day_of_month", "is_holiday", "is_workday", "is_festival", "is_festival_peak",
-    "days_to_peak", "is_planned_promo",
+    "dow",
+    "month",
+    "day_of_month",
+    "is_holiday",
+    "is_workday",
+    "is_festival",
+    "is_festival_peak",
+    "days_to_peak",
+    "is_planned_promo",
 ]
 
 
@@ -111,9 +118,7 @@ def festival_flags(days: list[date], names: Iterable[str]) -> tuple[np.ndarray, 
     return in_window, is_peak, to_peak
 
 
-def calendar_frame(
-    days: list[date], country: str = "CN", planned_promo_dates: Iterable[date] = ()
-) -> pd.DataFrame:
+def calendar_frame(days: list[date], country: str = "CN", planned_promo_dates: Iterable[date] = ()) -> pd.DataFrame:
     """One row per day with CALENDAR_COLUMNS. `planned_promo_dates` are the seller's own campaigns."""
     prof = profile(country)
     is_hol, is_work = prof.holiday_flags(days)

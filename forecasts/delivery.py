@@ -11,11 +11,10 @@ Posting and "already on order":
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import hashlib
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -28,6 +27,7 @@ from orderhub.alerts import raise_alert
 from orderhub.calllog import CallLog
 from orderhub.transaction import transaction
 
+
 @dataclass
 class PostResult:
     """What the purchasing intake answered to one post of suggestions."""
@@ -36,7 +36,6 @@ class PostResult:
     batch_id: str | None = None
     accepted: int = 0
     error: str | None = None
-
 
 
 Poster = Callable[[str, list[dict]], PostResult]
@@ -54,17 +53,23 @@ def store(con: duckdb.DuckDBPyConnection, day: date, suggestions: pd.DataFrame, 
     rows.insert(0, "suggestion_id", _ids(day, rows["sku_id"], now))
     rows["post_status"], rows["created_at"] = "pending", now
     with transaction(con):
-        con.execute("update forecast.replenishment_suggestions set post_status = 'superseded'"
-                    " where suggestion_date < ? and post_status in ('pending', 'failed')", [day])
-    return replace_table(con, "forecast.replenishment_suggestions", rows,
-                         "suggestion_date = ? and post_status <> 'accepted'", [day])
+        con.execute(
+            "update forecast.replenishment_suggestions set post_status = 'superseded'"
+            " where suggestion_date < ? and post_status in ('pending', 'failed')",
+            [day],
+        )
+    return replace_table(
+        con, "forecast.replenishment_suggestions", rows, "suggestion_date = ? and post_status <> 'accepted'", [day]
+    )
 
 
 def post_pending(con: duckdb.DuckDBPyConnection, day: date, poster: Poster, calls: CallLog, now: datetime) -> dict:
     pending = con.execute(
         "select suggestion_id, sku_id, suggested_qty as quantity, reason, lead_time_days"
         " from forecast.replenishment_suggestions where suggestion_date = ? and post_status in ('pending', 'failed')"
-        " order by sku_id", [day]).df()
+        " order by sku_id",
+        [day],
+    ).df()
     if pending.empty:
         return {"posted": 0, "post_ok": True}
     lines = [{"sku_id": r.sku_id, "quantity": int(r.quantity), "reason": r.reason} for r in pending.itertuples()]
@@ -73,12 +78,16 @@ def post_pending(con: duckdb.DuckDBPyConnection, day: date, poster: Poster, call
         calls.flush(con)
         ids = pending["suggestion_id"].tolist()
         if result.ok:
-            con.execute("update forecast.replenishment_suggestions set post_status = 'accepted', batch_id = ?,"
-                        " posted_at = ?, post_error = null where list_contains(?, suggestion_id)",
-                        [result.batch_id, now, ids])
+            con.execute(
+                "update forecast.replenishment_suggestions set post_status = 'accepted', batch_id = ?,"
+                " posted_at = ?, post_error = null where list_contains(?, suggestion_id)",
+                [result.batch_id, now, ids],
+            )
             po = pending.assign(
-                purchase_order_id=result.batch_id + ":" + pending["sku_id"], batch_id=result.batch_id,
-                ordered_on=day, created_at=now,
+                purchase_order_id=result.batch_id + ":" + pending["sku_id"],
+                batch_id=result.batch_id,
+                ordered_on=day,
+                created_at=now,
                 expected_arrival_date=[day + timedelta(days=int(n)) for n in pending["lead_time_days"]],
             )
             con.register("_po", po)
@@ -86,17 +95,24 @@ def post_pending(con: duckdb.DuckDBPyConnection, day: date, poster: Poster, call
                 "insert or replace into forecast.purchase_orders (purchase_order_id, suggestion_id, batch_id, sku_id,"
                 " quantity, ordered_on, lead_time_days, expected_arrival_date, created_at) select purchase_order_id,"
                 " suggestion_id, batch_id, sku_id, quantity, ordered_on, lead_time_days, expected_arrival_date,"
-                " created_at from _po")
+                " created_at from _po"
+            )
             con.unregister("_po")
         else:
-            con.execute("update forecast.replenishment_suggestions set post_status = 'failed', post_error = ?"
-                        " where list_contains(?, suggestion_id)", [result.error, ids])
+            con.execute(
+                "update forecast.replenishment_suggestions set post_status = 'failed', post_error = ?"
+                " where list_contains(?, suggestion_id)",
+                [result.error, ids],
+            )
     return {"posted": len(lines), "post_ok": result.ok, "batch_id": result.batch_id, "post_error": result.error}
 
 
 def export_today(con: duckdb.DuckDBPyConnection, day: date, exports_dir: Path) -> tuple[Path, Path]:
-    rows = con.execute("select * from forecast.replenishment_suggestions where suggestion_date = ?"
-                       " and post_status <> 'superseded' order by category, sku_id", [day]).df()
+    rows = con.execute(
+        "select * from forecast.replenishment_suggestions where suggestion_date = ?"
+        " and post_status <> 'superseded' order by category, sku_id",
+        [day],
+    ).df()
     return write_exports(rows, exports_dir, day)
 
 
@@ -107,16 +123,24 @@ def announce(con: duckdb.DuckDBPyConnection, day: date, new: pd.DataFrame, xlsx:
     top = new.sort_values("suggested_qty", ascending=False).head(5)
     listed = ", ".join(f"{r.sku_id} x{r.suggested_qty}" for r in top.itertuples())
     erp = "posted to ERP" if post.get("post_ok") else f"ERP post FAILED ({post.get('post_error')}), will retry"
-    message = (f"{len(new)} new purchase suggestion(s) for {day}, {int(new['suggested_qty'].sum())} units "
-               f"across {new['category'].nunique()} categories; {erp}. Top: {listed}. File: {xlsx.name}")
+    message = (
+        f"{len(new)} new purchase suggestion(s) for {day}, {int(new['suggested_qty'].sum())} units "
+        f"across {new['category'].nunique()} categories; {erp}. Top: {listed}. File: {xlsx.name}"
+    )
     key = f"replenishment:{day}:{hashlib.sha256(','.join(sorted(new['sku_id'])).encode()).hexdigest()[:12]}"
     with transaction(con):
         return raise_alert(con, kind="replenishment", severity="info", message=message, dedupe_key=key, asset=ASSET)
 
 
-def deliver(con: duckdb.DuckDBPyConnection, day: date, suggestions: pd.DataFrame, exports_dir: Path,
-            poster: Poster | None, calls: CallLog) -> dict:
-    now = datetime.now(timezone.utc)
+def deliver(
+    con: duckdb.DuckDBPyConnection,
+    day: date,
+    suggestions: pd.DataFrame,
+    exports_dir: Path,
+    poster: Poster | None,
+    calls: CallLog,
+) -> dict:
+    now = datetime.now(UTC)
     stored = store(con, day, suggestions, now)
     post = post_pending(con, day, poster, calls, now) if poster else {"posted": 0, "post_ok": None}
     xlsx, csv = export_today(con, day, exports_dir)

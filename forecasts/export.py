@@ -10,13 +10,21 @@ import pandas as pd
 import xlsxwriter
 
 EXPORT_COLUMNS = [
-    ("sku_id", "SKU", 14, None), ("category", "Category", 14, None), ("supplier_id", "Supplier", 12, None),
-    ("suggested_qty", "Suggested qty", 14, "#,##0"), ("forecast_7d", "7-day forecast", 14, "#,##0.0"),
-    ("forecast_7d_lower", "Forecast low", 13, "#,##0.0"), ("forecast_7d_upper", "Forecast high", 13, "#,##0.0"),
-    ("safety_stock", "Safety stock", 13, "#,##0.0"), ("available", "Available", 11, "#,##0"),
-    ("on_order", "On order", 10, "#,##0"), ("lead_time_days", "Lead time (d)", 13, "0"),
-    ("min_order_qty", "MOQ", 8, "#,##0"), ("pack_size", "Pack size", 10, "#,##0"),
-    ("post_status", "ERP status", 12, None), ("reason", "Reason", 110, None),
+    ("sku_id", "SKU", 14, None),
+    ("category", "Category", 14, None),
+    ("supplier_id", "Supplier", 12, None),
+    ("suggested_qty", "Suggested qty", 14, "#,##0"),
+    ("forecast_7d", "7-day forecast", 14, "#,##0.0"),
+    ("forecast_7d_lower", "Forecast low", 13, "#,##0.0"),
+    ("forecast_7d_upper", "Forecast high", 13, "#,##0.0"),
+    ("safety_stock", "Safety stock", 13, "#,##0.0"),
+    ("available", "Available", 11, "#,##0"),
+    ("on_order", "On order", 10, "#,##0"),
+    ("lead_time_days", "Lead time (d)", 13, "0"),
+    ("min_order_qty", "MOQ", 8, "#,##0"),
+    ("pack_size", "Pack size", 10, "#,##0"),
+    ("post_status", "ERP status", 12, None),
+    ("reason", "Reason", 110, None),
 ]
 
 
@@ -48,8 +56,16 @@ def _write_xlsx(data: pd.DataFrame, path: Path, day: date) -> None:
     wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
     try:
         ws = wb.add_worksheet(f"Replenishment {day.isoformat()}")
-        head = wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1,
-                              "text_wrap": True, "valign": "vcenter"})
+        head = wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#1F4E78",
+                "font_color": "#FFFFFF",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+            }
+        )
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         for j, (col, title, width, num) in enumerate(EXPORT_COLUMNS):
             fmt = wb.add_format({"num_format": num, "valign": "top"}) if num else (wrap if col == "reason" else None)

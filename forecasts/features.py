@@ -24,8 +24,23 @@ from forecasts.calendar import CALENDAR_COLUMNS, calendar_frame
 HORIZON = 7
 SCALE_FLOOR = 0.05  # units/day; keeps the ratio finite for SKUs that went quiet
 HISTORY_COLUMNS = [
-    "h", "log_scale", "last", "ma7", "ma14", "ma28", "ma112", "sd28", "nonzero28", "days_since_sale",
-    "history_days", "dow_lag1", "dow_lag2", "dow_lag3", "dow_lag4", "dow_mean4", "promo_share28",
+    "h",
+    "log_scale",
+    "last",
+    "ma7",
+    "ma14",
+    "ma28",
+    "ma112",
+    "sd28",
+    "nonzero28",
+    "days_since_sale",
+    "history_days",
+    "dow_lag1",
+    "dow_lag2",
+    "dow_lag3",
+    "dow_lag4",
+    "dow_mean4",
+    "promo_share28",
 ]
 FEATURE_COLUMNS = HISTORY_COLUMNS + CALENDAR_COLUMNS
 
@@ -55,7 +70,7 @@ class DemandMatrix:
         return np.where(has.any(axis=1), has.argmax(axis=1), self.n_days)
 
     @classmethod
-    def from_frame(cls, daily: pd.DataFrame, end: date | None = None) -> "DemandMatrix":
+    def from_frame(cls, daily: pd.DataFrame, end: date | None = None) -> DemandMatrix:
         """`daily`: sku_id, demand_date, units[, promo_units]; missing days after a SKU's first row are 0."""
         d = daily.copy()
         d["demand_date"] = pd.to_datetime(d["demand_date"]).dt.date
@@ -75,7 +90,7 @@ class DemandMatrix:
         Y[np.arange(n)[None, :] < first[:, None]] = np.nan
         return cls(skus, start, Y, P)
 
-    def truncated(self, last_t: int) -> "DemandMatrix":
+    def truncated(self, last_t: int) -> DemandMatrix:
         """History up to and including day index last_t (what was known at that origin)."""
         return DemandMatrix(self.skus, self.start, self.Y[:, : last_t + 1], self.P[:, : last_t + 1])
 
@@ -136,7 +151,10 @@ def build_features(m: DemandMatrix, cal: pd.DataFrame, i: np.ndarray, o: np.ndar
         "nonzero28": _mean(c, c.nz, i, o, 28),
         "days_since_sale": np.where(last_sale >= 0, o - last_sale, np.nan),
         "history_days": np.minimum(o - c.first[i] + 1, 365).astype(float),
-        "dow_lag1": lags[0], "dow_lag2": lags[1], "dow_lag3": lags[2], "dow_lag4": lags[3],
+        "dow_lag1": lags[0],
+        "dow_lag2": lags[1],
+        "dow_lag3": lags[2],
+        "dow_lag4": lags[3],
         "dow_mean4": dow_mean4,
         "promo_share28": np.where(units_total > 0, promo_total / np.maximum(units_total, 1e-9), 0.0),
     }

@@ -23,7 +23,6 @@ from threadpoolctl import threadpool_limits
 
 from forecasts.features import FEATURE_COLUMNS, HORIZON, DemandMatrix, build_features, calendar_for, training_rows
 
-
 LOSSES = ("poisson", "absolute_error", "squared_error")
 
 
@@ -49,9 +48,15 @@ def _estimator(p: ModelParams) -> HistGradientBoostingRegressor:
     if p.loss not in LOSSES:
         raise ValueError(f"loss must be one of {LOSSES}, got {p.loss!r}")
     return HistGradientBoostingRegressor(
-        loss=p.loss, learning_rate=p.learning_rate, max_iter=p.max_iter, max_leaf_nodes=p.max_leaf_nodes,
-        min_samples_leaf=p.min_samples_leaf, l2_regularization=p.l2_regularization,
-        categorical_features=None, early_stopping=False, random_state=p.seed,
+        loss=p.loss,
+        learning_rate=p.learning_rate,
+        max_iter=p.max_iter,
+        max_leaf_nodes=p.max_leaf_nodes,
+        min_samples_leaf=p.min_samples_leaf,
+        l2_regularization=p.l2_regularization,
+        categorical_features=None,
+        early_stopping=False,
+        random_state=p.seed,
     )
 
 
@@ -129,8 +134,10 @@ def residual_quantiles(f: Fitted, m: DemandMatrix, origin: int, weeks: int = 4) 
         edges = np.quantile(r[:, 0], [1 / 3, 2 / 3]) if len(r) else np.array([np.inf, np.inf])
         lr = np.log((r[:, 1] + 1) / (r[:, 0] + 1))
         b = _terciles(r[:, 0], edges)
-        qs = [np.quantile(lr[b == k], [alpha, 1 - alpha]) if (b == k).sum() >= 20 else np.array([-1.0, 1.0])
-              for k in range(3)]
+        qs = [
+            np.quantile(lr[b == k], [alpha, 1 - alpha]) if (b == k).sum() >= 20 else np.array([-1.0, 1.0])
+            for k in range(3)
+        ]
         out[key] = (edges, np.array(qs))
     return out
 
@@ -159,14 +166,19 @@ def forecast_7d(m: DemandMatrix, p: ModelParams, origin: int | None = None) -> t
     t_lo[fb] = poisson.ppf(alpha, tot[fb])
     t_hi[fb] = poisson.ppf(1 - alpha, tot[fb])
     n = len(m.skus)
-    frame = pd.DataFrame({
-        "sku_id": np.repeat(m.skus, HORIZON),
-        "target_date": [m.day(origin + h) for _ in range(n) for h in range(1, HORIZON + 1)],
-        "horizon": np.tile(np.arange(1, HORIZON + 1), n),
-        "units": point.ravel(), "units_lower": d_lo.ravel(), "units_upper": d_hi.ravel(),
-        "total_7d": np.repeat(tot, HORIZON), "total_7d_lower": np.repeat(t_lo, HORIZON),
-        "total_7d_upper": np.repeat(t_hi, HORIZON),
-        "method": np.repeat(np.where(fallback, "new_sku_rate", "model"), HORIZON),
-    })
+    frame = pd.DataFrame(
+        {
+            "sku_id": np.repeat(m.skus, HORIZON),
+            "target_date": [m.day(origin + h) for _ in range(n) for h in range(1, HORIZON + 1)],
+            "horizon": np.tile(np.arange(1, HORIZON + 1), n),
+            "units": point.ravel(),
+            "units_lower": d_lo.ravel(),
+            "units_upper": d_hi.ravel(),
+            "total_7d": np.repeat(tot, HORIZON),
+            "total_7d_lower": np.repeat(t_lo, HORIZON),
+            "total_7d_upper": np.repeat(t_hi, HORIZON),
+            "method": np.repeat(np.where(fallback, "new_sku_rate", "model"), HORIZON),
+        }
+    )
     frame = frame[np.repeat(m.first_idx <= origin, HORIZON)]  # SKUs not yet launched at the origin
     return frame.reset_index(drop=True), f

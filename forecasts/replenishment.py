@@ -34,8 +34,18 @@ class ReplenishmentRules:
     pilot_categories: list[str] = field(default_factory=list)  # empty = every category
 
 
-SAFETY_COLUMNS = ["sku_id", "category", "supplier_id", "service_level", "z", "lead_time_days", "review_days",
-                  "daily_mean", "daily_sd", "safety_stock"]
+SAFETY_COLUMNS = [
+    "sku_id",
+    "category",
+    "supplier_id",
+    "service_level",
+    "z",
+    "lead_time_days",
+    "review_days",
+    "daily_mean",
+    "daily_sd",
+    "safety_stock",
+]
 
 
 def safety_stock(daily: pd.DataFrame, skus: pd.DataFrame, rules: ReplenishmentRules, as_of) -> pd.DataFrame:
@@ -59,9 +69,24 @@ def safety_stock(daily: pd.DataFrame, skus: pd.DataFrame, rules: ReplenishmentRu
 
 
 SUGGESTION_COLUMNS = [
-    "sku_id", "category", "supplier_id", "forecast_7d", "forecast_7d_lower", "forecast_7d_upper",
-    "safety_stock", "trigger_level", "lead_time_days", "review_days", "demand_over_cover", "available",
-    "on_order", "net_need", "min_order_qty", "pack_size", "suggested_qty", "reason",
+    "sku_id",
+    "category",
+    "supplier_id",
+    "forecast_7d",
+    "forecast_7d_lower",
+    "forecast_7d_upper",
+    "safety_stock",
+    "trigger_level",
+    "lead_time_days",
+    "review_days",
+    "demand_over_cover",
+    "available",
+    "on_order",
+    "net_need",
+    "min_order_qty",
+    "pack_size",
+    "suggested_qty",
+    "reason",
 ]
 
 
@@ -74,17 +99,28 @@ def round_order(need: pd.Series, moq: pd.Series, pack: pd.Series) -> pd.Series:
 
 
 def suggest(
-    forecast: pd.DataFrame, safety: pd.DataFrame, skus: pd.DataFrame, available: pd.DataFrame,
-    on_order: pd.DataFrame, rules: ReplenishmentRules,
+    forecast: pd.DataFrame,
+    safety: pd.DataFrame,
+    skus: pd.DataFrame,
+    available: pd.DataFrame,
+    on_order: pd.DataFrame,
+    rules: ReplenishmentRules,
 ) -> pd.DataFrame:
     """forecast: sku_id, total_7d, total_7d_lower, total_7d_upper; available: sku_id, available;
     on_order: sku_id, on_order. Returns one row per suggested SKU (SUGGESTION_COLUMNS)."""
-    f = forecast.rename(columns={"total_7d": "forecast_7d", "total_7d_lower": "forecast_7d_lower",
-                                 "total_7d_upper": "forecast_7d_upper"})
-    df = (f.merge(safety.drop(columns=["category", "supplier_id"]), on="sku_id", how="inner")
-          .merge(skus[["sku_id", "category", "supplier_id", "min_order_qty", "pack_size"]], on="sku_id")
-          .merge(available[["sku_id", "available"]], on="sku_id", how="left")
-          .merge(on_order[["sku_id", "on_order"]], on="sku_id", how="left"))
+    f = forecast.rename(
+        columns={
+            "total_7d": "forecast_7d",
+            "total_7d_lower": "forecast_7d_lower",
+            "total_7d_upper": "forecast_7d_upper",
+        }
+    )
+    df = (
+        f.merge(safety.drop(columns=["category", "supplier_id"]), on="sku_id", how="inner")
+        .merge(skus[["sku_id", "category", "supplier_id", "min_order_qty", "pack_size"]], on="sku_id")
+        .merge(available[["sku_id", "available"]], on="sku_id", how="left")
+        .merge(on_order[["sku_id", "on_order"]], on="sku_id", how="left")
+    )
     df["available"] = df["available"].fillna(0).astype("int64")
     df["on_order"] = df["on_order"].fillna(0).astype("int64")
     if rules.pilot_categories:

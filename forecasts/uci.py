@@ -16,8 +16,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-UCI_PATH = (Path(__file__).resolve().parents[1].parent
-            / "shared/data/uci_online_retail/online_retail_2010-12_2011-12.parquet")
+UCI_PATH = (
+    Path(__file__).resolve().parents[1].parent / "shared/data/uci_online_retail/online_retail_2010-12_2011-12.parquet"
+)
 
 DAILY_SQL = """
 with source as (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import duckdb
 import pandas as pd
@@ -55,7 +55,7 @@ def default_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
 
 
 def build_daily_demand(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
-    built_at = datetime.now(timezone.utc)
+    built_at = datetime.now(UTC)
     params = {"as_of": as_of, "built_at": built_at}
     with transaction(con):
         con.execute("delete from forecast.daily_demand")
@@ -66,10 +66,18 @@ def build_daily_demand(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
     ).fetchone()
     unmapped = con.execute(
         "select coalesce(sum(l.quantity), 0) from hub.order_lines l join hub.orders o using (order_id)"
-        " where l.sku_id is null and o.paid_at is not null and o.order_date <= ?", [as_of]
+        " where l.sku_id is null and o.paid_at is not null and o.order_date <= ?",
+        [as_of],
     ).fetchone()[0]
-    return {"rows": stats[0], "skus": stats[1], "units": int(stats[2]), "first_day": str(stats[3]),
-            "last_day": str(stats[4]), "zero_filled_rows": stats[5], "unmapped_paid_units_excluded": int(unmapped)}
+    return {
+        "rows": stats[0],
+        "skus": stats[1],
+        "units": int(stats[2]),
+        "first_day": str(stats[3]),
+        "last_day": str(stats[4]),
+        "zero_filled_rows": stats[5],
+        "unmapped_paid_units_excluded": int(unmapped),
+    }
 
 
 def read_daily(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -79,8 +87,9 @@ def read_daily(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, where: str = "true",
-                  params: list | None = None) -> int:
+def replace_table(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, where: str = "true", params: list | None = None
+) -> int:
     """Delete `where` rows and insert `frame` (columns by name) in one transaction."""
     cols = ", ".join(frame.columns)
     with transaction(con):
@@ -103,5 +112,6 @@ def available_by_sku(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def on_order_by_sku(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
     return con.execute(
         "select sku_id, sum(quantity)::bigint as on_order from forecast.purchase_orders"
-        " where expected_arrival_date > ? group by sku_id", [as_of]
+        " where expected_arrival_date > ? group by sku_id",
+        [as_of],
     ).df()

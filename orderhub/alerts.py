@@ -8,7 +8,7 @@ resolving it records a 'recovered' alert that the notifier sends once. After rai
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -30,7 +30,7 @@ def open_alert(
     ).fetchone()
     if open_:
         return None
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     alert_id = _alert_id(dedupe_key, now)
     con.execute(
         "insert into ops.alerts (alert_id, dedupe_key, kind, severity, asset, message, created_at, delivery_status)"
@@ -42,7 +42,7 @@ def open_alert(
 
 def close_alert(con: duckdb.DuckDBPyConnection, *, dedupe_key: str, message: str) -> str | None:
     """Like `resolve_alert` but returns the alert_id of the queued recovery message (None if nothing was open)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     row = con.execute(
         "select asset from ops.alerts where dedupe_key = ? and resolved_at is null and kind <> 'recovered' limit 1",
         [dedupe_key],
@@ -66,7 +66,9 @@ def raise_alert(
     con: duckdb.DuckDBPyConnection, *, kind: str, severity: str, message: str, dedupe_key: str, asset: str | None = None
 ) -> bool:
     """Open an alert unless the same problem is already open. Returns True when a new alert was opened."""
-    return open_alert(con, kind=kind, severity=severity, message=message, dedupe_key=dedupe_key, asset=asset) is not None
+    return (
+        open_alert(con, kind=kind, severity=severity, message=message, dedupe_key=dedupe_key, asset=asset) is not None
+    )
 
 
 def resolve_alert(con: duckdb.DuckDBPyConnection, *, dedupe_key: str, message: str) -> bool:

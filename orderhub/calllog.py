@@ -9,7 +9,18 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-COLUMNS = ["call_id", "channel", "endpoint", "started_at", "duration_ms", "http_status", "attempt", "ok", "error", "run_id"]
+COLUMNS = [
+    "call_id",
+    "channel",
+    "endpoint",
+    "started_at",
+    "duration_ms",
+    "http_status",
+    "attempt",
+    "ok",
+    "error",
+    "run_id",
+]
 
 
 @dataclass

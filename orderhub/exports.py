@@ -18,8 +18,19 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 MAPPING = "taobao_export"
-REQUIRED_HEADERS = ("订单编号", "买家会员名", "买家实际支付金额", "订单状态", "订单创建时间", "订单付款时间",
-                    "收货地址", "联系手机", "宝贝标题", "宝贝总数量", "商家编码")
+REQUIRED_HEADERS = (
+    "订单编号",
+    "买家会员名",
+    "买家实际支付金额",
+    "订单状态",
+    "订单创建时间",
+    "订单付款时间",
+    "收货地址",
+    "联系手机",
+    "宝贝标题",
+    "宝贝总数量",
+    "商家编码",
+)
 _EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -60,7 +71,7 @@ def decode(data: bytes, path: Path | None = None) -> str:
     """Text of a CSV export, trying the encodings Taobao's report and Excel re-saves produce."""
     where = str(path) if path else None
     if data.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8", data[len(codecs.BOM_UTF8):])]
+        candidates = [("utf-8", data[len(codecs.BOM_UTF8) :])]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = [("utf-16", data)]
     else:

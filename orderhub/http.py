@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 
@@ -60,7 +60,7 @@ def request(
     rng = rng or random.Random()
     last_error = "no attempt made"
     for attempt in range(1, retries + 2):
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         t0 = time.perf_counter()
         wait: float | None = None
         try:

@@ -8,7 +8,7 @@ ops.schema_migrations: a crash leaves the old warehouse, and a recorded step is 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -17,8 +17,11 @@ from orderhub.transaction import transaction
 
 
 def _column_type(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> str | None:
-    rows = con.execute("select data_type from information_schema.columns where table_schema = ? and table_name = ? "
-                       "and column_name = ?", [schema, table, column]).fetchall()  # drained: no open result
+    rows = con.execute(
+        "select data_type from information_schema.columns where table_schema = ? and table_name = ? "
+        "and column_name = ?",
+        [schema, table, column],
+    ).fetchall()  # drained: no open result
     return rows[0][0] if rows else None
 
 
@@ -54,8 +57,9 @@ def content_hash_to_md5_number(con: duckdb.DuckDBPyConnection) -> bool:
 def buyer_key_to_128_bits(con: duckdb.DuckDBPyConnection) -> bool:
     """buyer_key was the full salted sha256 (64 hex); it is now its first 32 hex digits, so cutting the old
     keys gives exactly what a rebuild writes (repeat buyers keep matching across old and new partitions)."""
-    if not con.execute("select count(*) from (select 1 from hub.orders where length(buyer_key) = 64 limit 1)"
-                       ).fetchall()[0][0]:
+    if not con.execute(
+        "select count(*) from (select 1 from hub.orders where length(buyer_key) = 64 limit 1)"
+    ).fetchall()[0][0]:
         return False
     con.execute("update hub.orders set buyer_key = left(buyer_key, 32) where length(buyer_key) = 64")
     return True
@@ -74,6 +78,8 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
         with transaction(con):
             if step(con):
                 changed.append(step.__name__)
-            con.execute("insert into ops.schema_migrations values (?, ?, ?)",
-                        [step.__name__, step.__name__ in changed, datetime.now(timezone.utc)])
+            con.execute(
+                "insert into ops.schema_migrations values (?, ?, ?)",
+                [step.__name__, step.__name__ in changed, datetime.now(UTC)],
+            )
     return changed

@@ -42,9 +42,7 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def publish_readonly(
-    con: duckdb.DuckDBPyConnection, source: str | Path, target: str | Path | None = None
-) -> Published:
+def publish_readonly(con: duckdb.DuckDBPyConnection, source: str | Path, target: str | Path | None = None) -> Published:
     """Copy the checkpointed warehouse `source` (open as writer in `con`) to `target`, atomically.
 
     `con` must be this process's writer connection to `source` and stay open for the whole call: holding
@@ -90,4 +88,6 @@ def connect_readonly(path: str | Path | None = None) -> duckdb.DuckDBPyConnectio
 
 if __name__ == "__main__":
     result = publish_now()
-    print(f"published {result.path} ({result.size_bytes / 1e6:.1f} MB, {result.tables} tables) in {result.seconds:.2f}s")
+    print(
+        f"published {result.path} ({result.size_bytes / 1e6:.1f} MB, {result.tables} tables) in {result.seconds:.2f}s"
+    )

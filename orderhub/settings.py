@@ -46,7 +46,7 @@ class Paths:
     def erp_db(self) -> Path:
         return self.home / "erp" / "legacy_erp.sqlite"
 
-    def ensure(self) -> "Paths":
+    def ensure(self) -> Paths:
         for p in (self.home, self.landing, self.archive, self.exports, self.dagster_home, self.erp_db.parent):
             p.mkdir(parents=True, exist_ok=True)
         for ch in CHANNELS:

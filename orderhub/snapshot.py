@@ -3,7 +3,8 @@
 
 An archive holds `files/<repo path>` (channel order and after-sales mappings, dbt_like_sql models and KPI
 targets, quality thresholds and suites, the Dagster instance template) plus `config/flow.json`, a secret-free
-description of resources, schedules, sensors and Config defaults (see pipelines/flowconfig.py; the caller passes it in), and
+description of resources, schedules, sensors and Config defaults (see pipelines/flowconfig.py; the caller passes it
+in), and
 `manifest.json` with the sha256 of every member. Restore refuses an archive whose members do not match the
 manifest (tampered or truncated) and any path that would land outside the repository; it rewrites only the
 files that differ and prints what changed. `flow.json` is derived from code, so restore compares it with the
@@ -18,16 +19,23 @@ import json
 import subprocess
 import tarfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from orderhub import settings
 
 REPO = Path(__file__).resolve().parent.parent
 # What defines the flow (globs relative to the repository root).
-SCOPE = ("orderhub/mappings/**/*.yaml", "orderhub/mappings/README.md", "dbt_like_sql/**/*.sql",
-         "dbt_like_sql/**/*.yml", "dbt_like_sql/**/*.md", "resources/quality_settings.py", "quality/suites/**/*.py",
-         "cli/instance.py")
+SCOPE = (
+    "orderhub/mappings/**/*.yaml",
+    "orderhub/mappings/README.md",
+    "dbt_like_sql/**/*.sql",
+    "dbt_like_sql/**/*.yml",
+    "dbt_like_sql/**/*.md",
+    "resources/quality_settings.py",
+    "quality/suites/**/*.py",
+    "cli/instance.py",
+)
 FORMAT = "orderhub-config-snapshot/1"
 
 
@@ -40,8 +48,12 @@ def _sha256(data: bytes) -> str:
 
 
 def scoped_files(root: Path) -> list[str]:
-    found = {p.relative_to(root).as_posix() for pattern in SCOPE for p in root.glob(pattern)
-             if p.is_file() and "__pycache__" not in p.parts}
+    found = {
+        p.relative_to(root).as_posix()
+        for pattern in SCOPE
+        for p in root.glob(pattern)
+        if p.is_file() and "__pycache__" not in p.parts
+    }
     return sorted(found)
 
 
@@ -61,13 +73,17 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes, mtime: float) -> None:
 
 def create(flow: dict, out_dir: Path | None = None, root: Path = REPO) -> Path:
     """Write the archive; returns its path. `flow` is the secret-free description of the Dagster flow."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     out_dir = out_dir or settings.paths().home / "snapshots"
     out_dir.mkdir(parents=True, exist_ok=True)
     members: dict[str, bytes] = {f"files/{rel}": (root / rel).read_bytes() for rel in scoped_files(root)}
     members["config/flow.json"] = json.dumps(flow, indent=2, sort_keys=True, ensure_ascii=False).encode()
-    manifest = {"format": FORMAT, "created_at": now.isoformat(), "git_commit": _git_commit(root),
-                "files": {name: _sha256(data) for name, data in sorted(members.items())}}
+    manifest = {
+        "format": FORMAT,
+        "created_at": now.isoformat(),
+        "git_commit": _git_commit(root),
+        "files": {name: _sha256(data) for name, data in sorted(members.items())},
+    }
     target = out_dir / f"orderhub-config-{now:%Y%m%dT%H%M%S%fZ}.tar.gz"
     partial = target.with_suffix(".partial")
     with tarfile.open(partial, "w:gz") as tar:
@@ -104,8 +120,10 @@ def read_verified(archive: Path) -> tuple[dict, dict[str, bytes]]:
         raise SnapshotError(f"{archive}: unknown format {manifest.get('format')!r}")
     expected = manifest.get("files", {})
     if set(expected) != set(members):
-        raise SnapshotError(f"{archive}: members differ from the manifest: missing "
-                            f"{sorted(set(expected) - set(members))}, unexpected {sorted(set(members) - set(expected))}")
+        raise SnapshotError(
+            f"{archive}: members differ from the manifest: missing "
+            f"{sorted(set(expected) - set(members))}, unexpected {sorted(set(members) - set(expected))}"
+        )
     bad = sorted(n for n, data in members.items() if _sha256(data) != expected[n])
     if bad:
         raise SnapshotError(f"{archive}: content does not match the manifest hashes (tampered?): {bad}")
@@ -122,20 +140,27 @@ class RestoreReport:
     flow_diff: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"{len(self.changed)} changed, {len(self.added)} re-created, {len(self.unchanged)} unchanged, "
-               f"{len(self.extra)} not in snapshot ({len(self.pruned)} removed)"]
+        out = [
+            f"{len(self.changed)} changed, {len(self.added)} re-created, {len(self.unchanged)} unchanged, "
+            f"{len(self.extra)} not in snapshot ({len(self.pruned)} removed)"
+        ]
         out += [f"  M {p}" for p in self.changed] + [f"  A {p}" for p in self.added]
-        out += [f"  D {p}" for p in self.pruned] + [f"  ? {p} (kept; --prune removes)" for p in self.extra
-                                                     if p not in self.pruned]
+        out += [f"  D {p}" for p in self.pruned] + [
+            f"  ? {p} (kept; --prune removes)" for p in self.extra if p not in self.pruned
+        ]
         if self.flow_diff:
-            out += ["live flow differs from the snapshot (code-defined, not restored):",
-                    *[f"  ~ {d}" for d in self.flow_diff]]
+            out += [
+                "live flow differs from the snapshot (code-defined, not restored):",
+                *[f"  ~ {d}" for d in self.flow_diff],
+            ]
         return out
 
 
 def _flatten(value, prefix: str = "") -> dict[str, str]:
     if isinstance(value, dict):
-        return {k: v for key, sub in value.items() for k, v in _flatten(sub, f"{prefix}.{key}" if prefix else key).items()}
+        return {
+            k: v for key, sub in value.items() for k, v in _flatten(sub, f"{prefix}.{key}" if prefix else key).items()
+        }
     if isinstance(value, list) and all(isinstance(v, dict) and "name" in v for v in value):
         return {k: v for sub in value for k, v in _flatten(sub, f"{prefix}[{sub['name']}]").items()}
     return {prefix: json.dumps(value, sort_keys=True)}
@@ -143,11 +168,16 @@ def _flatten(value, prefix: str = "") -> dict[str, str]:
 
 def flow_differences(old: dict, new: dict) -> list[str]:
     a, b = _flatten(old), _flatten(new)
-    return [f"{k}: {a.get(k, '(absent)')} -> {b.get(k, '(absent)')}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+    return [
+        f"{k}: {a.get(k, '(absent)')} -> {b.get(k, '(absent)')}"
+        for k in sorted(set(a) | set(b))
+        if a.get(k) != b.get(k)
+    ]
 
 
-def restore(archive: Path, root: Path = REPO, *, dry_run: bool = False, prune: bool = False,
-            live_flow: dict | None = None) -> RestoreReport:
+def restore(
+    archive: Path, root: Path = REPO, *, dry_run: bool = False, prune: bool = False, live_flow: dict | None = None
+) -> RestoreReport:
     _, members = read_verified(archive)
     root = root.resolve()
     report = RestoreReport()
@@ -184,4 +214,3 @@ def restore(archive: Path, root: Path = REPO, *, dry_run: bool = False, prune: b
             (root / rel).unlink()
             report.pruned.append(rel)
     return report
-

@@ -31,8 +31,11 @@ def _only_blocking_quality_checks(steps: list) -> bool:
     check_failed alert (with the failing rows), so a run_failed alert on top would page on-call twice for one
     problem. Other blocking checks (SQL model tests, waybill uniqueness) do not alert themselves: they still page."""
     return bool(steps) and all(
-        is_quality_step(e.step_key) and e.step_failure_data.error is not None
-        and e.step_failure_data.error.cls_name == "DagsterAssetCheckFailedError" for e in steps)
+        is_quality_step(e.step_key)
+        and e.step_failure_data.error is not None
+        and e.step_failure_data.error.cls_name == "DagsterAssetCheckFailedError"
+        for e in steps
+    )
 
 
 @dg.run_failure_sensor(name="run_failure_alerts", default_status=dg.DefaultSensorStatus.RUNNING)
@@ -50,8 +53,13 @@ def run_failure_alerts(context: dg.RunFailureSensorContext, notifier: Notifier) 
     except Exception:  # noqa: BLE001 - event log unavailable: the run-level message is enough
         pass
     daemon_alert(
-        notifier, op="raise", dedupe_key=_job_key(run.job_name), kind="run_failed", severity="error",
-        message=f"Run `{run.run_id[:8]}` of job `{run.job_name}` failed. {reason}", log=context.log,
+        notifier,
+        op="raise",
+        dedupe_key=_job_key(run.job_name),
+        kind="run_failed",
+        severity="error",
+        message=f"Run `{run.run_id[:8]}` of job `{run.job_name}` failed. {reason}",
+        log=context.log,
     )
 
 
@@ -60,8 +68,13 @@ def run_failure_alerts(context: dg.RunFailureSensorContext, notifier: Notifier) 
 )
 def run_recovery_alerts(context: dg.RunStatusSensorContext, notifier: Notifier) -> None:
     run = context.dagster_run
-    daemon_alert(notifier, op="resolve", dedupe_key=_job_key(run.job_name),
-                 message=f"Job `{run.job_name}` succeeded again (run `{run.run_id[:8]}`).", log=context.log)
+    daemon_alert(
+        notifier,
+        op="resolve",
+        dedupe_key=_job_key(run.job_name),
+        message=f"Job `{run.job_name}` succeeded again (run `{run.run_id[:8]}`).",
+        log=context.log,
+    )
 
 
 def breaches(context: dg.SensorEvaluationContext, now: float) -> dict[str, tuple[str, float]]:
@@ -69,20 +82,20 @@ def breaches(context: dg.SensorEvaluationContext, now: float) -> dict[str, tuple
     assets are skipped: a fresh install is not an incident."""
     out: dict[str, tuple[str, float]] = {}
     graph = context.repository_def.asset_graph
-    for key in graph.get_all_asset_keys():
-        policy = getattr(graph.get(key), "freshness_policy", None)
+    for asset_key in graph.get_all_asset_keys():
+        policy = getattr(graph.get(asset_key), "freshness_policy", None)
         fail = getattr(policy, "fail_window", None)
         if fail is None:
             continue
-        event = context.instance.get_latest_materialization_event(key)
+        event = context.instance.get_latest_materialization_event(asset_key)
         if event is None:
             continue
         age = now - event.timestamp
         warn = getattr(policy, "warn_window", None)
         if age > fail.to_timedelta().total_seconds():
-            out[key.to_user_string()] = ("error", age / 3600)
+            out[asset_key.to_user_string()] = ("error", age / 3600)
         elif warn is not None and age > warn.to_timedelta().total_seconds():
-            out[key.to_user_string()] = ("warning", age / 3600)
+            out[asset_key.to_user_string()] = ("warning", age / 3600)
     return out
 
 
@@ -95,27 +108,47 @@ def freshness_alerts(context: dg.SensorEvaluationContext, notifier: Notifier) ->
     for asset, sev in now_state.items():
         if before.get(asset) != sev:
             if asset in before:  # severity changed: close the old one so the new one is sent
-                daemon_alert(notifier, op="resolve", dedupe_key=f"freshness:{asset}:{before[asset]}",
-                             message=f"{asset} freshness is now {sev}.", log=context.log)
+                daemon_alert(
+                    notifier,
+                    op="resolve",
+                    dedupe_key=f"freshness:{asset}:{before[asset]}",
+                    message=f"{asset} freshness is now {sev}.",
+                    log=context.log,
+                )
             daemon_alert(
-                notifier, op="raise", dedupe_key=f"freshness:{asset}:{sev}", kind="freshness", severity=sev,
-                asset=asset.replace("/", "."), log=context.log,
-                message=f"{asset.replace('/', '.')} last updated {found[asset][1]:.1f} h ago: past its freshness {sev} window.",
+                notifier,
+                op="raise",
+                dedupe_key=f"freshness:{asset}:{sev}",
+                kind="freshness",
+                severity=sev,
+                asset=asset.replace("/", "."),
+                log=context.log,
+                message=f"{asset.replace('/', '.')} last updated {found[asset][1]:.1f} h ago: "
+                f"past its freshness {sev} window.",
             )
     for asset, sev in before.items():
         if asset not in now_state:
-            daemon_alert(notifier, op="resolve", dedupe_key=f"freshness:{asset}:{sev}",
-                         message=f"{asset.replace('/', '.')} is fresh again.", log=context.log)
+            daemon_alert(
+                notifier,
+                op="resolve",
+                dedupe_key=f"freshness:{asset}:{sev}",
+                message=f"{asset.replace('/', '.')} is fresh again.",
+                log=context.log,
+            )
     return dg.SensorResult(
         skip_reason=f"{len(now_state)} asset(s) past their freshness window", cursor=json.dumps(now_state)
     )
 
 
 deliver_alerts_job = dg.define_asset_job(
-    "deliver_alerts_job", selection=dg.AssetSelection.assets(key("ops.alerts")),
-    description="Delivery pass over ops.alerts: record daemon-spooled alerts, retry failed deliveries.")
+    "deliver_alerts_job",
+    selection=dg.AssetSelection.assets(key("ops.alerts")),
+    description="Delivery pass over ops.alerts: record daemon-spooled alerts, retry failed deliveries.",
+)
 deliver_alerts_schedule = dg.ScheduleDefinition(
-    name="deliver_alerts_every_10_minutes", job=deliver_alerts_job, cron_schedule="*/10 * * * *",
+    name="deliver_alerts_every_10_minutes",
+    job=deliver_alerts_job,
+    cron_schedule="*/10 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 

@@ -44,8 +44,12 @@ def build() -> dg.Definitions:
     loaded = dg.load_from_defs_folder(path_within_project=PROJECT_ROOT)
     checks = [*build_checks(present_tables(loaded)), *build_sql_test_checks(project.build_order(project.discover()))]
     merged = dg.Definitions.merge(
-        dg.Definitions(assets=dg.with_source_code_references(list(loaded.assets or [])), asset_checks=checks,
-                       resources=bound(), executor=dg.in_process_executor),
+        dg.Definitions(
+            assets=dg.with_source_code_references(list(loaded.assets or [])),
+            asset_checks=checks,
+            resources=bound(),
+            executor=dg.in_process_executor,
+        ),
         *(domain.defs for domain in DOMAINS),
     )
     with warnings.catch_warnings():  # map_resolved_asset_specs is marked preview in 1.13; its contract is what we need

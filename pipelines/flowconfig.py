@@ -63,23 +63,35 @@ def describe_resources(defs: dg.Definitions) -> dict[str, dict[str, Any]]:
         entry: dict[str, Any] = {"type": f"{type(resource).__module__}.{type(resource).__qualname__}"}
         if isinstance(resource, dg.ConfigurableResource):
             # the config dictionary keeps EnvVar fields as {"env": NAME}: the value is never read here
-            config = resource._convert_to_config_dictionary()  # noqa: SLF001 - the only unresolved view
+            config = resource._convert_to_config_dictionary()
             entry["fields"] = {k: describe_field(k, v) for k, v in sorted(config.items())}
         out[key] = entry
     return out
 
 
 def describe_schedules(defs: dg.Definitions) -> list[dict[str, Any]]:
-    return [{"name": s.name, "cron": s.cron_schedule, "timezone": s.execution_timezone,
-             "default_status": s.default_status.name, "job": s.job_name}
-            for s in sorted(defs.schedules or [], key=lambda s: s.name)]
+    return [
+        {
+            "name": s.name,
+            "cron": s.cron_schedule,
+            "timezone": s.execution_timezone,
+            "default_status": s.default_status.name,
+            "job": s.job_name,
+        }
+        for s in sorted(defs.schedules or [], key=lambda s: s.name)
+    ]
 
 
 def describe_sensors(defs: dg.Definitions) -> list[dict[str, Any]]:
-    return [{"name": s.name, "default_status": s.default_status.name,
-             "minimum_interval_seconds": s.minimum_interval_seconds, "jobs": sorted(j.name for j in s.jobs)
-             if s.has_jobs else []}
-            for s in sorted(defs.sensors or [], key=lambda s: s.name)]
+    return [
+        {
+            "name": s.name,
+            "default_status": s.default_status.name,
+            "minimum_interval_seconds": s.minimum_interval_seconds,
+            "jobs": sorted(j.name for j in s.jobs) if s.has_jobs else [],
+        }
+        for s in sorted(defs.sensors or [], key=lambda s: s.name)
+    ]
 
 
 def _subclasses(cls: type) -> list[type]:
@@ -111,5 +123,9 @@ def describe_flow(defs: dg.Definitions | None = None) -> dict[str, Any]:
         from pipelines.definitions import build
 
         defs = build()
-    return {"resources": describe_resources(defs), "schedules": describe_schedules(defs),
-            "sensors": describe_sensors(defs), "config_defaults": describe_config_defaults()}
+    return {
+        "resources": describe_resources(defs),
+        "schedules": describe_schedules(defs),
+        "sensors": describe_sensors(defs),
+        "config_defaults": describe_config_defaults(),
+    }

@@ -18,16 +18,21 @@ RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 hub_rebuild_job = dg.define_asset_job(
-    "hub_rebuild_job", selection=dg.AssetSelection.assets(*(key(t) for t in HUB_ORDER_TABLES)),
+    "hub_rebuild_job",
+    selection=dg.AssetSelection.assets(*(key(t) for t in HUB_ORDER_TABLES)),
     partitions_def=order_date_partitions,
     description="Rebuild the hub order model for a range of order dates from raw.channel_orders.",
 )
 hub_skus_job = dg.define_asset_job(
-    "hub_skus_job", selection=dg.AssetSelection.assets(key("hub.skus"), key("hub.sku_map")),
+    "hub_skus_job",
+    selection=dg.AssetSelection.assets(key("hub.skus"), key("hub.sku_map")),
     description="Refresh the product master and channel SKU map from the ERP.",
 )
 hub_skus_schedule = dg.ScheduleDefinition(
-    name="hub_skus_schedule", job=hub_skus_job, cron_schedule="15 * * * *", execution_timezone=settings.BUSINESS_TZ,
+    name="hub_skus_schedule",
+    job=hub_skus_job,
+    cron_schedule="15 * * * *",
+    execution_timezone=settings.BUSINESS_TZ,
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Refresh the product master and channel SKU map from the ERP hourly.",
 )
@@ -55,7 +60,8 @@ def hub_rebuild_sensor(context: dg.SensorEvaluationContext):
     """Rebuild every hub order-date partition that newly landed raw records touched."""
     after = int(context.cursor) if context.cursor else None
     result = context.instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=RAW_ORDERS, after_storage_id=after), limit=1000, ascending=True)
+        dg.AssetRecordsFilter(asset_key=RAW_ORDERS, after_storage_id=after), limit=1000, ascending=True
+    )
     if not result.records:
         return dg.SkipReason("no new raw.channel_orders materializations")
     cursor = str(max(r.storage_id for r in result.records))

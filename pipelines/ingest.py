@@ -17,20 +17,29 @@ RAW_ORDERS = key("raw.channel_orders")
 RAW_OP_NAME = "raw__channel_orders"  # the op name Dagster derives from the asset key (for run config)
 SETTLE_SECONDS = 5  # a file still being copied is left for the next tick
 PEAK_LAG_SECONDS = 5
-BUSY = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-        dg.DagsterRunStatus.STARTED]
+BUSY = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 
 ingest_live_job = dg.define_asset_job(
-    "ingest_live_job", selection=dg.AssetSelection.assets(RAW_ORDERS),
+    "ingest_live_job",
+    selection=dg.AssetSelection.assets(RAW_ORDERS),
     description="Pull the channel APIs (from their cursors) and the ERP bridge into raw.channel_orders.",
 )
 ingest_files_job = dg.define_asset_job(
-    "ingest_files_job", selection=dg.AssetSelection.assets(RAW_ORDERS),
+    "ingest_files_job",
+    selection=dg.AssetSelection.assets(RAW_ORDERS),
     description="Land dropped seller-center export files (run config lists them) into raw.channel_orders.",
 )
 ingest_live_schedule = dg.ScheduleDefinition(
-    name="ingest_live_schedule", job=ingest_live_job, cron_schedule="*/5 * * * *",
-    execution_timezone=settings.BUSINESS_TZ, default_status=dg.DefaultScheduleStatus.RUNNING,
+    name="ingest_live_schedule",
+    job=ingest_live_job,
+    cron_schedule="*/5 * * * *",
+    execution_timezone=settings.BUSINESS_TZ,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Pull new and changed orders from every channel API and the ERP every 5 minutes.",
 )
 
@@ -70,5 +79,8 @@ def ingest_peak_sensor(context: dg.SensorEvaluationContext):
     return dg.RunRequest(run_config=peak_run_config(), tags={"orderhub/mode": "peak"})
 
 
-defs = dg.Definitions(jobs=[ingest_live_job, ingest_files_job], schedules=[ingest_live_schedule],
-                      sensors=[landing_files_sensor, ingest_peak_sensor])
+defs = dg.Definitions(
+    jobs=[ingest_live_job, ingest_files_job],
+    schedules=[ingest_live_schedule],
+    sensors=[landing_files_sensor, ingest_peak_sensor],
+)

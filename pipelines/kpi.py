@@ -14,11 +14,13 @@ from resources.warehouse import WAREHOUSE_POOL, Warehouse
 DASHBOARD = key("exports.dashboard")
 
 kpi_refresh_job = dg.define_asset_job(
-    "kpi_refresh", selection=dg.AssetSelection.groups("kpi_staging", "kpi"),
+    "kpi_refresh",
+    selection=dg.AssetSelection.groups("kpi_staging", "kpi"),
     description="Rebuild the KPI views/tables and the dashboard (and republish the analysts' copy).",
 )
 kpi_refresh_schedule = dg.ScheduleDefinition(
-    job=kpi_refresh_job, cron_schedule="*/15 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING)
+    job=kpi_refresh_job, cron_schedule="*/15 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING
+)
 
 
 @dg.op(pool=WAREHOUSE_POOL, retry_policy=dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL))
@@ -34,8 +36,12 @@ def publish_readonly_job() -> None:
     publish_readonly_copy()
 
 
-@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, request_job=publish_readonly_job,
-                      default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=30)
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    request_job=publish_readonly_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+)
 def publish_after_successful_run(context: dg.RunStatusSensorContext):
     """After any successful run, queue one publish run (it waits in the warehouse pool for its turn)."""
     if context.dagster_run.job_name == publish_readonly_job.name:
@@ -43,8 +49,10 @@ def publish_after_successful_run(context: dg.RunStatusSensorContext):
     if DASHBOARD in (context.dagster_run.asset_selection or set()):
         return dg.SkipReason("the run's dashboard step already published the copy")
     pending = context.instance.get_runs(
-        filters=dg.RunsFilter(job_name=publish_readonly_job.name, statuses=[
-            dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING]),
+        filters=dg.RunsFilter(
+            job_name=publish_readonly_job.name,
+            statuses=[dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING],
+        ),
         limit=1,
     )
     if pending:
@@ -52,5 +60,8 @@ def publish_after_successful_run(context: dg.RunStatusSensorContext):
     return dg.RunRequest(run_key=f"publish-after-{context.dagster_run.run_id}")
 
 
-defs = dg.Definitions(jobs=[kpi_refresh_job, publish_readonly_job], schedules=[kpi_refresh_schedule],
-                      sensors=[publish_after_successful_run])
+defs = dg.Definitions(
+    jobs=[kpi_refresh_job, publish_readonly_job],
+    schedules=[kpi_refresh_schedule],
+    sensors=[publish_after_successful_run],
+)

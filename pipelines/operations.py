@@ -10,27 +10,38 @@ from orderhub import settings
 OPERATIONS_GROUPS = ("inventory", "fulfilment", "after_sales", "reconciliation", "kpi_staging", "kpi", "forecast")
 
 operations_refresh_job = dg.define_asset_job(
-    "operations_refresh_job", selection=dg.AssetSelection.groups(*OPERATIONS_GROUPS),
+    "operations_refresh_job",
+    selection=dg.AssetSelection.groups(*OPERATIONS_GROUPS),
     description="Refresh inventory, fulfilment, after-sales, KPIs, dashboard and forecast from the hub.",
 )
 # Stock and shipments move together: WMS pull -> tasks -> reservations -> availability -> channel push.
 inventory_fulfilment_job = dg.define_asset_job(
-    "inventory_fulfilment_job", selection=dg.AssetSelection.groups("inventory", "fulfilment"),
+    "inventory_fulfilment_job",
+    selection=dg.AssetSelection.groups("inventory", "fulfilment"),
     description="Sync WMS stock and events, create/advance shipment tasks, recompute availability, push stock.",
 )
 inventory_fulfilment_schedule = dg.ScheduleDefinition(
-    job=inventory_fulfilment_job, cron_schedule="*/15 * * * *", execution_timezone=settings.BUSINESS_TZ)
+    job=inventory_fulfilment_job, cron_schedule="*/15 * * * *", execution_timezone=settings.BUSINESS_TZ
+)
 after_sales_job = dg.define_asset_job(
-    "after_sales_job", selection=dg.AssetSelection.groups("after_sales"),
-    description="Pull channel after-sales and CS form tickets into hub.after_sales_tickets.")
+    "after_sales_job",
+    selection=dg.AssetSelection.groups("after_sales"),
+    description="Pull channel after-sales and CS form tickets into hub.after_sales_tickets.",
+)
 after_sales_schedule = dg.ScheduleDefinition(
-    job=after_sales_job, cron_schedule="5 * * * *", execution_timezone=settings.BUSINESS_TZ)
+    job=after_sales_job, cron_schedule="5 * * * *", execution_timezone=settings.BUSINESS_TZ
+)
 reconciliation_job = dg.define_asset_job(
-    "reconciliation_job", selection=dg.AssetSelection.groups("reconciliation"),
-    description="Dual run: compare the hub with the ERP tables and the seller-center exports.")
+    "reconciliation_job",
+    selection=dg.AssetSelection.groups("reconciliation"),
+    description="Dual run: compare the hub with the ERP tables and the seller-center exports.",
+)
 reconciliation_schedule = dg.ScheduleDefinition(
-    job=reconciliation_job, cron_schedule="40 * * * *", execution_timezone=settings.BUSINESS_TZ,
-    default_status=dg.DefaultScheduleStatus.RUNNING)
+    job=reconciliation_job,
+    cron_schedule="40 * * * *",
+    execution_timezone=settings.BUSINESS_TZ,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
 
 defs = dg.Definitions(
     jobs=[operations_refresh_job, inventory_fulfilment_job, after_sales_job, reconciliation_job],

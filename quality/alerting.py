@@ -31,8 +31,12 @@ def sync_check_alerts(
                 )
             else:
                 alerts.raise_alert(
-                    con, kind="check_failed", severity="error" if r.rule.blocking else "warning",
-                    message=alert_text(r, suite), dedupe_key=key, asset=suite.table,
+                    con,
+                    kind="check_failed",
+                    severity="error" if r.rule.blocking else "warning",
+                    message=alert_text(r, suite),
+                    dedupe_key=key,
+                    asset=suite.table,
                 )
     except Exception as exc:  # noqa: BLE001
         log.warning(f"could not record check alerts for {suite.table}: {exc}")

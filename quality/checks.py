@@ -58,7 +58,10 @@ def check_result(r: RuleResult, suite: TableSuite, settings: QualitySettings) ->
     if r.error:
         meta["error"] = dg.MetadataValue.text(r.error[:2000])
     return dg.AssetCheckResult(
-        asset_key=dg.AssetKey(suite.asset_path), check_name=r.rule.name, passed=r.passed, metadata=meta,
+        asset_key=dg.AssetKey(suite.asset_path),
+        check_name=r.rule.name,
+        passed=r.passed,
+        metadata=meta,
         severity=dg.AssetCheckSeverity.ERROR if r.rule.blocking else dg.AssetCheckSeverity.WARN,
     )
 
@@ -76,11 +79,16 @@ def build_check(suite: TableSuite, partitioned: bool) -> dg.AssetChecksDefinitio
     specs = [dg.AssetCheckSpec(r.name, asset=key, blocking=r.blocking, description=r.description) for r in suite.rules]
 
     @dg.multi_asset_check(
-        name=f"{'_'.join(suite.asset_path)}{QUALITY_STEP_SUFFIX}", specs=specs, can_subset=True, pool=WAREHOUSE_POOL,
+        name=f"{'_'.join(suite.asset_path)}{QUALITY_STEP_SUFFIX}",
+        specs=specs,
+        can_subset=True,
+        pool=WAREHOUSE_POOL,
         description=f"Great Expectations suite for {suite.table} (quality/suites).",
     )
     def _check(
-        context: dg.AssetCheckExecutionContext, warehouse: Warehouse, notifier: Notifier,
+        context: dg.AssetCheckExecutionContext,
+        warehouse: Warehouse,
+        notifier: Notifier,
         quality_settings: QualitySettings,
     ):
         window = run_window(context) if partitioned else Window()
@@ -94,7 +102,9 @@ def build_check(suite: TableSuite, partitioned: bool) -> dg.AssetChecksDefinitio
     return _check
 
 
-def build_checks(present: dict[str, bool], suites: dict[str, TableSuite] | None = None) -> list[dg.AssetChecksDefinition]:
+def build_checks(
+    present: dict[str, bool], suites: dict[str, TableSuite] | None = None
+) -> list[dg.AssetChecksDefinition]:
     suites = dict(load_suites() if suites is None else suites)
     for table, host in FALLBACK.items():
         if table in suites and table not in present and host in present:

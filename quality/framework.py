@@ -60,7 +60,7 @@ class TableSuite:
     def asset_path(self) -> list[str]:
         return self.table.split(".")
 
-    def with_rules(self, *extra: Rule) -> "TableSuite":
+    def with_rules(self, *extra: Rule) -> TableSuite:
         return TableSuite(self.table, self.rules + extra, self.partition_column, self.key_columns)
 
 
@@ -97,7 +97,9 @@ def run_suite(
     only: set[str] | None = None,
 ) -> list[RuleResult]:
     rules = [r for r in suite.rules if only is None or r.name in only]
-    needed = list(dict.fromkeys(c for r in rules if r.frame is None for c in suite.key_columns + r.columns + r.sample_columns))
+    needed = list(
+        dict.fromkeys(c for r in rules if r.frame is None for c in suite.key_columns + r.columns + r.sample_columns)
+    )
     base = pd.DataFrame()
     base_error = None
     if needed:
@@ -114,7 +116,9 @@ def run_suite(
                 frame, error = rule.frame(con, window, settings), None
             except duckdb.Error as exc:
                 frame, error = pd.DataFrame(), f"could not build the frame: {exc}"
-        outcomes = [] if error else ge.validate(frame, rule.expectations(settings, frame), name=f"{suite.table}.{rule.name}")
+        outcomes = (
+            [] if error else ge.validate(frame, rule.expectations(settings, frame), name=f"{suite.table}.{rule.name}")
+        )
         errs = [f"{o.expectation}: {o.error}" for o in outcomes if o.error]
         results.append(RuleResult(rule, outcomes, frame, window, error or ("; ".join(errs) or None)))
     return results

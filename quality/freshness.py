@@ -23,9 +23,13 @@ FRESHNESS: dict[str, dg.FreshnessPolicy] = {
 
 # Which policy each table gets (schema-wide defaults, specific tables first).
 BY_TABLE: dict[str, str] = {
-    "hub.orders": "hub_orders", "hub.order_lines": "hub_orders",
-    "inventory.stock_snapshot": "inventory", "inventory.availability": "inventory", "inventory.reservations": "inventory",
-    "forecast.demand_7d": "forecast", "forecast.replenishment_suggestions": "forecast",
+    "hub.orders": "hub_orders",
+    "hub.order_lines": "hub_orders",
+    "inventory.stock_snapshot": "inventory",
+    "inventory.availability": "inventory",
+    "inventory.reservations": "inventory",
+    "forecast.demand_7d": "forecast",
+    "forecast.replenishment_suggestions": "forecast",
 }
 BY_SCHEMA: dict[str, str] = {"kpi": "kpi"}
 

@@ -72,11 +72,13 @@ def validate(frame: pd.DataFrame, expectations: list, name: str = "suite") -> li
             nested = [v for v in info.values() if isinstance(v, dict) and v.get("raised_exception")]
             error = nested[0].get("exception_message") if nested else None
         res = r.result or {}
-        outcomes.append(Outcome(
-            expectation=_label(r.expectation_config),
-            success=bool(r.success),
-            unexpected_count=int(res.get("unexpected_count") or 0),
-            failing_index=list(res.get("partial_unexpected_index_list") or []),
-            error=error,
-        ))
+        outcomes.append(
+            Outcome(
+                expectation=_label(r.expectation_config),
+                success=bool(r.success),
+                unexpected_count=int(res.get("unexpected_count") or 0),
+                failing_index=list(res.get("partial_unexpected_index_list") or []),
+                error=error,
+            )
+        )
     return outcomes

@@ -17,9 +17,14 @@ from quality.ge import gxe
 # Look-arounds exclude letters too: hex digests (content_hash, buyer_key) contain long digit runs.
 MOBILE = r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9A-Za-z])"
 # 18-digit resident ID: 6-digit area, birth date 19xx/20xx-MM-DD, 3-digit sequence, check digit.
-RESIDENT_ID = r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+RESIDENT_ID = (
+    r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
 # A street address: road/lane word followed by a house number, or building/unit/room numbers.
-STREET_ADDRESS = r"(?:路|街|大道|巷|弄|胡同|里)[0-9０-９一二三四五六七八九十百千]+(?:号|號)|[0-9]+(?:栋|幢|号楼|单元)[0-9]*(?:室)?"
+STREET_ADDRESS = (
+    r"(?:路|街|大道|巷|弄|胡同|里)[0-9０-９一二三四五六七八九十百千]+(?:号|號)|[0-9]+(?:栋|幢|号楼|单元)[0-9]*(?:室)?"
+)
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
 PATTERNS = {"mobile": MOBILE, "resident_id": RESIDENT_ID, "street_address": STREET_ADDRESS, "email": EMAIL}
 
@@ -53,7 +58,8 @@ def pii_frame(table: str, partition_column: str | None):
             return pd.DataFrame()
         schema, name = table.split(".")
         has_partition_column = con.execute(
-            "select count(*) from information_schema.columns where table_schema = ? and table_name = ? and column_name = ?",
+            "select count(*) from information_schema.columns where table_schema = ? and table_name = ? and "
+            "column_name = ?",
             [schema, name, partition_column],
         ).fetchone()[0]
         where = window.where(partition_column if has_partition_column else None)  # guessed column absent: whole table
@@ -65,8 +71,7 @@ def pii_frame(table: str, partition_column: str | None):
 
 def pii_expectations(frame_columns: list[str]) -> list:
     return [
-        gxe.ExpectColumnValuesToNotMatchRegexList(column=c, regex_list=list(PATTERNS.values()))
-        for c in frame_columns
+        gxe.ExpectColumnValuesToNotMatchRegexList(column=c, regex_list=list(PATTERNS.values())) for c in frame_columns
     ]
 
 

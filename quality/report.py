@@ -13,7 +13,11 @@ def markdown_table(frame: pd.DataFrame) -> str:
         return "_no rows_"
 
     def cell(v: object) -> str:
-        return "" if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)) else str(v).replace("|", "\\|").replace("\n", " ")
+        return (
+            ""
+            if v is None or (not isinstance(v, (list, dict)) and pd.isna(v))
+            else str(v).replace("|", "\\|").replace("\n", " ")
+        )
 
     head = "| " + " | ".join(map(str, frame.columns)) + " |"
     sep = "| " + " | ".join("---" for _ in frame.columns) + " |"
@@ -23,7 +27,11 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
 def sample(result: RuleResult, suite: TableSuite, n: int) -> pd.DataFrame:
     rows = result.failing_rows.head(n)
-    cols = [c for c in dict.fromkeys(suite.key_columns + result.rule.sample_columns + result.rule.columns) if c in rows.columns]
+    cols = [
+        c
+        for c in dict.fromkeys(suite.key_columns + result.rule.sample_columns + result.rule.columns)
+        if c in rows.columns
+    ]
     if result.rule.mask_sample:  # show every column, PII starred, so the operator sees where it sits
         return rows.map(lambda v: mask_pii(v) if isinstance(v, str) else v)
     return rows[cols] if cols else rows
@@ -31,8 +39,15 @@ def sample(result: RuleResult, suite: TableSuite, n: int) -> pd.DataFrame:
 
 def expectations_table(result: RuleResult) -> str:
     frame = pd.DataFrame(
-        [{"expectation": o.expectation, "passed": o.success, "unexpected": o.unexpected_count, "error": o.error or ""}
-         for o in result.outcomes]
+        [
+            {
+                "expectation": o.expectation,
+                "passed": o.success,
+                "unexpected": o.unexpected_count,
+                "error": o.error or "",
+            }
+            for o in result.outcomes
+        ]
     )
     return markdown_table(frame)
 

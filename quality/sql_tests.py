@@ -15,10 +15,17 @@ SQL_TEST_STEP_SUFFIX = "_sql_tests"
 
 def build_model_tests(model: project.Model) -> dg.AssetChecksDefinition:
     key = dg.AssetKey(model.relation.split("."))
-    specs = [dg.AssetCheckSpec(name, asset=key, description=desc, blocking=True) for name, desc in run.check_names(model)]
+    specs = [
+        dg.AssetCheckSpec(name, asset=key, description=desc, blocking=True) for name, desc in run.check_names(model)
+    ]
 
-    @dg.multi_asset_check(name=f"{model.schema}_{model.name}{SQL_TEST_STEP_SUFFIX}", specs=specs, can_subset=True,
-                          pool=WAREHOUSE_POOL, description=f"Tests of {model.rel_path} (its sidecar YAML).")
+    @dg.multi_asset_check(
+        name=f"{model.schema}_{model.name}{SQL_TEST_STEP_SUFFIX}",
+        specs=specs,
+        can_subset=True,
+        pool=WAREHOUSE_POOL,
+        description=f"Tests of {model.rel_path} (its sidecar YAML).",
+    )
     def _tests(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         only = {k.name for k in context.selected_asset_check_keys}
         with warehouse.connect() as con:
@@ -28,7 +35,10 @@ def build_model_tests(model: project.Model) -> dg.AssetChecksDefinition:
             context.log.error(f"{model.rel_path}: tests failed: {', '.join(failed)}")
         for r in results:
             yield dg.AssetCheckResult(
-                asset_key=key, check_name=r.name, passed=r.passed, severity=dg.AssetCheckSeverity.ERROR,
+                asset_key=key,
+                check_name=r.name,
+                passed=r.passed,
+                severity=dg.AssetCheckSeverity.ERROR,
                 description=r.description,
                 metadata={"failing_rows": r.failing, "sample": dg.MetadataValue.json(r.sample)},
             )

@@ -28,14 +28,17 @@ def bound() -> dict[str, dg.ConfigurableResource]:
         **channel_resources(),
         "erp": ErpBridge(url=env_or("ORDERHUB_ERP_URL", "")),
         "wms": WmsApi(base_url=env_or("ORDERHUB_WMS_URL", ""), api_key=env_or("ORDERHUB_WMS_API_KEY", "sim-wms-key")),
-        "logistics": LogisticsApi(base_url=env_or("ORDERHUB_LOGISTICS_URL", ""),
-                                  api_key=env_or("ORDERHUB_LOGISTICS_API_KEY", "sim-lg-key")),
+        "logistics": LogisticsApi(
+            base_url=env_or("ORDERHUB_LOGISTICS_URL", ""), api_key=env_or("ORDERHUB_LOGISTICS_API_KEY", "sim-lg-key")
+        ),
         "cs": CsApi(base_url=env_or("ORDERHUB_CS_URL", ""), api_key=env_or("ORDERHUB_CS_API_KEY", "")),
-        "purchasing_api": PurchasingApi(base_url=env_or("ORDERHUB_PURCHASING_URL", ""),
-                                        api_key=env_or("ORDERHUB_PURCHASING_API_KEY", "sim-wms-key")),
+        "purchasing_api": PurchasingApi(
+            base_url=env_or("ORDERHUB_PURCHASING_URL", ""), api_key=env_or("ORDERHUB_PURCHASING_API_KEY", "sim-wms-key")
+        ),
         # an unset webhook means "log only", so these are never a required EnvVar
-        "notifier": Notifier(webhook_url=env_or(URL_ENV, ""), secret=env_or(SECRET_ENV, ""),
-                             kind=env_or(KIND_ENV, "auto")),
+        "notifier": Notifier(
+            webhook_url=env_or(URL_ENV, ""), secret=env_or(SECRET_ENV, ""), kind=env_or(KIND_ENV, "auto")
+        ),
         # required: a run without a stable salt would write buyer keys that never match again
         "pii": PiiSettings(salt=dg.EnvVar("ORDERHUB_PII_SALT")),
         "quality_settings": QualitySettings(),

@@ -25,8 +25,9 @@ class CsApi(ApiKeyClient):
         tickets: dict[str, dict] = {}
         cursor = updated_after
         for _ in range(self.max_pages):
-            _, body = self.call("GET", "/cs/tickets", "cs/tickets", calls,
-                                params={"updated_after": cursor, "limit": self.page_limit})
+            _, body = self.call(
+                "GET", "/cs/tickets", "cs/tickets", calls, params={"updated_after": cursor, "limit": self.page_limit}
+            )
             batch = body.get("tickets") or []
             for t in batch:
                 tickets[t["ticket_code"]] = t
@@ -37,4 +38,3 @@ class CsApi(ApiKeyClient):
                 break
             cursor = last
         return list(tickets.values())
-

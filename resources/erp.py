@@ -46,8 +46,11 @@ def _engine(url: str) -> sa.Engine:
 class ErpBridge(dg.ConfigurableResource):
     """The legacy ERP database: unsynced sales orders (so_header + so_line), item master and channel SKU map."""
 
-    url: str = Field(default="", description="SQLAlchemy URL of the ERP database; empty = the simulator's "
-                     "SQLite file under $ORDERHUB_HOME (resolved when a run connects)")
+    url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the ERP database; empty = the simulator's "
+        "SQLite file under $ORDERHUB_HOME (resolved when a run connects)",
+    )
     batch_size: int = 500
 
     @property
@@ -65,10 +68,13 @@ class ErpBridge(dg.ConfigurableResource):
     def poll(self) -> list[dict]:
         """Up to `batch_size` unsynced orders, oldest update first: header columns + "lines": [so_line rows]."""
         with self.engine().connect() as con:
-            headers = [dict(r._mapping) for r in con.execute(
-                sa.text(f"select * from {HEADER_TABLE} where is_synced = 0 order by update_time, id limit :n"),
-                {"n": self.batch_size},
-            )]
+            headers = [
+                dict(r._mapping)
+                for r in con.execute(
+                    sa.text(f"select * from {HEADER_TABLE} where is_synced = 0 order by update_time, id limit :n"),
+                    {"n": self.batch_size},
+                )
+            ]
             if not headers:
                 return []
             lines_query = sa.text(f"select * from {LINE_TABLE} where order_no in :order_nos order by order_no, line_no")
@@ -91,8 +97,11 @@ class ErpBridge(dg.ConfigurableResource):
         compared = [c for c in header.columns if c.name in rows[0] and c.name not in _NOT_COMPARED and c.name != "id"]
         stmt = (
             sa.update(header)
-            .where(header.c.id == sa.bindparam("_id"), header.c.is_synced == 0,
-                   *[c.is_not_distinct_from(sa.bindparam(f"_{c.name}")) for c in compared])
+            .where(
+                header.c.id == sa.bindparam("_id"),
+                header.c.is_synced == 0,
+                *[c.is_not_distinct_from(sa.bindparam(f"_{c.name}")) for c in compared],
+            )
             .values(is_synced=1)
         )
         params = [{"_id": r["id"], **{f"_{c.name}": r.get(c.name) for c in compared}} for r in rows]
@@ -110,4 +119,3 @@ class ErpBridge(dg.ConfigurableResource):
     def _read_table(self, table: str) -> pd.DataFrame:
         with self.engine().connect() as con:
             return pd.read_sql(sa.text(f"select * from {table}"), con)
-

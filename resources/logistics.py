@@ -18,8 +18,17 @@ class LogisticsApi(ApiKeyClient):
     call_channel: ClassVar[str] = "logistics"
     sender_name: str = "OrderHub seller"
 
-    def create_waybill(self, *, order_id: str, idempotency_key: str, receiver_province: str | None,
-                       receiver_city: str | None, parcel_weight_g: int, warehouse_id: str, calls: CallLog) -> dict:
+    def create_waybill(
+        self,
+        *,
+        order_id: str,
+        idempotency_key: str,
+        receiver_province: str | None,
+        receiver_city: str | None,
+        parcel_weight_g: int,
+        warehouse_id: str,
+        calls: CallLog,
+    ) -> dict:
         """{"waybill_no", "carrier", "created_at"} for this order."""
         payload = {
             "order_id": order_id,
@@ -31,4 +40,3 @@ class LogisticsApi(ApiKeyClient):
         }
         _, body = self.call("POST", "/logistics/waybills", "logistics/waybills", calls, json=payload)
         return body
-

@@ -36,7 +36,11 @@ class Notifier(dg.ConfigurableResource):
         if kind not in KINDS:
             raise ValueError(f"notifier kind must be one of {KINDS} or 'auto', got {self.kind!r}")
         return WebhookTarget(
-            kind=kind, url=self.webhook_url, secret=self.secret, timeout=self.timeout_seconds, retries=self.retries,
-            backoff_base=self.backoff_base_seconds, backoff_cap=max(4.0, self.backoff_base_seconds * 4),
+            kind=kind,
+            url=self.webhook_url,
+            secret=self.secret,
+            timeout=self.timeout_seconds,
+            retries=self.retries,
+            backoff_base=self.backoff_base_seconds,
+            backoff_cap=max(4.0, self.backoff_base_seconds * 4),
         )
-

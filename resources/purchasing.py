@@ -27,14 +27,22 @@ class PurchasingApi(dg.ConfigurableResource):
     timeout_seconds: float = 10.0
     retries: int = 3
 
-    def post_suggestions(self, suggestion_date: str, lines: list[dict], calls: CallLog,
-                         session: requests.Session | None = None) -> PostResult:
+    def post_suggestions(
+        self, suggestion_date: str, lines: list[dict], calls: CallLog, session: requests.Session | None = None
+    ) -> PostResult:
         body = {"suggestion_date": suggestion_date, "lines": lines}
         try:
             resp = request(
-                session or requests.Session(), "POST", (self.base_url or simulator_url()).rstrip("/") + ENDPOINT, channel="purchasing",
-                endpoint=ENDPOINT, calls=calls, retries=self.retries, timeout=self.timeout_seconds,
-                json=body, headers={"X-Api-Key": self.api_key},
+                session or requests.Session(),
+                "POST",
+                (self.base_url or simulator_url()).rstrip("/") + ENDPOINT,
+                channel="purchasing",
+                endpoint=ENDPOINT,
+                calls=calls,
+                retries=self.retries,
+                timeout=self.timeout_seconds,
+                json=body,
+                headers={"X-Api-Key": self.api_key},
             )
         except ApiError as exc:
             return PostResult(False, error=str(exc)[:500])
@@ -47,4 +55,3 @@ class PurchasingApi(dg.ConfigurableResource):
             return PostResult(True, str(data["batch_id"]), int(data.get("accepted", len(lines))))
         except (ValueError, KeyError, TypeError) as exc:
             return PostResult(False, error=f"unexpected response: {exc}; body {resp.text[:200]}")
-

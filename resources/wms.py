@@ -20,6 +20,7 @@ from orderhub.calllog import CallLog
 from orderhub.http import ApiError
 from resources.env import simulator_url
 
+
 class ApiKeyClient(dg.ConfigurableResource):
     """JSON-over-HTTP client authenticated with an ``X-Api-Key`` header, using OrderHub's retry policy."""
 
@@ -34,28 +35,39 @@ class ApiKeyClient(dg.ConfigurableResource):
     def root(self) -> str:
         return (self.base_url or simulator_url()).rstrip("/")
 
-    def with_sleep(self, sleep: Callable[[float], None]) -> "ApiKeyClient":
+    def with_sleep(self, sleep: Callable[[float], None]) -> ApiKeyClient:
         """A copy whose retry waits use `sleep` (tests pass a no-op)."""
         clone = self.model_copy()
         clone._sleep = sleep
         return clone
 
-    def call(self, method: str, path: str, endpoint: str, calls: CallLog, *, ok_statuses: tuple[int, ...] = (),
-             **kwargs: Any) -> tuple[int, Any]:
+    def call(
+        self, method: str, path: str, endpoint: str, calls: CallLog, *, ok_statuses: tuple[int, ...] = (), **kwargs: Any
+    ) -> tuple[int, Any]:
         """One logical request (retried on 5xx/429/timeouts). Returns (status, decoded body); raises ApiError
         on any other 4xx unless listed in ok_statuses, and on undecodable bodies."""
         headers = {"X-Api-Key": self.api_key} if self.api_key else {}
         with requests.Session() as session:
             resp = http.request(
-                session, method, self.root + path, channel=self.call_channel, endpoint=endpoint,
-                calls=calls, timeout=self.timeout_s, sleep=self._sleep or time.sleep, headers=headers, **kwargs,
+                session,
+                method,
+                self.root + path,
+                channel=self.call_channel,
+                endpoint=endpoint,
+                calls=calls,
+                timeout=self.timeout_s,
+                sleep=self._sleep or time.sleep,
+                headers=headers,
+                **kwargs,
             )
         if resp.status_code >= 400 and resp.status_code not in ok_statuses:
             raise ApiError(self.call_channel, endpoint, f"HTTP {resp.status_code}: {resp.text[:300]}", resp.status_code)
         try:
             return resp.status_code, resp.json()
         except (ValueError, json.JSONDecodeError) as exc:
-            raise ApiError(self.call_channel, endpoint, f"undecodable body: {resp.text[:200]!r}", resp.status_code) from exc
+            raise ApiError(
+                self.call_channel, endpoint, f"undecodable body: {resp.text[:200]!r}", resp.status_code
+            ) from exc
 
 
 class WmsApi(ApiKeyClient):
@@ -69,7 +81,9 @@ class WmsApi(ApiKeyClient):
         items: list[dict] = []
         page = 1
         while True:
-            _, body = self.call("GET", "/wms/stock", "wms/stock", calls, params={"page": page, "page_size": self.page_size})
+            _, body = self.call(
+                "GET", "/wms/stock", "wms/stock", calls, params={"page": page, "page_size": self.page_size}
+            )
             batch = body.get("items") or []
             items.extend(batch)
             if not batch or len(items) >= int(body.get("total", 0)):
@@ -92,4 +106,3 @@ class WmsApi(ApiKeyClient):
         if next_after is None:
             next_after = max((int(e["event_id"]) for e in events), default=after)
         return events, int(next_after)
-

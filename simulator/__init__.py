@@ -16,9 +16,19 @@ from pathlib import Path
 __all__ = ["start", "Simulator"]
 
 
-def start(seed: int = 7, days: int = 90, now: str | float | None = None, erp_db: str | Path | None = None,
-          port: int = 0, golive_days_ago: int = 30, live_rate: float = 0.0, speed: float = 1.0,
-          faults: dict | str | None = None, creds: dict | None = None, rate_limit_per_s: float = 200.0):
+def start(
+    seed: int = 7,
+    days: int = 90,
+    now: str | float | None = None,
+    erp_db: str | Path | None = None,
+    port: int = 0,
+    golive_days_ago: int = 30,
+    live_rate: float = 0.0,
+    speed: float = 1.0,
+    faults: dict | str | None = None,
+    creds: dict | None = None,
+    rate_limit_per_s: float = 200.0,
+):
     """Build the world and serve it on 127.0.0.1:port (0 = any free port) from a daemon thread."""
     from simulator.app import Simulator
     from simulator.faults import parse_flag
@@ -28,8 +38,18 @@ def start(seed: int = 7, days: int = 90, now: str | float | None = None, erp_db:
         now = parse_iso(now)
     if isinstance(faults, str):
         faults = parse_flag(faults)
-    sim = Simulator(seed=seed, days=days, now=now, erp_db=erp_db, golive_days_ago=golive_days_ago,
-                    live_rate=live_rate, speed=speed, faults=faults, creds=creds, rate_limit_per_s=rate_limit_per_s)
+    sim = Simulator(
+        seed=seed,
+        days=days,
+        now=now,
+        erp_db=erp_db,
+        golive_days_ago=golive_days_ago,
+        live_rate=live_rate,
+        speed=speed,
+        faults=faults,
+        creds=creds,
+        rate_limit_per_s=rate_limit_per_s,
+    )
     return sim.serve(port=port)
 
 

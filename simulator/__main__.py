@@ -17,7 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--seed", type=int, default=7)
     s.add_argument("--days", type=int, default=90, help="days of history before now")
     s.add_argument("--now", default=None, help="virtual now, ISO-8601 (default: wall clock floored to the minute)")
-    s.add_argument("--erp-db", default=None, help="legacy ERP SQLite file (default $ORDERHUB_HOME/erp/legacy_erp.sqlite)")
+    s.add_argument(
+        "--erp-db", default=None, help="legacy ERP SQLite file (default $ORDERHUB_HOME/erp/legacy_erp.sqlite)"
+    )
     s.add_argument("--golive-days-ago", type=int, default=30)
     s.add_argument("--live-rate", type=float, default=0.0, help="live mode: extra orders per wall second")
     s.add_argument("--speed", type=float, default=1.0, help="live mode: virtual seconds per wall second")
@@ -40,14 +42,31 @@ def main(argv: list[str] | None = None) -> int:
     from simulator import start
     from simulator.app import DEFAULT_CREDS
 
-    creds = {ch: (getattr(a, f"{ch}_key") or DEFAULT_CREDS[ch][0], getattr(a, f"{ch}_secret") or DEFAULT_CREDS[ch][1])
-             for ch in DEFAULT_CREDS}
+    creds = {
+        ch: (getattr(a, f"{ch}_key") or DEFAULT_CREDS[ch][0], getattr(a, f"{ch}_secret") or DEFAULT_CREDS[ch][1])
+        for ch in DEFAULT_CREDS
+    }
     t0 = time.perf_counter()
-    sim = start(seed=a.seed, days=a.days, now=a.now, erp_db=a.erp_db, port=a.port, golive_days_ago=a.golive_days_ago,
-                live_rate=a.live_rate, speed=a.speed, faults=a.faults or None, creds=creds, rate_limit_per_s=a.rate_limit)
+    sim = start(
+        seed=a.seed,
+        days=a.days,
+        now=a.now,
+        erp_db=a.erp_db,
+        port=a.port,
+        golive_days_ago=a.golive_days_ago,
+        live_rate=a.live_rate,
+        speed=a.speed,
+        faults=a.faults or None,
+        creds=creds,
+        rate_limit_per_s=a.rate_limit,
+    )
     print(f"SIMULATOR_URL={sim.url}", flush=True)
-    print(f"simulator ready in {time.perf_counter() - t0:.1f}s: {len(sim.world.orders)} orders generated, "
-          f"ERP at {sim.erp.path}", file=sys.stderr, flush=True)
+    print(
+        f"simulator ready in {time.perf_counter() - t0:.1f}s: {len(sim.world.orders)} orders generated, "
+        f"ERP at {sim.erp.path}",
+        file=sys.stderr,
+        flush=True,
+    )
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())

@@ -40,17 +40,31 @@ def truth_frame(sim, channel: str, shop: str | None = None) -> pd.DataFrame:
             o = w.orders.iloc[rows]
             ids = c.channel_ids(src, o["key"].to_numpy(), o["created"].to_numpy())
             step = s["step"].to_numpy()
-            frames.append(pd.DataFrame({
-                "channel": ch, "shop_id": SRC_SHOP[src], "channel_order_id": ids,
-                "order_id": [f"{ch}:{i}" for i in ids], "status": lc.HUB_STATUS[step], "lifecycle": STEP[step],
-                "refund": RF_NAME[s["rf_step"].to_numpy()],
-                "created_at": _iso_many(o["created"].to_numpy()), "modified_at": _iso_many(s["modified"].to_numpy()),
-                "total_fen": o["total_fen"].to_numpy(), "discount_fen": o["discount_fen"].to_numpy(),
-                "freight_fen": o["post_fen"].to_numpy(), "pay_fen": o["pay_fen"].to_numpy(),
-                "n_lines": o["n_lines"].to_numpy().astype(int)}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "channel": ch,
+                        "shop_id": SRC_SHOP[src],
+                        "channel_order_id": ids,
+                        "order_id": [f"{ch}:{i}" for i in ids],
+                        "status": lc.HUB_STATUS[step],
+                        "lifecycle": STEP[step],
+                        "refund": RF_NAME[s["rf_step"].to_numpy()],
+                        "created_at": _iso_many(o["created"].to_numpy()),
+                        "modified_at": _iso_many(s["modified"].to_numpy()),
+                        "total_fen": o["total_fen"].to_numpy(),
+                        "discount_fen": o["discount_fen"].to_numpy(),
+                        "freight_fen": o["post_fen"].to_numpy(),
+                        "pay_fen": o["pay_fen"].to_numpy(),
+                        "n_lines": o["n_lines"].to_numpy().astype(int),
+                    }
+                )
+            )
     if not frames:
         return pd.DataFrame()
-    return pd.concat(frames, ignore_index=True).sort_values(["modified_at", "channel_order_id"], ascending=[False, True])
+    return pd.concat(frames, ignore_index=True).sort_values(
+        ["modified_at", "channel_order_id"], ascending=[False, True]
+    )
 
 
 def truth(sim, channel: str, shop: str | None = None) -> list[dict]:
@@ -73,8 +87,16 @@ def handle(sim, req: Request) -> Response:
                 return ok({"error": "invalid_request", "detail": "the clock only moves forward"}, 400)
             sim.advance(seconds)
         now = w.now()
-        return ok({"now": iso(now), "epoch": int(now), "start_now": iso(w.start_now), "live": w.clock.live,
-                   "speed": w.clock.speed, "golive_at": iso(w.golive)})
+        return ok(
+            {
+                "now": iso(now),
+                "epoch": int(now),
+                "start_now": iso(w.start_now),
+                "live": w.clock.live,
+                "speed": w.clock.speed,
+                "golive_at": iso(w.golive),
+            }
+        )
     if path == "/admin/faults":
         if req.method == "POST":
             try:
@@ -85,22 +107,38 @@ def handle(sim, req: Request) -> Response:
     if path == "/admin/truth/orders":
         channel = p.get("channel", "")
         if channel not in set(SRC_CHANNEL.values()):
-            return ok({"error": "invalid_request", "detail": f"channel must be one of {sorted(set(SRC_CHANNEL.values()))}"}, 400)
+            return ok(
+                {"error": "invalid_request", "detail": f"channel must be one of {sorted(set(SRC_CHANNEL.values()))}"},
+                400,
+            )
         df = truth_frame(sim, channel, p.get("shop"))
         head = json.dumps({"channel": channel, "now": iso(w.now()), "count": len(df)}, ensure_ascii=False)[:-1]
         rows = df.to_json(orient="records", force_ascii=False) if len(df) else "[]"
-        return Response(200, f'{head}, "orders": {rows}}}'.encode("utf-8"))
+        return Response(200, f'{head}, "orders": {rows}}}'.encode())
     if path == "/admin/channel_stock":
         try:
             items = sim.stock.listed(p.get("channel", ""))
         except KeyError as exc:
             return ok({"error": "invalid_request", "detail": str(exc)}, 400)
-        return ok({"channel": p.get("channel"), "items": [{"channel_sku": i["sku"], "quantity": i["qty"],
-                                                           "modified_at": iso(i["modified"])} for i in items]})
+        return ok(
+            {
+                "channel": p.get("channel"),
+                "items": [
+                    {"channel_sku": i["sku"], "quantity": i["qty"], "modified_at": iso(i["modified"])} for i in items
+                ],
+            }
+        )
     if path == "/admin/stats":
-        return ok({"requests": dict(sim.stats), "faults_injected": dict(sim.faults.injected),
-                   "waybills_created": sim.counters.get("waybills_created", 0),
-                   "shipments_received": sim.counters.get("shipments_received", 0),
-                   "stock_updates": {k[14:]: v for k, v in sim.counters.items() if k.startswith("stock_updates_")},
-                   "erp_rows_written": sim.erp.rows_written, "orders_generated": len(w.orders), "now": iso(w.now())})
+        return ok(
+            {
+                "requests": dict(sim.stats),
+                "faults_injected": dict(sim.faults.injected),
+                "waybills_created": sim.counters.get("waybills_created", 0),
+                "shipments_received": sim.counters.get("shipments_received", 0),
+                "stock_updates": {k[14:]: v for k, v in sim.counters.items() if k.startswith("stock_updates_")},
+                "erp_rows_written": sim.erp.rows_written,
+                "orders_generated": len(w.orders),
+                "now": iso(w.now()),
+            }
+        )
     return ok({"error": "not_found", "path": path}, 404)

@@ -7,30 +7,53 @@ import time
 from collections import Counter
 
 from simulator import admin, cs, exports, logistics, wms
-from simulator.channels import douyin, jd, pdd, taobao
 from simulator.channels import common as c
+from simulator.channels import douyin, jd, pdd, taobao
 from simulator.erp import Erp
 from simulator.faults import Faults
 from simulator.server import Request, Response, Server
 from simulator.stock import ChannelStock
 from simulator.world import World
 
-DEFAULT_CREDS = {"taobao": ("sim-tb-key", "sim-tb-secret"), "douyin": ("sim-dy-key", "sim-dy-secret"),
-                 "pdd": ("sim-pdd-id", "sim-pdd-secret"), "jd": ("sim-jd-key", "sim-jd-secret")}
+DEFAULT_CREDS = {
+    "taobao": ("sim-tb-key", "sim-tb-secret"),
+    "douyin": ("sim-dy-key", "sim-dy-secret"),
+    "pdd": ("sim-pdd-id", "sim-pdd-secret"),
+    "jd": ("sim-jd-key", "sim-jd-secret"),
+}
 API_KEYS = {"wms": "sim-wms-key", "logistics": "sim-lg-key"}
 # path prefix → (fault/stat channel, handler)
-ROUTES = [("/taobao/router/rest", "taobao", taobao.handle), ("/douyin/", "douyin", douyin.handle),
-          ("/pdd/api/router", "pdd", pdd.handle), ("/jd/routerjson", "jd", jd.handle), ("/wms/", "wms", wms.handle),
-          ("/logistics/", "logistics", logistics.handle), ("/cs/", "cs", cs.handle),
-          ("/erp/", "erp", wms.handle_purchase), ("/admin/exports/", "exports", exports.handle),
-          ("/admin/", "admin", admin.handle)]
+ROUTES = [
+    ("/taobao/router/rest", "taobao", taobao.handle),
+    ("/douyin/", "douyin", douyin.handle),
+    ("/pdd/api/router", "pdd", pdd.handle),
+    ("/jd/routerjson", "jd", jd.handle),
+    ("/wms/", "wms", wms.handle),
+    ("/logistics/", "logistics", logistics.handle),
+    ("/cs/", "cs", cs.handle),
+    ("/erp/", "erp", wms.handle_purchase),
+    ("/admin/exports/", "exports", exports.handle),
+    ("/admin/", "admin", admin.handle),
+]
 
 
 class Simulator:
-    def __init__(self, seed: int = 7, days: int = 90, now: float | None = None, erp_db=None, golive_days_ago: int = 30,
-                 live_rate: float = 0.0, speed: float = 1.0, faults: dict | None = None, creds: dict | None = None,
-                 rate_limit_per_s: float = 200.0):
-        self.world = World(seed=seed, days=days, now=now, golive_days_ago=golive_days_ago, live_rate=live_rate, speed=speed)
+    def __init__(
+        self,
+        seed: int = 7,
+        days: int = 90,
+        now: float | None = None,
+        erp_db=None,
+        golive_days_ago: int = 30,
+        live_rate: float = 0.0,
+        speed: float = 1.0,
+        faults: dict | None = None,
+        creds: dict | None = None,
+        rate_limit_per_s: float = 200.0,
+    ):
+        self.world = World(
+            seed=seed, days=days, now=now, golive_days_ago=golive_days_ago, live_rate=live_rate, speed=speed
+        )
         self.faults = Faults(seed, faults, rate_per_s=rate_limit_per_s)
         self.creds = {**DEFAULT_CREDS, **(creds or {})}
         self.api_keys = dict(API_KEYS)
@@ -65,8 +88,11 @@ class Simulator:
         key = c.key_from_channel_id(channel, order_id)
         if key is None or key not in self.world.key_index.index or not tracking:
             return False
-        self.shipping_confirmations[(channel, str(order_id))] = {"tracking": tracking, "carrier": carrier,
-                                                                 "at": self.world.now()}
+        self.shipping_confirmations[(channel, str(order_id))] = {
+            "tracking": tracking,
+            "carrier": carrier,
+            "at": self.world.now(),
+        }
         return True
 
     def advance(self, seconds: float) -> float:
@@ -76,7 +102,7 @@ class Simulator:
         return now
 
     # ---- lifecycle -------------------------------------------------------------------------------------
-    def serve(self, port: int = 0, host: str = "127.0.0.1") -> "Simulator":
+    def serve(self, port: int = 0, host: str = "127.0.0.1") -> Simulator:
         self.server = Server(self.dispatch, host, port).start()
         if self.world.clock.live:
             self._live_thread = threading.Thread(target=self._live_loop, name="simulator-live", daemon=True)
@@ -88,7 +114,7 @@ class Simulator:
         while not self._stop.wait(1.0):
             try:
                 self.erp.sync()
-            except Exception:  # a locked SQLite file must not kill the live loop; retried next tick
+            except Exception:  # noqa: BLE001 - a locked SQLite file must not kill the live loop; retried next tick
                 time.sleep(0.5)
 
     @property

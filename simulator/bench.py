@@ -28,15 +28,29 @@ def run(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z") -> dic
         end = int(parse_iso(now))
         t0 = time.perf_counter()
         for p in range(1, 6):
-            client.taobao(sim.url, "taobao.trades.sold.increment.get", start_modified=bj(end - 86400),
-                          end_modified=bj(end), page_no=p, page_size=100).raise_for_status()
+            client.taobao(
+                sim.url,
+                "taobao.trades.sold.increment.get",
+                start_modified=bj(end - 86400),
+                end_modified=bj(end),
+                page_no=p,
+                page_size=100,
+            ).raise_for_status()
         page_s = (time.perf_counter() - t0) / 5
         sim.stop()
-    return {"days": days, "orders_generated": len(world.orders), "orders_visible": len(vis),
-            "lines_generated": len(world.lines), "generate_s": round(gen_s, 3), "start_with_erp_s": round(start_s, 3),
-            "orders_per_day_median": int(full.median()), "orders_per_day_min": int(full.min()),
-            "orders_per_day_max": int(full.max()), "peak_day": str(full.idxmax()),
-            "taobao_page_of_100_s": round(page_s, 3)}
+    return {
+        "days": days,
+        "orders_generated": len(world.orders),
+        "orders_visible": len(vis),
+        "lines_generated": len(world.lines),
+        "generate_s": round(gen_s, 3),
+        "start_with_erp_s": round(start_s, 3),
+        "orders_per_day_median": int(full.median()),
+        "orders_per_day_min": int(full.min()),
+        "orders_per_day_max": int(full.max()),
+        "peak_day": str(full.idxmax()),
+        "taobao_page_of_100_s": round(page_s, 3),
+    }
 
 
 def main(seed: int, days: int, now: str) -> None:

@@ -11,8 +11,34 @@ from simulator.timeutil import BJ, EPOCH_DAY0
 BASE_ORDERS_PER_DAY = 900.0
 WEEKDAY = np.array([0.94, 0.92, 0.95, 0.98, 1.04, 1.12, 1.10])  # Mon..Sun
 # Beijing hour of day; lunchtime and late-evening shopping, quiet small hours
-HOURLY = np.array([3.0, 1.6, 0.8, 0.5, 0.4, 0.5, 1.0, 2.0, 3.5, 5.0, 6.0, 6.0,
-                   5.2, 5.0, 5.5, 5.5, 5.0, 4.6, 5.0, 6.2, 7.2, 8.2, 8.0, 6.0])
+HOURLY = np.array(
+    [
+        3.0,
+        1.6,
+        0.8,
+        0.5,
+        0.4,
+        0.5,
+        1.0,
+        2.0,
+        3.5,
+        5.0,
+        6.0,
+        6.0,
+        5.2,
+        5.0,
+        5.5,
+        5.5,
+        5.0,
+        4.6,
+        5.0,
+        6.2,
+        7.2,
+        8.2,
+        8.0,
+        6.0,
+    ]
+)
 HOURLY_PEAKDAY = HOURLY.copy()
 HOURLY_PEAKDAY[0] *= 12  # the midnight rush when a festival's main day opens
 OFFICE_HOURS = np.zeros(24)
@@ -58,4 +84,3 @@ def expected_orders(day: int) -> tuple[float, str, bool]:
 
 def is_weekend(day: int) -> bool:
     return day_date(day).weekday() >= 5
-

@@ -17,8 +17,13 @@ from simulator.wms_model import WRONG_KEEP_AFTER, WRONG_KEEP_BEFORE
 
 TYPES = np.array(["refund_only", "return", "wrong_item", "damaged", "wrong_address"])
 TYPES_PY = TYPES.tolist()
-TEXT = {"refund_only": "买家申请仅退款，称不想要了", "return": "买家要求七天无理由退货", "wrong_item": "收到的商品与下单不符，发错货",
-        "damaged": "快递送达时外包装破损，商品损坏", "wrong_address": "下单后发现收货地址填错，要求修改"}
+TEXT = {
+    "refund_only": "买家申请仅退款，称不想要了",
+    "return": "买家要求七天无理由退货",
+    "wrong_item": "收到的商品与下单不符，发错货",
+    "damaged": "快递送达时外包装破损，商品损坏",
+    "wrong_address": "下单后发现收货地址填错，要求修改",
+}
 SRC = ["tb", "dy", "pdd", "jd", "tm", "erp"]
 
 
@@ -41,14 +46,26 @@ class Tickets:
         wrong = unit(keys, 84) < 0.5
         keep = ~wrong | (unit(keys, 87) < np.where(before, WRONG_KEEP_BEFORE, WRONG_KEEP_AFTER))
         b = np.flatnonzero(~np.isnan(shipped) & (rf < 0) & (unit(keys, 81) < 0.005) & keep)
-        created = np.r_[o["rf_req"].to_numpy()[a] - 1800 - 18000 * unit(keys[a], 82),
-                        shipped[b] + 2 * 86400 + 2 * 86400 * unit(keys[b], 83)]
-        resolved = np.r_[o["rf_done"].to_numpy()[a], created[len(a):] + 86400]
+        created = np.r_[
+            o["rf_req"].to_numpy()[a] - 1800 - 18000 * unit(keys[a], 82),
+            shipped[b] + 2 * 86400 + 2 * 86400 * unit(keys[b], 83),
+        ]
+        resolved = np.r_[o["rf_done"].to_numpy()[a], created[len(a) :] + 86400]
         rows = np.r_[a, b]
-        kind = np.r_[np.array([{0: 0, 1: 1, 2: 2, 3: 3, 4: 4}[int(x)] for x in rf[a]], dtype=int),
-                     np.where(unit(keys[b], 84) < 0.5, 2, 3)]
-        t = pd.DataFrame({"row": rows, "kind": kind, "created": np.floor(created), "resolved": np.floor(resolved),
-                          "closed": np.floor(resolved + 86400), "suffix": np.r_[np.zeros(len(a), int), np.ones(len(b), int)]})
+        kind = np.r_[
+            np.array([{0: 0, 1: 1, 2: 2, 3: 3, 4: 4}[int(x)] for x in rf[a]], dtype=int),
+            np.where(unit(keys[b], 84) < 0.5, 2, 3),
+        ]
+        t = pd.DataFrame(
+            {
+                "row": rows,
+                "kind": kind,
+                "created": np.floor(created),
+                "resolved": np.floor(resolved),
+                "closed": np.floor(resolved + 86400),
+                "suffix": np.r_[np.zeros(len(a), int), np.ones(len(b), int)],
+            }
+        )
         t["typo"] = unit(keys[rows] + np.uint64(7), 85) < 0.02
         t["wechat"] = unit(keys[rows], 86) < 0.65
         self._cache = (len(w.orders), t)
@@ -67,18 +84,33 @@ class Tickets:
             keys = w.ocols["key"][rows].tolist()
             out = []
             for r, hub_id, key, day, created_at, updated_at in zip(
-                    sel.itertuples(index=False), ids, keys, bj_days(sel["created"].to_numpy()),
-                    iso_many(sel["created"].to_numpy()), iso_many(sel["updated"].to_numpy())):
+                sel.itertuples(index=False),
+                ids,
+                keys,
+                bj_days(sel["created"].to_numpy()),
+                iso_many(sel["created"].to_numpy()),
+                iso_many(sel["updated"].to_numpy()),
+            ):
                 channel, _, cid = hub_id.partition(":")
                 if r.typo:
                     cid = cid[:-1] + str((int(cid[-1]) + 3) % 10) + "0"
                 status = "closed" if r.closed <= now else "resolved" if r.resolved <= now else "open"
                 kind = TYPES_PY[r.kind]
-                out.append({"ticket_code": f"CS-{day}-{key % 10**11:011d}{'AB'[r.suffix]}",
-                            "source": "wechat" if r.wechat else "email", "channel": channel, "channel_order_id": cid,
-                            "ticket_type": kind, "status": status, "description": TEXT[kind],
-                            "created_at": created_at, "updated_at": updated_at})
+                out.append(
+                    {
+                        "ticket_code": f"CS-{day}-{key % 10**11:011d}{'AB'[r.suffix]}",
+                        "source": "wechat" if r.wechat else "email",
+                        "channel": channel,
+                        "channel_order_id": cid,
+                        "ticket_type": kind,
+                        "status": status,
+                        "description": TEXT[kind],
+                        "created_at": created_at,
+                        "updated_at": updated_at,
+                    }
+                )
             return out
+
 
 def handle(sim, req: Request) -> Response:
     if req.path != "/cs/tickets":

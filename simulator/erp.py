@@ -20,15 +20,25 @@ from simulator.timeutil import bj
 SCHEMA = """
 create table if not exists erp_items(sku_code text primary key, title text, category text, price_yuan text,
   pack_size integer, moq integer, lead_time_days integer, supplier_code text, updated text);
-create table if not exists erp_channel_skus(channel text, channel_sku text, sku_code text, primary key(channel, channel_sku));
+create table if not exists erp_channel_skus(channel text, channel_sku text, sku_code text,
+  primary key(channel, channel_sku));
 create table if not exists so_header(id integer primary key, order_no text unique, shop_code text, cust_name text,
   cust_phone text, province text, city text, address text, status text, amount text, freight text, discount text,
-  order_time text, pay_time text, ship_time text, done_time text, update_time text, is_synced integer not null default 0);
+  order_time text, pay_time text, ship_time text, done_time text, update_time text, is_synced integer not null
+  default 0);
 create table if not exists so_line(order_no text, line_no integer, sku_code text, qty integer, price text,
   primary key(order_no, line_no));
 """
-STATUS = {lc.WAIT_PAY: "NEW", lc.PAID: "PAID", lc.PICKED: "PAID", lc.PART_SHIPPED: "SHIPPED", lc.SHIPPED: "SHIPPED",
-          lc.DONE: "DONE", lc.CANCELLED: "CANCEL", lc.REFUNDED: "REFUND"}
+STATUS = {
+    lc.WAIT_PAY: "NEW",
+    lc.PAID: "PAID",
+    lc.PICKED: "PAID",
+    lc.PART_SHIPPED: "SHIPPED",
+    lc.SHIPPED: "SHIPPED",
+    lc.DONE: "DONE",
+    lc.CANCELLED: "CANCEL",
+    lc.REFUNDED: "REFUND",
+}
 FMT = "%Y/%m/%d %H:%M:%S"
 UPSERT = """insert into so_header(order_no, shop_code, cust_name, cust_phone, province, city, address, status, amount,
   freight, discount, order_time, pay_time, ship_time, done_time, update_time, is_synced)
@@ -66,11 +76,31 @@ class Erp:
     def _master(self, con: sqlite3.Connection) -> None:
         cat = self.world.catalog
         updated = bj(self.world.start_now - 400 * 86400, FMT)
-        con.executemany("insert or replace into erp_items values (?,?,?,?,?,?,?,?,?)", [
-            (r.sku_code, r.title, r.category, legacy_yuan(r.price_fen), r.pack_size, r.moq, r.lead_time_days,
-             r.supplier_code, updated) for r in cat.itertuples()])
-        con.executemany("insert or ignore into erp_channel_skus values (?,?,?)", [
-            (ch, fmt.format(i + 1), f"SKU-{i + 1:05d}") for ch, fmt in CHANNEL_SKU_FORMAT.items() for i in range(N_SKUS)])
+        con.executemany(
+            "insert or replace into erp_items values (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    r.sku_code,
+                    r.title,
+                    r.category,
+                    legacy_yuan(r.price_fen),
+                    r.pack_size,
+                    r.moq,
+                    r.lead_time_days,
+                    r.supplier_code,
+                    updated,
+                )
+                for r in cat.itertuples()
+            ],
+        )
+        con.executemany(
+            "insert or ignore into erp_channel_skus values (?,?,?)",
+            [
+                (ch, fmt.format(i + 1), f"SKU-{i + 1:05d}")
+                for ch, fmt in CHANNEL_SKU_FORMAT.items()
+                for i in range(N_SKUS)
+            ],
+        )
 
     def sync(self, now: float | None = None) -> int:
         """Upsert every visible wholesale order; returns how many rows were inserted or changed."""
@@ -92,16 +122,37 @@ class Erp:
             nos = [c.erp_order_no(int(k)) for k in o["key"].to_numpy()]
             profiles = c.buyer_profiles(o["buyer"].to_numpy(), o["prov"].to_numpy())
             fen = {k: o[k].to_numpy().tolist() for k in ("pay_fen", "post_fen", "discount_fen", "created")}
-            heads = [(no, "erp-wholesale", f"{b['city'][:-1]}{b['name']}商贸有限公司", b["phone"], b["province"], b["city"],
-                      f"{b['district']}{b['address']}", STATUS[int(step[i])], legacy_yuan(fen["pay_fen"][i]),
-                      legacy_yuan(fen["post_fen"][i]), legacy_yuan(fen["discount_fen"][i]), bj(fen["created"][i], FMT),
-                      paid[i], ship[i], done[i], bj(mod[i], FMT)) for i, (no, b) in enumerate(zip(nos, profiles))]
+            heads = [
+                (
+                    no,
+                    "erp-wholesale",
+                    f"{b['city'][:-1]}{b['name']}商贸有限公司",
+                    b["phone"],
+                    b["province"],
+                    b["city"],
+                    f"{b['district']}{b['address']}",
+                    STATUS[int(step[i])],
+                    legacy_yuan(fen["pay_fen"][i]),
+                    legacy_yuan(fen["post_fen"][i]),
+                    legacy_yuan(fen["discount_fen"][i]),
+                    bj(fen["created"][i], FMT),
+                    paid[i],
+                    ship[i],
+                    done[i],
+                    bj(mod[i], FMT),
+                )
+                for i, (no, b) in enumerate(zip(nos, profiles))
+            ]
             pos = np.full(len(w.orders), -1)
             pos[rows] = np.arange(len(rows))
             mine = pos[w.line_owner] >= 0
             ls = w.lines[mine]
-            lines = [(nos[p], int(ln) + 1, f"SKU-{int(sku) + 1:05d}", int(q), legacy_yuan(int(pr))) for p, ln, sku, q, pr in
-                     zip(pos[w.line_owner][mine], ls["line_no"], ls["sku"], ls["qty"], ls["price_fen"])]
+            lines = [
+                (nos[p], int(ln) + 1, f"SKU-{int(sku) + 1:05d}", int(q), legacy_yuan(int(pr)))
+                for p, ln, sku, q, pr in zip(
+                    pos[w.line_owner][mine], ls["line_no"], ls["sku"], ls["qty"], ls["price_fen"]
+                )
+            ]
         with self._connect() as con:
             before = con.total_changes
             con.executemany(UPSERT, heads)
@@ -117,6 +168,7 @@ class Erp:
 
 def count_rows(path: str | Path) -> dict[str, int]:
     with sqlite3.connect(path) as con:
-        return {t: int(con.execute(f"select count(*) from {t}").fetchone()[0])
-                for t in ("erp_items", "erp_channel_skus", "so_header", "so_line")}
-
+        return {
+            t: int(con.execute(f"select count(*) from {t}").fetchone()[0])
+            for t in ("erp_items", "erp_channel_skus", "so_header", "so_line")
+        }

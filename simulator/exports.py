@@ -12,11 +12,38 @@ from simulator.channels import common as c
 from simulator.server import Request, Response, ok
 from simulator.timeutil import BJ, DAY, bj
 
-HEADERS = ["订单编号", "买家会员名", "总金额", "买家实际支付金额", "订单状态", "买家留言", "收货人姓名", "收货地址", "联系手机", "订单创建时间",
-           "订单付款时间", "宝贝标题", "宝贝种类", "物流单号", "发货时间", "商家编码", "宝贝总数量", "店铺名称", "运费", "优惠金额"]
-STATUS = {lc.WAIT_PAY: "等待买家付款", lc.PAID: "买家已付款，等待卖家发货", lc.PICKED: "买家已付款，等待卖家发货",
-          lc.PART_SHIPPED: "卖家已发货，等待买家确认", lc.SHIPPED: "卖家已发货，等待买家确认", lc.DONE: "交易成功",
-          lc.CANCELLED: "交易关闭", lc.REFUNDED: "交易关闭"}
+HEADERS = [
+    "订单编号",
+    "买家会员名",
+    "总金额",
+    "买家实际支付金额",
+    "订单状态",
+    "买家留言",
+    "收货人姓名",
+    "收货地址",
+    "联系手机",
+    "订单创建时间",
+    "订单付款时间",
+    "宝贝标题",
+    "宝贝种类",
+    "物流单号",
+    "发货时间",
+    "商家编码",
+    "宝贝总数量",
+    "店铺名称",
+    "运费",
+    "优惠金额",
+]
+STATUS = {
+    lc.WAIT_PAY: "等待买家付款",
+    lc.PAID: "买家已付款，等待卖家发货",
+    lc.PICKED: "买家已付款，等待卖家发货",
+    lc.PART_SHIPPED: "卖家已发货，等待买家确认",
+    lc.SHIPPED: "卖家已发货，等待买家确认",
+    lc.DONE: "交易成功",
+    lc.CANCELLED: "交易关闭",
+    lc.REFUNDED: "交易关闭",
+}
 SHOP_NAME = "悦享家天猫奥莱店"
 NOTES = ["", "", "", "请尽快发货", "不要放快递柜", "送人的，请不要放价格单"]
 
@@ -40,14 +67,30 @@ def rows_for(sim, day: date) -> list[list[str]]:
             b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
             lines = c.lines_of(w, r, "taobao", step)
             paid, ship = c.seen(w, o, "paid", now), c.seen(w, o, "ship1", now)
-            out.append([f'="{c.tb_tid(int(o["key"]))}"', f"{b['name'][0]}**{int(o['buyer']) % 10}",
-                        c.yuan(o["total_fen"]), c.yuan(o["pay_fen"]) if paid is not None else "0.00", STATUS[step],
-                        NOTES[int(o["key"]) % len(NOTES)], b["name"],
-                        f"{b['province']} {b['city']} {b['district']} {b['address']}", f'="{b["phone"]}"',
-                        bj(o["created"]), bj(paid) or "", ";".join(ln.title for ln in lines), str(len({ln.sku for ln in lines})),
-                        c.tracking_no(int(o["key"])) if ship is not None else "", bj(ship) or "",
-                        ";".join(ln.channel_sku for ln in lines), ";".join(str(ln.qty) for ln in lines), SHOP_NAME,
-                        c.yuan(o["post_fen"]), c.yuan(o["discount_fen"])])
+            out.append(
+                [
+                    f'="{c.tb_tid(int(o["key"]))}"',
+                    f"{b['name'][0]}**{int(o['buyer']) % 10}",
+                    c.yuan(o["total_fen"]),
+                    c.yuan(o["pay_fen"]) if paid is not None else "0.00",
+                    STATUS[step],
+                    NOTES[int(o["key"]) % len(NOTES)],
+                    b["name"],
+                    f"{b['province']} {b['city']} {b['district']} {b['address']}",
+                    f'="{b["phone"]}"',
+                    bj(o["created"]),
+                    bj(paid) or "",
+                    ";".join(ln.title for ln in lines),
+                    str(len({ln.sku for ln in lines})),
+                    c.tracking_no(int(o["key"])) if ship is not None else "",
+                    bj(ship) or "",
+                    ";".join(ln.channel_sku for ln in lines),
+                    ";".join(str(ln.qty) for ln in lines),
+                    SHOP_NAME,
+                    c.yuan(o["post_fen"]),
+                    c.yuan(o["discount_fen"]),
+                ]
+            )
     return out
 
 
@@ -101,4 +144,3 @@ def handle(sim, req: Request) -> Response:
 def write_csv_file(path, rows: list[list[str]], encoding: str = "gbk") -> None:
     with open(path, "wb") as fh:
         fh.write(to_csv(rows, encoding))
-

@@ -1,5 +1,6 @@
 """Fault injection. Request-level decisions come from a seeded stream per channel (same request sequence to
-a channel → same faults, whatever other channels were asked); record-level corruption is a pure function of (seed, record key), so a re-fetched record is
+a channel → same faults, whatever other channels were asked); record-level corruption is a pure function of (seed,
+record key), so a re-fetched record is
 corrupted the same way every time."""
 
 from __future__ import annotations
@@ -12,9 +13,19 @@ import numpy as np
 
 from simulator.hashing import unit
 
-DEFAULTS = {"error_rate": 0.0, "rate_limit_rate": 0.0, "retry_after": 1, "slow_rate": 0.0, "slow_seconds": 5.0,
-            "malformed_rate": 0.0, "schema_drift": False, "duplicate_rate": 0.0, "mutate_while_paging": False,
-            "unmapped_sku_rate": 0.0, "channels": []}
+DEFAULTS = {
+    "error_rate": 0.0,
+    "rate_limit_rate": 0.0,
+    "retry_after": 1,
+    "slow_rate": 0.0,
+    "slow_seconds": 5.0,
+    "malformed_rate": 0.0,
+    "schema_drift": False,
+    "duplicate_rate": 0.0,
+    "mutate_while_paging": False,
+    "unmapped_sku_rate": 0.0,
+    "channels": [],
+}
 BAD_AMOUNTS = ["12.3.4", "abc", "", "-"]
 BAD_TIMES = ["2026-13-45 25:61:00", "not-a-time", "0000-00-00 00:00:00"]
 
@@ -44,7 +55,7 @@ class Faults:
                 raise ValueError(f"unknown fault setting {k!r}")
             d = DEFAULTS[k]
             if k == "channels":
-                v = [c for c in (v.replace("+", " ").replace(";", " ").split() if isinstance(v, str) else v)]
+                v = list(v.replace("+", " ").replace(";", " ").split() if isinstance(v, str) else v)
             elif isinstance(d, bool):
                 v = v if isinstance(v, bool) else str(v).lower() in ("1", "true", "yes", "on")
             else:
@@ -108,8 +119,9 @@ class Faults:
             return None
         return int(unit(k, self.seed + 502)[0] * 3)
 
-    def corrupt(self, channel: str, key: int, record: dict, amount_field: str, time_field: str,
-                required_field: str) -> dict:
+    def corrupt(
+        self, channel: str, key: int, record: dict, amount_field: str, time_field: str, required_field: str
+    ) -> dict:
         kind = self.malformed(channel, key)
         if kind is None:
             return record

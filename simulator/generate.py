@@ -18,7 +18,19 @@ from simulator.timeutil import DAY, day_start
 
 SOURCES = np.array(["tb", "dy", "pdd", "jd", "tm", "erp"])
 SHARES = np.array([0.34, 0.26, 0.25, 0.08, 0.07])  # of consumer orders (erp wholesale drawn separately)
-EVENTS = ["created", "paid", "received", "picked", "packed", "ship1", "shipped", "done", "cancelled", "rf_req", "rf_done"]
+EVENTS = [
+    "created",
+    "paid",
+    "received",
+    "picked",
+    "packed",
+    "ship1",
+    "shipped",
+    "done",
+    "cancelled",
+    "rf_req",
+    "rf_done",
+]
 RF_TYPES = np.array(["REFUND", "REFUND_AND_RETURN", "WRONG_ITEM", "DAMAGED", "WRONG_ADDRESS"])
 LOYAL_BUYERS = 4000
 LIVE_KEY_BASE = 9_000_000_000  # order keys of live-mode chunks start here (day chunks: day * 100_000 + i)
@@ -36,13 +48,17 @@ def day_chunk(seed: int, day: int, catalog: pd.DataFrame, golive: float) -> tupl
     created = day_start(day) + hours * 3600.0 + rng.uniform(0, 3600, n)
     src = rng.choice(5, size=n, p=SHARES)
     n_erp = int(rng.poisson(4 if cal.is_weekend(day) else 30))
-    created = np.concatenate([created, day_start(day) + rng.choice(np.arange(9, 18), n_erp) * 3600.0 + rng.uniform(0, 3600, n_erp)])
+    created = np.concatenate(
+        [created, day_start(day) + rng.choice(np.arange(9, 18), n_erp) * 3600.0 + rng.uniform(0, 3600, n_erp)]
+    )
     src = np.concatenate([src, np.full(n_erp, 5)])
     order = np.argsort(created, kind="stable")
     return build(rng, day * 100_000, created[order], src[order], promo, catalog, golive)
 
 
-def live_chunk(seed: int, hour: int, rate_per_s: float, catalog: pd.DataFrame, golive: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+def live_chunk(
+    seed: int, hour: int, rate_per_s: float, catalog: pd.DataFrame, golive: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng([seed, 13, hour])
     n = min(int(rng.poisson(rate_per_s * 3600)), 99_999)
     created = np.sort(hour * 3600.0 + rng.uniform(0, 3600, n))
@@ -80,12 +96,33 @@ def build(rng, key_base: int, created, src, promo: str, catalog: pd.DataFrame, g
     post = np.where(erp, rng.integers(0, 20, n) * 1000, post)
     pay = total - discount + post
     ev = lifecycle_times(rng, created, erp, remote, n_lines, golive, key)
-    orders = pd.DataFrame({"key": key, "src": src.astype(np.int8), "buyer": buyer, "prov": prov.astype(np.int16),
-                           "total_fen": total, "discount_fen": discount, "post_fen": post, "pay_fen": pay,
-                           "promo": promo, "n_lines": n_lines.astype(np.int16), **ev})
+    orders = pd.DataFrame(
+        {
+            "key": key,
+            "src": src.astype(np.int8),
+            "buyer": buyer,
+            "prov": prov.astype(np.int16),
+            "total_fen": total,
+            "discount_fen": discount,
+            "post_fen": post,
+            "pay_fen": pay,
+            "promo": promo,
+            "n_lines": n_lines.astype(np.int16),
+            **ev,
+        }
+    )
     part1 = line_no < np.maximum(1, n_lines[owner] // 2)  # lines in the first parcel of a split shipment
-    lines = pd.DataFrame({"order_key": key[owner], "line_no": line_no.astype(np.int16), "sku": sku.astype(np.int16),
-                          "qty": qty.astype(np.int32), "price_fen": price, "part1": part1, "unmapped_u": unmapped_u})
+    lines = pd.DataFrame(
+        {
+            "order_key": key[owner],
+            "line_no": line_no.astype(np.int16),
+            "sku": sku.astype(np.int16),
+            "qty": qty.astype(np.int32),
+            "price_fen": price,
+            "part1": part1,
+            "unmapped_u": unmapped_u,
+        }
+    )
     return orders, lines
 
 
@@ -93,7 +130,9 @@ def lifecycle_times(rng, created, erp, remote, n_lines, golive: float, key: np.n
     n = len(created)
     nan = np.full(n, np.nan)
     cancelled = rng.random(n) < np.where(erp, 0.02, 0.05)
-    paid = np.where(cancelled, nan, created + rng.exponential(90, n) + np.where(rng.random(n) < 0.05, rng.uniform(300, 1800, n), 0))
+    paid = np.where(
+        cancelled, nan, created + rng.exponential(90, n) + np.where(rng.random(n) < 0.05, rng.uniform(300, 1800, n), 0)
+    )
     cancel_at = np.where(cancelled, created + rng.uniform(900, 1800, n), nan)
     before = np.nan_to_num(paid, nan=created) < golive  # the "old way": slower hand-offs to the warehouse
     median = np.where(before, 26 * 3600.0, 6 * 3600.0) * np.where(erp, 2.0, 1.0)
@@ -129,8 +168,21 @@ def lifecycle_times(rng, created, erp, remote, n_lines, golive: float, key: np.n
         arr[stop_ship & (arr > rf_done)] = np.nan
     done[rf_ok & ~pre_ship] = np.nan
     late = rng.random(n) < 0.01  # ~1% of updates become visible minutes after their modified time
-    return {"created": created, "paid": paid, "received": received, "picked": picked, "packed": packed, "ship1": ship1,
-            "shipped": shipped, "done": done, "cancelled": cancel_at, "rf_req": rf_req, "rf_done": rf_done,
-            "rf_ok": rf_ok, "rf_type": np.where(has_rf, rf_type, -1).astype(np.int8), "partial": partial,
-            "late_s": np.where(late, rng.uniform(120, 1200, n), 0.0),
-            "op_seed": rng.integers(0, 1 << 30, n)}
+    return {
+        "created": created,
+        "paid": paid,
+        "received": received,
+        "picked": picked,
+        "packed": packed,
+        "ship1": ship1,
+        "shipped": shipped,
+        "done": done,
+        "cancelled": cancel_at,
+        "rf_req": rf_req,
+        "rf_done": rf_done,
+        "rf_ok": rf_ok,
+        "rf_type": np.where(has_rf, rf_type, -1).astype(np.int8),
+        "partial": partial,
+        "late_s": np.where(late, rng.uniform(120, 1200, n), 0.0),
+        "op_seed": rng.integers(0, 1 << 30, n),
+    }

@@ -8,7 +8,7 @@ import numpy as np
 
 def mix(x: np.ndarray, salt: int = 0) -> np.ndarray:
     """splitmix64: stable per-id pseudo randomness (buyer attributes depend on the buyer id only)."""
-    z = (np.asarray(x, dtype=np.uint64) + np.uint64((0x9E3779B97F4A7C15 * (salt + 1)) & 0xFFFFFFFFFFFFFFFF))
+    z = np.asarray(x, dtype=np.uint64) + np.uint64((0x9E3779B97F4A7C15 * (salt + 1)) & 0xFFFFFFFFFFFFFFFF)
     with np.errstate(over="ignore"):
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)

@@ -15,7 +15,9 @@ WAIT_PAY, PAID, PICKED, PART_SHIPPED, SHIPPED, DONE, CANCELLED, REFUNDED = range
 # refund steps
 RF_NONE, RF_PENDING, RF_SUCCESS, RF_CLOSED = range(4)
 HUB_STATUS = np.array(["pending_payment", "paid", "paid", "shipped", "shipped", "completed", "cancelled", "refunded"])
-STEP_NAME = np.array(["wait_pay", "paid", "picked", "partially_shipped", "shipped", "completed", "cancelled", "refunded"])
+STEP_NAME = np.array(
+    ["wait_pay", "paid", "picked", "partially_shipped", "shipped", "completed", "cancelled", "refunded"]
+)
 _UPDATE_EVENTS = ["paid", "picked", "packed", "ship1", "shipped", "done", "cancelled", "rf_req", "rf_done"]
 
 
@@ -41,8 +43,9 @@ def state_at(orders: pd.DataFrame, now: float, touched: np.ndarray | None = None
         modified = np.where(seen[c], np.fmax(modified, orders[c].to_numpy()), modified)
     if touched is not None:
         modified = np.fmax(modified, np.where(touched <= now, touched, np.nan))
-    return pd.DataFrame({"visible": created <= now, "step": step, "rf_step": rf, "modified": np.floor(modified)},
-                        index=orders.index)
+    return pd.DataFrame(
+        {"visible": created <= now, "step": step, "rf_step": rf, "modified": np.floor(modified)}, index=orders.index
+    )
 
 
 def line_shipped(lines: pd.DataFrame, step: np.ndarray) -> np.ndarray:

@@ -20,12 +20,24 @@ class Logistics:
         key = str(body["idempotency_key"])
         if key in self.by_key:
             wb = self.by_key[key]
-            return ok({"waybill_no": wb["waybill_no"], "carrier": "SF", "created_at": iso(wb["created_at"]), "duplicate": True})
+            return ok(
+                {
+                    "waybill_no": wb["waybill_no"],
+                    "carrier": "SF",
+                    "created_at": iso(wb["created_at"]),
+                    "duplicate": True,
+                }
+            )
         digest = int(hashlib.sha256(f"{self.sim.world.seed}:{key}".encode()).hexdigest()[:15], 16)
         no = f"SF{digest % 10**13:013d}"
         now = self.sim.world.now()
-        wb = {"waybill_no": no, "order_id": str(body["order_id"]), "created_at": now,
-              "receiver_province": body.get("receiver_province"), "receiver_city": body.get("receiver_city")}
+        wb = {
+            "waybill_no": no,
+            "order_id": str(body["order_id"]),
+            "created_at": now,
+            "receiver_province": body.get("receiver_province"),
+            "receiver_city": body.get("receiver_city"),
+        }
         self.by_key[key], self.by_no[no] = wb, wb
         self.sim.counters["waybills_created"] += 1
         return ok({"waybill_no": no, "carrier": "SF", "created_at": iso(now)})

@@ -49,7 +49,9 @@ def _parse(handler: BaseHTTPRequestHandler) -> Request:
             except (ValueError, UnicodeDecodeError):
                 body_json = None
         else:
-            params.update({k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()})
+            params.update(
+                {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()}
+            )
     headers = {k.lower(): v for k, v in handler.headers.items()}
     return Request(handler.command, url.path.rstrip("/") or "/", params, body_json, headers, raw)
 
@@ -64,7 +66,7 @@ def make_handler(dispatch):
         def _serve(self) -> None:
             try:
                 resp = dispatch(_parse(self))
-            except Exception as exc:  # a simulator bug must show up as a clear 500, not a dropped socket
+            except Exception as exc:  # noqa: BLE001 - a simulator bug must show up as a clear 500, not a dropped socket
                 resp = Response(500, {"error": "simulator_exception", "detail": f"{type(exc).__name__}: {exc}"})
             body = resp.body
             if isinstance(body, (dict, list)) or body is None:
@@ -96,10 +98,11 @@ class Server:
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.url = f"http://{host}:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                                       name="simulator-http", daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="simulator-http", daemon=True
+        )
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         self.thread.start()
         return self
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 
 import numpy as np
@@ -16,14 +16,14 @@ EPOCH_DAY0 = datetime(2020, 1, 1, tzinfo=BJ).timestamp()  # day numbers count Be
 def parse_iso(value: str) -> float:
     dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.timestamp()
 
 
 def iso(ts: float | None) -> str | None:
     if ts is None or (isinstance(ts, float) and math.isnan(ts)):
         return None
-    return datetime.fromtimestamp(int(ts), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def bj(ts: float | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str | None:
@@ -41,7 +41,7 @@ _BJ_FMT = "%Y-%m-%d %H:%M:%S"
 
 @lru_cache(maxsize=4096)
 def _bj_date(day: int) -> str:
-    return datetime.fromtimestamp(day * 86400, timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
 
 
 def parse_bj(value: str) -> float:

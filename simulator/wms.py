@@ -63,8 +63,11 @@ class Wms:
             ship_t = np.where(sf[own], o["shipped"].to_numpy()[own], o["ship1"].to_numpy()[own])[shipped]
             np.maximum.at(last_ship, idx, ship_t)
             last_rep = self.t0 + self.phase + np.maximum(reps - 1, 0) * self.cycle
-            res = {"on_hand": on_hand, "locked": np.minimum(self.locked_base, on_hand),
-                   "updated_at": np.maximum(last_ship, np.where(reps > 0, last_rep, self.t0))}
+            res = {
+                "on_hand": on_hand,
+                "locked": np.minimum(self.locked_base, on_hand),
+                "updated_at": np.maximum(last_ship, np.where(reps > 0, last_rep, self.t0)),
+            }
             self._cache = (now, len(w.orders), res)
             return res
 
@@ -90,7 +93,9 @@ class Wms:
                 return ok({"error": "unknown_sku", "sku_id": line["sku_id"]}, 400)
             i = wh * N_SKUS + sku
             if qty > lv["on_hand"][i] - lv["locked"][i]:
-                short.append({"sku_id": line["sku_id"], "requested": qty, "available": int(lv["on_hand"][i] - lv["locked"][i])})
+                short.append(
+                    {"sku_id": line["sku_id"], "requested": qty, "available": int(lv["on_hand"][i] - lv["locked"][i])}
+                )
         if short:
             return ok({"error": "insufficient_stock", "lines": short}, 409)
         now = self.sim.world.now()
@@ -110,8 +115,16 @@ def handle(sim, req: Request) -> Response:
         page, size = int(req.params.get("page", 1)), min(int(req.params.get("page_size", 100)), 1000)
         lv = w.levels()
         sl = slice((page - 1) * size, page * size)
-        items = [{"warehouse_id": WAREHOUSES[i // N_SKUS], "sku_id": f"SKU-{i % N_SKUS + 1:05d}", "on_hand": int(lv["on_hand"][i]),
-                  "locked": int(lv["locked"][i]), "updated_at": iso(lv["updated_at"][i])} for i in range(len(lv["on_hand"]))[sl]]
+        items = [
+            {
+                "warehouse_id": WAREHOUSES[i // N_SKUS],
+                "sku_id": f"SKU-{i % N_SKUS + 1:05d}",
+                "on_hand": int(lv["on_hand"][i]),
+                "locked": int(lv["locked"][i]),
+                "updated_at": iso(lv["updated_at"][i]),
+            }
+            for i in range(len(lv["on_hand"]))[sl]
+        ]
         return ok({"items": items, "page": page, "total": len(lv["on_hand"])})
     if req.path == "/wms/shipments" and req.method == "POST":
         with sim.world.lock:
@@ -139,4 +152,3 @@ def handle_purchase(sim, req: Request) -> Response:
     batch_id = "PS-" + hashlib.md5(repr((body["suggestion_date"], body["lines"])).encode()).hexdigest()[:10].upper()
     sim.wms.purchase_batches.append({"batch_id": batch_id, "received_at": iso(sim.world.now()), **body})
     return ok({"accepted": len(body["lines"]), "batch_id": batch_id})
-

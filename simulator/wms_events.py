@@ -15,8 +15,8 @@ import numpy as np
 
 from simulator.catalog import WAREHOUSES
 from simulator.channels import common as c
-from simulator.timeutil import iso, iso_many
 from simulator.generate import SOURCES
+from simulator.timeutil import iso, iso_many
 from simulator.world import SRC_CHANNEL
 
 KINDS = np.array(["receive", "pick", "pack", "ship"])
@@ -26,9 +26,13 @@ POOL_BEFORE, POOL_AFTER = 8, 5  # operators per warehouse: more people for the s
 
 def hub_order_id(src: str, key: int, created: float) -> str:
     ch = SRC_CHANNEL[src]
-    cid = {"taobao": lambda: str(c.tb_tid(key)), "douyin": lambda: c.dy_order_id(key),
-           "pdd": lambda: c.pdd_order_sn(key, created), "jd": lambda: str(c.jd_order_id(key)),
-           "erp": lambda: c.erp_order_no(key)}[ch]()
+    cid = {
+        "taobao": lambda: str(c.tb_tid(key)),
+        "douyin": lambda: c.dy_order_id(key),
+        "pdd": lambda: c.pdd_order_sn(key, created),
+        "jd": lambda: str(c.jd_order_id(key)),
+        "erp": lambda: c.erp_order_no(key),
+    }[ch]()
     return f"{ch}:{cid}"
 
 
@@ -81,10 +85,26 @@ class Events:
         pool = np.where(w.ocols["paid"][rows] < w.golive, POOL_BEFORE, POOL_AFTER)
         op = (np.where(kind == 1, seed, seed >> 5) % pool + 1).tolist()  # picker; packer also ships
         wh = [WAREHOUSES[i] for i in w.order_wh[rows].tolist()]
-        return [{"event_id": eid, "task_id": f"T{key}", "order_id": oid, "event_type": KINDS_PY[k],
-                 "operator_id": f"OP-{whs[3:]}-{o:02d}" if k else None, "warehouse_id": whs, "occurred_at": at}
-                for eid, key, oid, k, o, whs, at in zip(h["ids"][lo:hi].tolist(), keys.tolist(), hub_order_ids(w, rows),
-                                                        kind.tolist(), op, wh, iso_many(h["times"][lo:hi]))]
+        return [
+            {
+                "event_id": eid,
+                "task_id": f"T{key}",
+                "order_id": oid,
+                "event_type": KINDS_PY[k],
+                "operator_id": f"OP-{whs[3:]}-{o:02d}" if k else None,
+                "warehouse_id": whs,
+                "occurred_at": at,
+            }
+            for eid, key, oid, k, o, whs, at in zip(
+                h["ids"][lo:hi].tolist(),
+                keys.tolist(),
+                hub_order_ids(w, rows),
+                kind.tolist(),
+                op,
+                wh,
+                iso_many(h["times"][lo:hi]),
+            )
+        ]
 
     def add_task(self, task_id: str, order_id: str, warehouse_id: str, now: float) -> None:
         h = int(hashlib.md5(task_id.encode()).hexdigest()[:8], 16)
@@ -93,9 +113,18 @@ class Events:
             if step:  # receive at creation, then pick/pack/ship 5–30 minutes apart
                 t += 300 + (h >> ((step - 1) * 6)) % 1500
             op = f"OP-{warehouse_id[3:]}-{(h >> (step - 1)) % POOL_AFTER + 1:02d}" if step else None
-            self.dynamic.append({"event_id": int(t) * 1000 + 900 + len(self.dynamic) % 99, "task_id": task_id,
-                                 "order_id": order_id, "event_type": str(kind), "operator_id": op,
-                                 "warehouse_id": warehouse_id, "occurred_at": iso(t), "_t": t})
+            self.dynamic.append(
+                {
+                    "event_id": int(t) * 1000 + 900 + len(self.dynamic) % 99,
+                    "task_id": task_id,
+                    "order_id": order_id,
+                    "event_type": str(kind),
+                    "operator_id": op,
+                    "warehouse_id": warehouse_id,
+                    "occurred_at": iso(t),
+                    "_t": t,
+                }
+            )
 
     def after(self, after: int, limit: int) -> list[dict]:
         w = self.sim.world
@@ -105,6 +134,10 @@ class Events:
             lo = int(np.searchsorted(h["ids"], after, side="right"))
             hi = min(int(np.searchsorted(h["times"], now, side="right")), lo + limit)
             out = self._render(h, lo, hi) if hi > lo else []
-            out += [{k: v for k, v in e.items() if k != "_t"} for e in self.dynamic if e["event_id"] > after and e["_t"] <= now]
+            out += [
+                {k: v for k, v in e.items() if k != "_t"}
+                for e in self.dynamic
+                if e["event_id"] > after and e["_t"] <= now
+            ]
         out.sort(key=lambda e: e["event_id"])
         return out[:limit]

@@ -14,8 +14,14 @@ from simulator.catalog import PROVINCES, WAREHOUSES, build_catalog
 from simulator.timeutil import DAY, day_number
 
 SRC_CHANNEL = {"tb": "taobao", "dy": "douyin", "pdd": "pdd", "jd": "jd", "tm": "taobao", "erp": "erp"}
-SRC_SHOP = {"tb": "tb-flagship", "dy": "dy-official", "pdd": "pdd-store", "jd": "jd-pop", "tm": "tm-outlet",
-            "erp": "erp-wholesale"}
+SRC_SHOP = {
+    "tb": "tb-flagship",
+    "dy": "dy-official",
+    "pdd": "pdd-store",
+    "jd": "jd-pop",
+    "tm": "tm-outlet",
+    "erp": "erp-wholesale",
+}
 SRC_CODE = {s: i for i, s in enumerate(generate.SOURCES)}
 WH_OF_PROVINCE = np.array([WAREHOUSES.index("WH-" + v[2]) for v in PROVINCES.values()])
 
@@ -50,8 +56,15 @@ class Row:
 
 
 class World:
-    def __init__(self, seed: int = 7, days: int = 90, now: float | None = None, golive_days_ago: int = 30,
-                 live_rate: float = 0.0, speed: float = 1.0):
+    def __init__(
+        self,
+        seed: int = 7,
+        days: int = 90,
+        now: float | None = None,
+        golive_days_ago: int = 30,
+        live_rate: float = 0.0,
+        speed: float = 1.0,
+    ):
         self.seed, self.days = int(seed), int(days)
         base = float(int(time.time() // 60 * 60)) if now is None else float(int(now))
         self.start_now = base
@@ -89,7 +102,9 @@ class World:
                 rate = self.live_rate / max(self.clock.speed, 1e-9)  # R per wall second → per virtual second
                 for hour in range(int(self.start_now // 3600), int(horizon // 3600) + 1):
                     if ("h", hour) not in self._chunks:
-                        self._chunks[("h", hour)] = generate.live_chunk(self.seed, hour, rate, self.catalog, self.golive)
+                        self._chunks[("h", hour)] = generate.live_chunk(
+                            self.seed, hour, rate, self.catalog, self.golive
+                        )
             self._built_until = horizon
             self._rebuild()
 
@@ -133,7 +148,9 @@ class World:
                 if self._touched:
                     touched = np.full(len(self.orders), np.nan)
                     idx = self.key_index.reindex(list(self._touched)).to_numpy()
-                    touched[idx[~np.isnan(idx)].astype(int)] = [v for v, i in zip(self._touched.values(), idx) if not np.isnan(i)]
+                    touched[idx[~np.isnan(idx)].astype(int)] = [
+                        v for v, i in zip(self._touched.values(), idx) if not np.isnan(i)
+                    ]
                 st = lifecycle.state_at(self.orders, now, touched)
                 self._state_cache = (now, len(self._touched), st)
                 self._scols = {c: st[c].to_numpy() for c in st.columns}
@@ -152,7 +169,7 @@ class World:
             self._touched[int(key)] = max(float(at), self._touched.get(int(key), float(at)))
             self._state_cache = None
 
-    def row(self, r: int) -> "Row":
+    def row(self, r: int) -> Row:
         """One order, read-only: `row["paid"]` reads that column lazily (serializers touch few columns)."""
         return Row(self.ocols, int(r))
 
@@ -166,8 +183,9 @@ class World:
     def channel_rows(self, src: str) -> np.ndarray:
         return self.by_src[src]
 
-    def modified_window(self, src: str, start: float, end: float, now: float | None = None,
-                        paid_only: bool = False) -> np.ndarray:
+    def modified_window(
+        self, src: str, start: float, end: float, now: float | None = None, paid_only: bool = False
+    ) -> np.ndarray:
         """Rows of a shop modified in [start, end), newest-modified first, ties by key (platform paging order)."""
         with self.lock:
             self.state(now)

@@ -61,20 +61,29 @@ def project_imports(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))
 def test_layers_import_one_way(package):
-    wrong = [f"{p.relative_to(ROOT)} imports {m}" for p in sources(package)
-             for m in sorted(project_imports(p)) if m.split(".")[0] not in ALLOWED[package]]
+    wrong = [
+        f"{p.relative_to(ROOT)} imports {m}"
+        for p in sources(package)
+        for m in sorted(project_imports(p))
+        if m.split(".")[0] not in ALLOWED[package]
+    ]
     assert not wrong, "\n".join(wrong)
 
 
 @pytest.mark.parametrize("package", DAGSTER_FREE)
 def test_the_core_and_the_simulator_never_import_dagster(package):
-    wrong = [str(p.relative_to(ROOT)) for p in sources(package) if any(m.split(".")[0] == "dagster" for m in imports(p))]
+    wrong = [
+        str(p.relative_to(ROOT)) for p in sources(package) if any(m.split(".")[0] == "dagster" for m in imports(p))
+    ]
     assert not wrong
 
 
 def test_only_the_launchers_import_both_the_simulator_and_pipelines():
-    both = {str(p.relative_to(ROOT)) for p in sources(*PROJECT)
-            if {m.split(".")[0] for m in project_imports(p)} >= {"simulator", "pipelines"}}
+    both = {
+        str(p.relative_to(ROOT))
+        for p in sources(*PROJECT)
+        if {m.split(".")[0] for m in project_imports(p)} >= {"simulator", "pipelines"}
+    }
     assert both <= LAUNCHERS
 
 
@@ -99,7 +108,9 @@ def test_no_import_circles():
         state[node] = 1
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycles.append(" -> ".join(trail[trail.index(nxt):] + [node, nxt]) if nxt in trail else f"{node} -> {nxt}")
+                cycles.append(
+                    " -> ".join(trail[trail.index(nxt) :] + [node, nxt]) if nxt in trail else f"{node} -> {nxt}"
+                )
             elif nxt not in state:
                 visit(nxt, trail + [node])
         state[node] = 2
@@ -149,8 +160,11 @@ def test_every_asset_key_leads_to_its_file():
             wrong.append(f"{keys}: {len(homes)} modules under assets/ (want exactly one)")
             continue
         doc = _docstring(modules[homes[0]])
-        wrong += [f"{k}: not named in the docstring of {modules[homes[0]].relative_to(ROOT)}"
-                  for k in keys if k != homes[0] and k not in doc]
+        wrong += [
+            f"{k}: not named in the docstring of {modules[homes[0]].relative_to(ROOT)}"
+            for k in keys
+            if k != homes[0] and k not in doc
+        ]
     assert not wrong, "\n".join(wrong)
 
 
@@ -171,7 +185,7 @@ def test_quality_suites_share_their_tables_stem():
     from quality.checks import load_suites
 
     known = set(tables()) | {m.relation for m in project.discover()}
-    for table, suite in load_suites().items():
+    for table in load_suites():
         assert table in known, f"suite for unknown table {table}"
     for path in (ROOT / "quality/suites").glob("*/*.py"):
         if path.stem != "__init__":
@@ -180,6 +194,10 @@ def test_quality_suites_share_their_tables_stem():
 
 def test_no_retired_dagster_apis():
     retired = ("AutoMaterializePolicy", "SourceAsset", "compute_kind")
-    wrong = [f"{p.relative_to(ROOT)}: {name}" for p in sources(*PROJECT) for name in retired
-             if name in p.read_text(encoding="utf-8")]
+    wrong = [
+        f"{p.relative_to(ROOT)}: {name}"
+        for p in sources(*PROJECT)
+        for name in retired
+        if name in p.read_text(encoding="utf-8")
+    ]
     assert not wrong

@@ -14,20 +14,28 @@ from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
 KPI_TABLES = [m.relation for m in project.discover() if m.schema == "kpi"]  # every mart feeds the page
 # The page's headline tiles are its table: one row per KPI tile.
-TILE_SCHEMA = dg.TableSchema(columns=[
-    dg.TableColumn("tile", "VARCHAR", description="which KPI (e.g. p50 paid -> task)"),
-    dg.TableColumn("value", "DOUBLE", description="the latest figure"),
-    dg.TableColumn("target", "VARCHAR", description="the target it is judged against"),
-    dg.TableColumn("status", "VARCHAR", description="good | warn | bad | none (no data yet)"),
-])
+TILE_SCHEMA = dg.TableSchema(
+    columns=[
+        dg.TableColumn("tile", "VARCHAR", description="which KPI (e.g. p50 paid -> task)"),
+        dg.TableColumn("value", "DOUBLE", description="the latest figure"),
+        dg.TableColumn("target", "VARCHAR", description="the target it is judged against"),
+        dg.TableColumn("status", "VARCHAR", description="good | warn | bad | none (no data yet)"),
+    ]
+)
 
 
 def _metadata_value(kind: str, value: object) -> dg.MetadataValue:
     return getattr(dg.MetadataValue, kind)(value)
 
 
-@dg.asset(key=key("exports.dashboard"), deps=[key(t) for t in KPI_TABLES], kinds={"duckdb", "html", "plotly"},
-          group_name="kpi", pool=WAREHOUSE_POOL, metadata={"dagster/column_schema": TILE_SCHEMA})
+@dg.asset(
+    key=key("exports.dashboard"),
+    deps=[key(t) for t in KPI_TABLES],
+    kinds={"duckdb", "html", "plotly"},
+    group_name="kpi",
+    pool=WAREHOUSE_POOL,
+    metadata={"dagster/column_schema": TILE_SCHEMA},
+)
 def dashboard(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """The operations dashboard management looks at: one page (exports/dashboard.html) that opens offline,
     with the four KPIs coloured against their targets, daily trends, what is waiting per channel, the

@@ -15,8 +15,13 @@ class BacktestConfig(ForecastConfig):
     n_origins: int = Field(default=4, description="weekly forecast origins, ending 7 days before the data")
 
 
-@dg.asset(key=key("forecast.backtest"), deps=[key("forecast.daily_demand")], group_name="forecast",
-          kinds={"duckdb", "scikitlearn"}, pool=WAREHOUSE_POOL)
+@dg.asset(
+    key=key("forecast.backtest"),
+    deps=[key("forecast.daily_demand")],
+    group_name="forecast",
+    kinds={"duckdb", "scikitlearn"},
+    pool=WAREHOUSE_POOL,
+)
 def backtest(context: dg.AssetExecutionContext, config: BacktestConfig, warehouse: Warehouse):
     """How good the forecast is: the last weeks replayed as if each were next week, comparing the model with
     "same as last week" (seasonal naive) and the 28-day average on weekly totals per SKU (WAPE, MASE;
@@ -31,10 +36,13 @@ def backtest(context: dg.AssetExecutionContext, config: BacktestConfig, warehous
         io.replace_table(con, "forecast.backtest", rows)
         count = row_count(con, "forecast.backtest")
     s = res.summary.set_index("method")
-    return dg.MaterializeResult(metadata={
-        **count, "summary": dg.MetadataValue.md(bt.format_table(res.summary)),
-        **{f"{k}_wape": dg.MetadataValue.float(float(s.loc[k, "wape"])) for k in bt.METHODS},
-        **{f"{k}_mase": dg.MetadataValue.float(float(s.loc[k, "mase"])) for k in bt.METHODS},
-        "model_interval_coverage": dg.MetadataValue.float(float(s.loc["model", "coverage"])),
-        "origins": [str(d) for d in res.per_origin["origin_date"].unique()],
-    })
+    return dg.MaterializeResult(
+        metadata={
+            **count,
+            "summary": dg.MetadataValue.md(bt.format_table(res.summary)),
+            **{f"{k}_wape": dg.MetadataValue.float(float(s.loc[k, "wape"])) for k in bt.METHODS},
+            **{f"{k}_mase": dg.MetadataValue.float(float(s.loc[k, "mase"])) for k in bt.METHODS},
+            "model_interval_coverage": dg.MetadataValue.float(float(s.loc["model", "coverage"])),
+            "origins": [str(d) for d in res.per_origin["origin_date"].unique()],
+        }
+    )

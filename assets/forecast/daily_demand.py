@@ -14,8 +14,13 @@ class DailyDemandConfig(dg.Config):
     as_of_date: str | None = Field(default=None, description="YYYY-MM-DD; default the last complete order day")
 
 
-@dg.asset(key=key("forecast.daily_demand"), deps=[key("hub.orders"), key("hub.order_lines")],
-          group_name="forecast", kinds={"duckdb"}, pool=WAREHOUSE_POOL)
+@dg.asset(
+    key=key("forecast.daily_demand"),
+    deps=[key("hub.orders"), key("hub.order_lines")],
+    group_name="forecast",
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+)
 def daily_demand(context: dg.AssetExecutionContext, config: DailyDemandConfig, warehouse: Warehouse):
     """Units sold per SKU per business day, from paid orders only (cancelled and refunded orders and lines
     left out), with a row for every day since the SKU's first sale, zeros included. Promotion units are

@@ -33,12 +33,20 @@ class ForecastConfig(dg.Config):
 
     def params(self) -> ModelParams:
         return ModelParams(
-            loss=self.loss, learning_rate=self.learning_rate, max_iter=self.max_iter,
-            max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=self.min_samples_leaf,
-            l2_regularization=self.l2_regularization, min_history_days=self.min_history_days,
-            train_window_days=self.train_window_days, interval=self.interval, country=self.calendar_country,
-            planned_promo_dates=[date.fromisoformat(d) for d in self.planned_promo_dates], seed=self.seed,
-            target_clip=self.target_clip, n_threads=self.n_threads,
+            loss=self.loss,
+            learning_rate=self.learning_rate,
+            max_iter=self.max_iter,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            l2_regularization=self.l2_regularization,
+            min_history_days=self.min_history_days,
+            train_window_days=self.train_window_days,
+            interval=self.interval,
+            country=self.calendar_country,
+            planned_promo_dates=[date.fromisoformat(d) for d in self.planned_promo_dates],
+            seed=self.seed,
+            target_clip=self.target_clip,
+            n_threads=self.n_threads,
         )
 
 
@@ -49,8 +57,13 @@ def _matrix(con) -> DemandMatrix:
     return DemandMatrix.from_frame(daily)
 
 
-@dg.asset(key=key("forecast.demand_7d"), deps=[key("forecast.daily_demand")], group_name="forecast",
-          kinds={"duckdb", "scikitlearn"}, pool=WAREHOUSE_POOL)
+@dg.asset(
+    key=key("forecast.demand_7d"),
+    deps=[key("forecast.daily_demand")],
+    group_name="forecast",
+    kinds={"duckdb", "scikitlearn"},
+    pool=WAREHOUSE_POOL,
+)
 def demand_7d(context: dg.AssetExecutionContext, config: ForecastConfig, warehouse: Warehouse):
     """Expected units per SKU for each of the next 7 days, with a low and high estimate (80% range by default)
     and the 7-day total: what purchasing should expect to sell next week. One gradient-boosting model learns
@@ -64,11 +77,17 @@ def demand_7d(context: dg.AssetExecutionContext, config: ForecastConfig, warehou
         io.replace_table(con, "forecast.demand_7d", fc)
         rows = row_count(con, "forecast.demand_7d")
     week = fc.groupby("sku_id").first()
-    return dg.MaterializeResult(metadata={
-        **rows, "as_of_date": str(m.day(m.n_days - 1)), "skus": len(week),
-        "skus_on_fallback": int((week["method"] == "new_sku_rate").sum()),
-        "forecast_units_7d": dg.MetadataValue.float(float(week["total_7d"].sum())),
-        "training_rows": fitted.n_rows, "fit_seconds": dg.MetadataValue.float(round(fitted.seconds, 2)),
-        "top_skus": dg.MetadataValue.md(week.nlargest(10, "total_7d")[["total_7d", "total_7d_lower", "total_7d_upper"]]
-                                        .round(1).to_markdown()),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            **rows,
+            "as_of_date": str(m.day(m.n_days - 1)),
+            "skus": len(week),
+            "skus_on_fallback": int((week["method"] == "new_sku_rate").sum()),
+            "forecast_units_7d": dg.MetadataValue.float(float(week["total_7d"].sum())),
+            "training_rows": fitted.n_rows,
+            "fit_seconds": dg.MetadataValue.float(round(fitted.seconds, 2)),
+            "top_skus": dg.MetadataValue.md(
+                week.nlargest(10, "total_7d")[["total_7d", "total_7d_lower", "total_7d_upper"]].round(1).to_markdown()
+            ),
+        }
+    )

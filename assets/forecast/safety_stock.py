@@ -25,12 +25,18 @@ class SafetyStockConfig(dg.Config):
             service_level_by_category=dict(self.service_level_by_category),
             supplier_lead_time_days=dict(self.supplier_lead_time_days),
             sku_lead_time_days=dict(self.sku_lead_time_days),
-            review_days=self.review_days, variability_days=self.variability_days,
+            review_days=self.review_days,
+            variability_days=self.variability_days,
         )
 
 
-@dg.asset(key=key("forecast.safety_stock"), deps=[key("forecast.daily_demand"), key("hub.skus")],
-          group_name="forecast", kinds={"duckdb"}, pool=WAREHOUSE_POOL)
+@dg.asset(
+    key=key("forecast.safety_stock"),
+    deps=[key("forecast.daily_demand"), key("hub.skus")],
+    group_name="forecast",
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+)
 def safety_stock(context: dg.AssetExecutionContext, config: SafetyStockConfig, warehouse: Warehouse):
     """Stock to keep in reserve per SKU against demand swings during the supplier's lead time: higher for
     erratic sellers, long lead times and categories with a higher service level."""
@@ -48,5 +54,6 @@ def safety_stock(context: dg.AssetExecutionContext, config: SafetyStockConfig, w
     if missing:
         context.log.warning(f"{len(missing)} SKUs sell but are not in hub.skus (no safety stock): {missing[:10]}")
     total = dg.MetadataValue.float(float(ss["safety_stock"].sum()))
-    return dg.MaterializeResult(metadata={**rows, "skus": len(ss), "skus_missing_from_master": len(missing),
-                                          "total_safety_stock": total})
+    return dg.MaterializeResult(
+        metadata={**rows, "skus": len(ss), "skus_missing_from_master": len(missing), "total_safety_stock": total}
+    )

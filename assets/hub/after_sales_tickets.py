@@ -2,7 +2,7 @@
 the customer-service form. Side tables: hub.quarantine (tickets for unknown orders), ops.cursors
 (`after_sales:<feed>`), ops.api_calls."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 from pydantic import Field
@@ -21,31 +21,52 @@ CHANNELS = ["taobao", "douyin", "pdd"]
 class TicketsConfig(dg.Config):
     channels: list[str] = Field(default_factory=lambda: list(CHANNELS))
     initial_days: int = Field(default=7, ge=1, description="History read on the very first run.")
-    relink_hours: int = Field(default=24, ge=0, description="Each run re-reads this much before its cursor, so a "
-                              "ticket that arrived before its order is linked once the order lands.")
+    relink_hours: int = Field(
+        default=24,
+        ge=0,
+        description="Each run re-reads this much before its cursor, so a "
+        "ticket that arrived before its order is linked once the order lands.",
+    )
     until: str | None = Field(default=None, description="Read up to this instant (ISO, UTC); default now - lag.")
     lag_seconds: int = Field(default=60, ge=0, description="Stay this far behind now: platforms index late writes.")
 
 
-@dg.asset(key=key("hub.after_sales_tickets"), group_name="after_sales", kinds={"duckdb", "python"},
-          pool=WAREHOUSE_POOL, deps=[key("hub.orders")])
-def after_sales_tickets(context: dg.AssetExecutionContext, config: TicketsConfig, warehouse: Warehouse,
-                        cs: CsApi, taobao_api: ChannelApi, douyin_api: ChannelApi,
-                        pdd_api: ChannelApi) -> dg.MaterializeResult:
+@dg.asset(
+    key=key("hub.after_sales_tickets"),
+    group_name="after_sales",
+    kinds={"duckdb", "python"},
+    pool=WAREHOUSE_POOL,
+    deps=[key("hub.orders")],
+)
+def after_sales_tickets(
+    context: dg.AssetExecutionContext,
+    config: TicketsConfig,
+    warehouse: Warehouse,
+    cs: CsApi,
+    taobao_api: ChannelApi,
+    douyin_api: ChannelApi,
+    pdd_api: ChannelApi,
+) -> dg.MaterializeResult:
     """Every complaint and refund request, wherever the buyer raised it (marketplace after-sales, WeChat or
     e-mail to customer service), with one ticket code, a type (wrong item, wrong address, damaged, return,
     refund only), status and the original order. Tickets for unknown orders go to quarantine. A ticket is
     only closed once its refund or reshipment is recorded."""
     calls = CallLog(context.run_id)
-    now = datetime.now(timezone.utc)
-    until = (datetime.fromisoformat(config.until.replace("Z", "+00:00")) if config.until
-             else now - timedelta(seconds=config.lag_seconds))
+    now = datetime.now(UTC)
+    until = (
+        datetime.fromisoformat(config.until.replace("Z", "+00:00"))
+        if config.until
+        else now - timedelta(seconds=config.lag_seconds)
+    )
     feeds: dict[str, list[dict]] = {}
     failed: dict[str, str] = {}
     try:
         with warehouse.connect() as con:
-            cursors = dict(con.execute("select cursor_name, value from ops.cursors"
-                                       " where starts_with(cursor_name, 'after_sales:')").fetchall())
+            cursors = dict(
+                con.execute(
+                    "select cursor_name, value from ops.cursors where starts_with(cursor_name, 'after_sales:')"
+                ).fetchall()
+            )
 
         def start(feed: str) -> datetime:
             value = cursors.get(f"after_sales:{feed}")
@@ -63,13 +84,19 @@ def after_sales_tickets(context: dg.AssetExecutionContext, config: TicketsConfig
         except ApiError as exc:
             failed["cs"] = str(exc)[:300]
         with warehouse.connect() as con:
-            counts = tickets.land_tickets(con, feeds, now, batch_id=context.run_id,
-                                          cursors={f"after_sales:{feed}": until.isoformat() for feed in feeds})
+            counts = tickets.land_tickets(
+                con,
+                feeds,
+                now,
+                batch_id=context.run_id,
+                cursors={f"after_sales:{feed}": until.isoformat() for feed in feeds},
+            )
             rows = row_count(con, "hub.after_sales_tickets")
     finally:
         with warehouse.connect() as con:
             calls.flush(con)
     if failed:
-        raise dg.Failure(f"after-sales feeds failed (others landed, cursors kept): {failed}",
-                         metadata={"landed": str(counts)})
+        raise dg.Failure(
+            f"after-sales feeds failed (others landed, cursors kept): {failed}", metadata={"landed": str(counts)}
+        )
     return dg.MaterializeResult(metadata={**rows, **counts})

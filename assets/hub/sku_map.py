@@ -8,8 +8,9 @@ from resources.erp import ErpBridge
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
 
-@dg.asset(key=key("hub.sku_map"), deps=[key("hub.skus")], group_name="hub", kinds={"duckdb", "python"},
-          pool=WAREHOUSE_POOL)
+@dg.asset(
+    key=key("hub.sku_map"), deps=[key("hub.skus")], group_name="hub", kinds={"duckdb", "python"}, pool=WAREHOUSE_POOL
+)
 def hub_sku_map(warehouse: Warehouse, erp: ErpBridge) -> dg.MaterializeResult:
     """Which of the seller's SKUs each channel listing code stands for (so a Douyin "DY00012" and a
     Taobao "SKU-00012" count as the same product)."""

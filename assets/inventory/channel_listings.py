@@ -1,7 +1,7 @@
 """inventory.channel_listings: the stock each marketplace shows buyers, read back per listing.
 Side tables: ops.api_calls, ops.alerts."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 from pydantic import Field
@@ -16,14 +16,26 @@ from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
 CHANNELS = ["taobao", "douyin", "pdd"]
 
+
 class ListingsConfig(dg.Config):
     channels: list[str] = Field(default_factory=lambda: list(CHANNELS))
 
 
-@dg.asset(key=key("inventory.channel_listings"), group_name="inventory", kinds={"duckdb", "python"},
-          pool=WAREHOUSE_POOL, deps=[key("hub.sku_map")])
-def channel_listings(context: dg.AssetExecutionContext, config: ListingsConfig, warehouse: Warehouse,
-                     taobao_api: ChannelApi, douyin_api: ChannelApi, pdd_api: ChannelApi) -> dg.MaterializeResult:
+@dg.asset(
+    key=key("inventory.channel_listings"),
+    group_name="inventory",
+    kinds={"duckdb", "python"},
+    pool=WAREHOUSE_POOL,
+    deps=[key("hub.sku_map")],
+)
+def channel_listings(
+    context: dg.AssetExecutionContext,
+    config: ListingsConfig,
+    warehouse: Warehouse,
+    taobao_api: ChannelApi,
+    douyin_api: ChannelApi,
+    pdd_api: ChannelApi,
+) -> dg.MaterializeResult:
     """The stock each marketplace currently shows buyers per listing, read back from the channel. A channel
     that cannot be read keeps its previous rows and raises a 'stock_listing' alert until it can."""
     calls = CallLog(context.run_id)
@@ -36,11 +48,18 @@ def channel_listings(context: dg.AssetExecutionContext, config: ListingsConfig, 
                 failed[channel] = f"Cannot read listed stock from {channel}: {exc}"[:500]
                 continue
             with warehouse.connect() as con:
-                counts[channel] = channel_stock.land_listings(con, channel, items, datetime.now(timezone.utc))
+                counts[channel] = channel_stock.land_listings(con, channel, items, datetime.now(UTC))
     finally:
         with warehouse.connect() as con:
             calls.flush(con)
-            sync_alerts(con, prefix="stock_listing", kind="stock_listing_failed", severity="warning",
-                        asset="inventory.channel_listings", current=failed, cleared_message="listed stock readable")
+            sync_alerts(
+                con,
+                prefix="stock_listing",
+                kind="stock_listing_failed",
+                severity="warning",
+                asset="inventory.channel_listings",
+                current=failed,
+                cleared_message="listed stock readable",
+            )
             rows = row_count(con, "inventory.channel_listings")
     return dg.MaterializeResult(metadata={**rows, "rows_per_channel": counts, "failed_channels": sorted(failed)})

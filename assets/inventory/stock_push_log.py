@@ -1,7 +1,7 @@
 """inventory.stock_push_log: every stock update sent to the marketplaces, one row per SKU and attempt.
 Side table: ops.api_calls."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 from pydantic import Field
@@ -14,18 +14,38 @@ from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
 CHANNELS = ["taobao", "douyin", "pdd"]
 
+
 class PushConfig(dg.Config):
     dry_run: bool = Field(default=False, description="Log what would be pushed without calling any channel.")
-    extra_buffer: int = Field(default=0, ge=0, description="Units per SKU withheld from channels on top of the "
-                              "per-warehouse safety buffer (e.g. during a flash sale).")
+    extra_buffer: int = Field(
+        default=0,
+        ge=0,
+        description="Units per SKU withheld from channels on top of the "
+        "per-warehouse safety buffer (e.g. during a flash sale).",
+    )
     channels: list[str] = Field(default_factory=lambda: list(CHANNELS))
 
 
-@dg.asset(key=key("inventory.stock_push_log"), group_name="inventory", kinds={"duckdb", "python"}, pool=WAREHOUSE_POOL,
-          deps=[key("inventory.availability"), key("inventory.channel_listings"), key("inventory.stock_conflicts"),
-                key("hub.sku_map")])
-def stock_push_log(context: dg.AssetExecutionContext, config: PushConfig, warehouse: Warehouse,
-                   taobao_api: ChannelApi, douyin_api: ChannelApi, pdd_api: ChannelApi) -> dg.MaterializeResult:
+@dg.asset(
+    key=key("inventory.stock_push_log"),
+    group_name="inventory",
+    kinds={"duckdb", "python"},
+    pool=WAREHOUSE_POOL,
+    deps=[
+        key("inventory.availability"),
+        key("inventory.channel_listings"),
+        key("inventory.stock_conflicts"),
+        key("hub.sku_map"),
+    ],
+)
+def stock_push_log(
+    context: dg.AssetExecutionContext,
+    config: PushConfig,
+    warehouse: Warehouse,
+    taobao_api: ChannelApi,
+    douyin_api: ChannelApi,
+    pdd_api: ChannelApi,
+) -> dg.MaterializeResult:
     """Every stock update sent to the marketplaces so listings match what we can ship: one row per SKU and
     attempt. SKUs whose listing differs, or whose last push failed, are pushed (signed, retried, logged);
     failures raise an alert and are retried on the next run. Dry-run mode logs the plan only."""
@@ -36,8 +56,14 @@ def stock_push_log(context: dg.AssetExecutionContext, config: PushConfig, wareho
             client = client_for(channel, taobao=taobao_api, douyin=douyin_api, pdd=pdd_api)
             with warehouse.connect() as con:
                 results[channel] = push.push_channel(
-                    con, channel, lambda items, c=client: c.push_stock(items, calls), dry_run=config.dry_run,
-                    now=datetime.now(timezone.utc), run_id=context.run_id, extra_buffer=config.extra_buffer)
+                    con,
+                    channel,
+                    lambda items, c=client: c.push_stock(items, calls),
+                    dry_run=config.dry_run,
+                    now=datetime.now(UTC),
+                    run_id=context.run_id,
+                    extra_buffer=config.extra_buffer,
+                )
     finally:
         with warehouse.connect() as con:
             calls.flush(con)

@@ -1,7 +1,7 @@
 """inventory.stock_snapshot: what each warehouse physically holds per SKU, from the WMS.
 Side table: ops.api_calls."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -11,6 +11,7 @@ from orderhub.inventory import snapshot
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
 from resources.wms import WmsApi
 
+
 @dg.asset(key=key("inventory.stock_snapshot"), group_name="inventory", kinds={"duckdb", "python"}, pool=WAREHOUSE_POOL)
 def stock_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse, wms: WmsApi) -> dg.MaterializeResult:
     """What each of our warehouses physically holds per SKU right now (on hand, and units the WMS locked for
@@ -19,7 +20,7 @@ def stock_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse, wms:
     try:
         items = wms.list_stock(calls)
         with warehouse.connect() as con:
-            rows = snapshot.land_snapshot(con, items, datetime.now(timezone.utc))
+            rows = snapshot.land_snapshot(con, items, datetime.now(UTC))
             count = row_count(con, "inventory.stock_snapshot")
     finally:
         with warehouse.connect() as con:

@@ -20,5 +20,12 @@ def alerts(context: dg.AssetExecutionContext, warehouse: Warehouse, notifier: No
         open_alerts = con.execute("select count(*) from ops.alerts where resolved_at is null").fetchone()[0]
         rows = row_count(con, "ops.alerts")
     context.log.info(f"delivery pass: {report}")
-    return dg.MaterializeResult(metadata={**rows, "open_alerts": int(open_alerts), "sent": report.sent,
-                                          "failed": report.failed, "not_configured": report.not_configured})
+    return dg.MaterializeResult(
+        metadata={
+            **rows,
+            "open_alerts": int(open_alerts),
+            "sent": report.sent,
+            "failed": report.failed,
+            "not_configured": report.not_configured,
+        }
+    )

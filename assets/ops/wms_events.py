@@ -1,7 +1,7 @@
 """ops.wms_events: every pick, pack and ship scan from the WMS, read incrementally by event id.
 Side table: ops.api_calls."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 from pydantic import Field
@@ -19,8 +19,9 @@ class WmsEventsConfig(dg.Config):
 
 
 @dg.asset(key=key("ops.wms_events"), group_name="fulfilment", kinds={"duckdb", "python"}, pool=WAREHOUSE_POOL)
-def wms_events(context: dg.AssetExecutionContext, config: WmsEventsConfig, warehouse: Warehouse,
-               wms: WmsApi) -> dg.MaterializeResult:
+def wms_events(
+    context: dg.AssetExecutionContext, config: WmsEventsConfig, warehouse: Warehouse, wms: WmsApi
+) -> dg.MaterializeResult:
     """Every pick, pack and ship scan in our warehouses with the operator who did it: proof that a parcel
     left (it closes the shipment task) and the basis of the operator productivity KPI."""
     calls = CallLog(context.run_id)
@@ -28,9 +29,9 @@ def wms_events(context: dg.AssetExecutionContext, config: WmsEventsConfig, wareh
     try:
         with warehouse.connect() as con:
             after = events.last_event_id(con)
-            for pages in range(1, config.max_pages + 1):
+            for pages in range(1, config.max_pages + 1):  # noqa: B007 - the pages read are reported
                 batch, next_after = wms.fetch_events(after, config.page_limit, calls)
-                landed += events.land_events(con, batch, datetime.now(timezone.utc))
+                landed += events.land_events(con, batch, datetime.now(UTC))
                 if not batch or next_after <= after:
                     break
                 after = next_after

@@ -6,7 +6,7 @@ ops.ingest_batches (per batch: received = stored + deduplicated + quarantined), 
 channel's `api:<channel>:<shop>` cursor) and ops.api_calls (every HTTP attempt, see assets/ops/api_calls.py).
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,11 +24,17 @@ API_RESOURCE_KEYS = {f"{channel}_api" for channel in CHANNEL_APIS}
 
 
 class RawIngestConfig(dg.Config):
-    sources: list[str] | None = Field(default=None, description="API channels to pull from their cursors, and/or "
-                                      "'erp'; empty (null) = every enabled channel and the ERP")
+    sources: list[str] | None = Field(
+        default=None,
+        description="API channels to pull from their cursors, and/or "
+        "'erp'; empty (null) = every enabled channel and the ERP",
+    )
     files: list[str] = Field(default_factory=list, description="dropped export files to land (landing/<channel>/...)")
-    start: str | None = Field(default=None, description="first modified time for a channel without a cursor "
-                                                        "(ISO); default ORDERHUB_START_DATE 00:00 Beijing")
+    start: str | None = Field(
+        default=None,
+        description="first modified time for a channel without a cursor "
+        "(ISO); default ORDERHUB_START_DATE 00:00 Beijing",
+    )
     until: str | None = Field(default=None, description="pull up to this instant (ISO); default now - lag")
     lag_seconds: int = Field(default=60, description="stay this far behind now: platforms index late writes")
     reread_minutes: int = Field(default=30, description="re-read this much before each cursor: late-visible updates")
@@ -41,7 +47,10 @@ def _aware(text: str) -> datetime:
 
 
 @dg.asset(
-    key=key("raw.channel_orders"), group_name="ingest", kinds={"duckdb", "python"}, pool=WAREHOUSE_POOL,
+    key=key("raw.channel_orders"),
+    group_name="ingest",
+    kinds={"duckdb", "python"},
+    pool=WAREHOUSE_POOL,
     required_resource_keys={"warehouse", "erp", *API_RESOURCE_KEYS},
 )
 def raw_channel_orders(context: dg.AssetExecutionContext, config: RawIngestConfig) -> dg.MaterializeResult:
@@ -52,7 +61,7 @@ def raw_channel_orders(context: dg.AssetExecutionContext, config: RawIngestConfi
     report = PullReport()
     warehouse: Warehouse = context.resources.warehouse
     erp: ErpBridge = context.resources.erp
-    until = _aware(config.until) if config.until else datetime.now(timezone.utc) - timedelta(seconds=config.lag_seconds)
+    until = _aware(config.until) if config.until else datetime.now(UTC) - timedelta(seconds=config.lag_seconds)
     start = _aware(config.start) if config.start else _aware(f"{settings.start_date()}T00:00:00")
     sources = [*enabled_channels(), "erp"] if config.sources is None else config.sources
     with warehouse.connect() as con:
@@ -64,30 +73,54 @@ def raw_channel_orders(context: dg.AssetExecutionContext, config: RawIngestConfi
                 report.errors.append(f"unknown source {channel!r}: no {channel}_api resource")
                 continue
             api = getattr(context.resources, f"{channel}_api")
-            pull_api(con, api, mapping=f"{channel}_api", start_default=start, until=until,
-                     max_window=type(api).max_window, report=report, run_id=context.run_id,
-                     reread=timedelta(minutes=config.reread_minutes))
+            pull_api(
+                con,
+                api,
+                mapping=f"{channel}_api",
+                start_default=start,
+                until=until,
+                max_window=type(api).max_window,
+                report=report,
+                run_id=context.run_id,
+                reread=timedelta(minutes=config.reread_minutes),
+            )
         for path in config.files:
-            land_file(con, Path(path), channel=Path(path).parent.name, archive=settings.paths().archive,
-                      report=report, run_id=context.run_id)
+            land_file(
+                con,
+                Path(path),
+                channel=Path(path).parent.name,
+                archive=settings.paths().archive,
+                report=report,
+                run_id=context.run_id,
+            )
         _alert(con, report)
         rows = row_count(con, "raw.channel_orders")
     for error in report.errors:
         context.log.warning(error)
     meta = report.metadata()
-    return dg.MaterializeResult(metadata={
-        **rows, **{k: meta[k] for k in ("received", "stored", "deduplicated", "quarantined", "batches")},
-        "by_source": dg.MetadataValue.json(meta["by_source"]),
-        "touched_start": meta["touched_start"], "touched_end": meta["touched_end"],
-        "touched_dates": dg.MetadataValue.json(meta["touched_dates"]),
-        "errors": dg.MetadataValue.json(meta["errors"]),
-        "files": dg.MetadataValue.json({"archived": meta["files_archived"], "rejected": meta["files_rejected"]}),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            **rows,
+            **{k: meta[k] for k in ("received", "stored", "deduplicated", "quarantined", "batches")},
+            "by_source": dg.MetadataValue.json(meta["by_source"]),
+            "touched_start": meta["touched_start"],
+            "touched_end": meta["touched_end"],
+            "touched_dates": dg.MetadataValue.json(meta["touched_dates"]),
+            "errors": dg.MetadataValue.json(meta["errors"]),
+            "files": dg.MetadataValue.json({"archived": meta["files_archived"], "rejected": meta["files_rejected"]}),
+        }
+    )
 
 
 def _alert(con, report: PullReport) -> None:
     if report.errors:
-        alerts.raise_alert(con, kind="ingest_error", severity="warning", dedupe_key="ingest:raw.channel_orders",
-                           asset="raw.channel_orders", message="; ".join(report.errors)[:2000])
+        alerts.raise_alert(
+            con,
+            kind="ingest_error",
+            severity="warning",
+            dedupe_key="ingest:raw.channel_orders",
+            asset="raw.channel_orders",
+            message="; ".join(report.errors)[:2000],
+        )
     elif report.batches:
         alerts.resolve_alert(con, dedupe_key="ingest:raw.channel_orders", message="ingest recovered")

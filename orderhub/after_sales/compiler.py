@@ -17,8 +17,22 @@ from orderhub.standardize.jsonpaths import access, insert_list, insert_path
 from orderhub.standardize.mapping import FieldSpec
 from orderhub.standardize.sqlvalues import lit, parse_sql, trim_sql
 
-CANONICAL_COLUMNS = ("ticket_code", "source", "channel", "channel_order_id", "ticket_type", "source_status", "outcome",
-                     "refund_fen", "is_exchange", "reason", "created_at", "updated_at", "record", "content_hash")
+CANONICAL_COLUMNS = (
+    "ticket_code",
+    "source",
+    "channel",
+    "channel_order_id",
+    "ticket_type",
+    "source_status",
+    "outcome",
+    "refund_fen",
+    "is_exchange",
+    "reason",
+    "created_at",
+    "updated_at",
+    "record",
+    "content_hash",
+)
 REGEX_SPECIAL = set("\\.^$|?*+()[]{}")
 
 
@@ -43,8 +57,10 @@ def _structure(m: TicketMapping) -> str:
 
 def _time_sql(t: str, f: TicketField) -> str:
     # iso: DuckDB's own timestamptz cast (offsets, fractions, a bare date), as the CS form was always read
-    parses = [f"try_cast({t} as timestamptz)" if tf.format == "iso"
-              else parse_sql(t, FieldSpec(f.name, kind="time", time=tf)) for tf in f.times]
+    parses = [
+        f"try_cast({t} as timestamptz)" if tf.format == "iso" else parse_sql(t, FieldSpec(f.name, kind="time", time=tf))
+        for tf in f.times
+    ]
     return parses[0] if len(parses) == 1 else f"coalesce({', '.join(parses)})"
 
 
@@ -61,8 +77,10 @@ def _type_sql(m: TicketMapping) -> str:
     if not m.reason_rules:
         return platform
     # a full match where '.' stops at a line break: the rules as they were written in SQL before the mappings
-    rules = " ".join(f"when r_reason similar to {lit('.*(' + _keywords(r.keywords) + ').*')} then {lit(r.ticket_type)}"
-                     for r in m.reason_rules)
+    rules = " ".join(
+        f"when r_reason similar to {lit('.*(' + _keywords(r.keywords) + ').*')} then {lit(r.ticket_type)}"
+        for r in m.reason_rules
+    )
     return f"coalesce(case {rules} end, {platform})"
 
 
@@ -80,27 +98,36 @@ def ticket_sql(m: TicketMapping) -> str:
     trimmed = [f"{trim_sql(f'r_{n}')} as t_{n}" for n in ("refund_fen", "created_at", "updated_at") if n in m.fields]
     channel = _or_fallback(m, "channel", m.channel)
     code = "r_ticket_code" if m.own_code else f"{channel} || ':' || r_platform_id"
-    refund = parse_sql("t_refund_fen", FieldSpec("refund_fen", kind="money", money=m.fields["refund_fen"].money)) \
-        if "refund_fen" in m.fields else "cast(null as bigint)"
-    exchange = " or ".join(f"r_exchange_{i} in ({', '.join(lit(v) for v in codes)})"
-                           for i, (_, codes) in enumerate(m.exchange)) or "false"
-    parsed = f"select record, content_hash, from_json(record, {lit(_structure(m))}) as s from incoming " \
-             f"where channel = {lit(m.feed)}"
+    refund = (
+        parse_sql("t_refund_fen", FieldSpec("refund_fen", kind="money", money=m.fields["refund_fen"].money))
+        if "refund_fen" in m.fields
+        else "cast(null as bigint)"
+    )
+    exchange = (
+        " or ".join(
+            f"r_exchange_{i} in ({', '.join(lit(v) for v in codes)})" for i, (_, codes) in enumerate(m.exchange)
+        )
+        or "false"
+    )
+    parsed = (
+        f"select record, content_hash, from_json(record, {lit(_structure(m))}) as s from incoming "
+        f"where channel = {lit(m.feed)}"
+    )
     if m.lines:  # a record without lines still yields one row, which the landing then quarantines
         items = access("s", m.lines)
         parsed = f"select *, unnest(case when len({items}) > 0 then {items} else [null] end) as l from ({parsed})"
     return f"""
 with parsed as ({parsed}
 ), texts as (
-    select record, content_hash, {', '.join(raw)} from parsed
+    select record, content_hash, {", ".join(raw)} from parsed
 ), trimmed as (
-    select *, {', '.join(trimmed)} from texts
+    select *, {", ".join(trimmed)} from texts
 )
-select {code} as ticket_code, {_or_fallback(m, 'source', m.source)} as source, {channel} as channel,
+select {code} as ticket_code, {_or_fallback(m, "source", m.source)} as source, {channel} as channel,
        r_channel_order_id as channel_order_id, {_type_sql(m)} as ticket_type, r_status as source_status,
-       {_case('r_status', m.status.map)} as outcome, {refund} as refund_fen, {exchange} as is_exchange,
-       {'r_reason' if 'reason' in m.fields else 'cast(null as varchar)'} as reason,
-       {_time_sql('t_created_at', m.fields['created_at'])} as created_at,
-       {_time_sql('t_updated_at', m.fields['updated_at'])} as updated_at, record, content_hash
+       {_case("r_status", m.status.map)} as outcome, {refund} as refund_fen, {exchange} as is_exchange,
+       {"r_reason" if "reason" in m.fields else "cast(null as varchar)"} as reason,
+       {_time_sql("t_created_at", m.fields["created_at"])} as created_at,
+       {_time_sql("t_updated_at", m.fields["updated_at"])} as updated_at, record, content_hash
 from trimmed
 """

@@ -14,16 +14,40 @@ from typing import Any
 import yaml
 
 from orderhub.after_sales.compiler import ticket_sql
-from orderhub.after_sales.mapping import (OUTCOMES, TICKET_FIELDS, TICKET_TYPES, ReasonRule, TicketField,
-                                          TicketMapping, Value, read_code, read_code_map, read_field, read_rules,
-                                          read_times, read_value)
+from orderhub.after_sales.mapping import (
+    OUTCOMES,
+    TICKET_FIELDS,
+    TICKET_TYPES,
+    ReasonRule,
+    TicketField,
+    TicketMapping,
+    Value,
+    read_code,
+    read_code_map,
+    read_field,
+    read_rules,
+    read_times,
+    read_value,
+)
 from orderhub.standardize.mapping import MAPPINGS_DIR, MappingError, TimeFormat
 
 AFTER_SALES_DIR = MAPPINGS_DIR / "after_sales"
 DEFAULTS_FILE = "_defaults.yaml"
 REQUIRED_FIELDS = ("channel_order_id", "created_at", "updated_at")
-TOP_KEYS = {"name", "feed", "source", "channel", "description", "money", "time", "lines", "ticket", "status", "type",
-            "exchange"}
+TOP_KEYS = {
+    "name",
+    "feed",
+    "source",
+    "channel",
+    "description",
+    "money",
+    "time",
+    "lines",
+    "ticket",
+    "status",
+    "type",
+    "exchange",
+}
 DEFAULT_TIME = (TimeFormat("%Y-%m-%d %H:%M:%S", "Asia/Shanghai", zero_is_null=False),)
 
 
@@ -35,11 +59,16 @@ def _ticket_fields(doc: dict) -> dict[str, TicketField]:
     missing = [f"ticket.{f}" for f in REQUIRED_FIELDS if f not in ticket]
     missing += [f"'{f}' (at the top or as ticket.{f})" for f in ("channel", "source") if not ticket.get(f, doc.get(f))]
     if unknown or missing:
-        raise MappingError(f"ticket: unknown fields {sorted(unknown)} (known: {list(TICKET_FIELDS)})" if unknown
-                           else f"missing {', '.join(missing)}")
+        raise MappingError(
+            f"ticket: unknown fields {sorted(unknown)} (known: {list(TICKET_FIELDS)})"
+            if unknown
+            else f"missing {', '.join(missing)}"
+        )
     if ("ticket_code" in ticket) == ("platform_id" in ticket):
-        raise MappingError("ticket: give exactly one of ticket_code (the record's own code) or platform_id "
-                           "(code '<channel>:<platform_id>')")
+        raise MappingError(
+            "ticket: give exactly one of ticket_code (the record's own code) or platform_id "
+            "(code '<channel>:<platform_id>')"
+        )
     money = doc.get("money", "yuan")
     if money not in ("yuan", "fen"):
         raise MappingError(f"money: {money!r} is not yuan or fen")
@@ -65,8 +94,9 @@ def _parse(doc: Any, name: str, shared: tuple[ReasonRule, ...] | None) -> Ticket
         raise MappingError("the file must hold a mapping of keys")
     missing = [k for k in ("name", "feed", "ticket", "status", "type") if k not in doc]
     if set(doc) - TOP_KEYS or missing:
-        raise MappingError(f"unknown keys {sorted(set(doc) - TOP_KEYS)}" if set(doc) - TOP_KEYS
-                           else f"missing {missing}")
+        raise MappingError(
+            f"unknown keys {sorted(set(doc) - TOP_KEYS)}" if set(doc) - TOP_KEYS else f"missing {missing}"
+        )
     if doc["name"] != name:
         raise MappingError(f"name: {doc['name']!r} differs from the file name {name!r}")
     fields = _ticket_fields(doc)
@@ -82,14 +112,35 @@ def _parse(doc: Any, name: str, shared: tuple[ReasonRule, ...] | None) -> Ticket
     if rules and "reason" not in fields:
         raise MappingError("type.reason_rules: the rules read the reason text; map ticket.reason")
     exchange = _exchange(doc.get("exchange"))
-    per_line = [k for k, v in [*((k, f.at) for k, f in fields.items()), ("status", status.at), ("type", type_.at),
-                               *(("exchange", at) for at, _ in exchange)] if v.in_line]
+    per_line = [
+        k
+        for k, v in [
+            *((k, f.at) for k, f in fields.items()),
+            ("status", status.at),
+            ("type", type_.at),
+            *(("exchange", at) for at, _ in exchange),
+        ]
+        if v.in_line
+    ]
     if bool(per_line) != (lines is not None):
-        raise MappingError(f"{per_line} read 'line:' values but the mapping declares no 'lines'" if per_line
-                           else "lines: declared, but no value reads the line ({line: ...})")
-    m = TicketMapping(name=name, feed=str(doc["feed"]), source=doc.get("source"), channel=doc.get("channel"),
-                      fields=fields, status=status, type=type_, reason_rules=rules, exchange=exchange, lines=lines,
-                      description=doc.get("description", ""))
+        raise MappingError(
+            f"{per_line} read 'line:' values but the mapping declares no 'lines'"
+            if per_line
+            else "lines: declared, but no value reads the line ({line: ...})"
+        )
+    m = TicketMapping(
+        name=name,
+        feed=str(doc["feed"]),
+        source=doc.get("source"),
+        channel=doc.get("channel"),
+        fields=fields,
+        status=status,
+        type=type_,
+        reason_rules=rules,
+        exchange=exchange,
+        lines=lines,
+        description=doc.get("description", ""),
+    )
     try:
         ticket_sql(m)  # paths that clash (one a value, another going through it) show up when compiled
     except ValueError as exc:
@@ -104,8 +155,9 @@ def _read(path: Path) -> Any:
         raise MappingError(f"{path}: not valid YAML: {exc}") from None
 
 
-def parse_ticket_mapping(doc: Any, name: str, origin: str = "<mapping>",
-                         shared_rules: tuple[ReasonRule, ...] | None = None) -> TicketMapping:
+def parse_ticket_mapping(
+    doc: Any, name: str, origin: str = "<mapping>", shared_rules: tuple[ReasonRule, ...] | None = None
+) -> TicketMapping:
     """Validate one mapping document; every error names `origin` (the file) and the key at fault."""
     try:
         return _parse(doc, name, shared_rules)
@@ -134,8 +186,11 @@ def load_ticket_mapping(name: str, directory: Path = AFTER_SALES_DIR) -> TicketM
 
 
 def all_ticket_mappings(directory: Path = AFTER_SALES_DIR) -> dict[str, TicketMapping]:
-    found = {p.stem: load_ticket_mapping(p.stem, directory) for p in sorted(directory.glob("*.yaml"))
-             if not p.name.startswith("_")}
+    found = {
+        p.stem: load_ticket_mapping(p.stem, directory)
+        for p in sorted(directory.glob("*.yaml"))
+        if not p.name.startswith("_")
+    }
     feeds: dict[str, str] = {}
     for name, m in found.items():
         if m.feed in feeds:  # two mappings of one feed would land every record twice

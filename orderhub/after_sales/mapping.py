@@ -18,8 +18,17 @@ from orderhub.standardize.mapping import MappingError, TimeFormat
 
 OUTCOMES = ("open", "success", "withdrawn", "resolved")
 TICKET_TYPES = ("wrong_item", "wrong_address", "damaged", "return", "refund_only")
-TICKET_FIELDS = ("ticket_code", "platform_id", "source", "channel", "channel_order_id", "refund_fen", "reason",
-                 "created_at", "updated_at")
+TICKET_FIELDS = (
+    "ticket_code",
+    "platform_id",
+    "source",
+    "channel",
+    "channel_order_id",
+    "refund_fen",
+    "reason",
+    "created_at",
+    "updated_at",
+)
 
 
 @dataclass(frozen=True)
@@ -71,8 +80,10 @@ class TicketMapping:
 def read_value(raw: Any, key: str, extra: set[str] = frozenset()) -> tuple[Value, dict]:
     spec = {"path": raw} if isinstance(raw, str) else raw
     if not isinstance(spec, dict) or set(spec) - {"path", "line"} - extra or ("path" in spec) == ("line" in spec):
-        raise MappingError(f"{key}: expected a path, or exactly one of path (in the record) or line (in the lines "
-                           f"element){' with ' + ', '.join(sorted(extra)) if extra else ''}; got {raw!r}")
+        raise MappingError(
+            f"{key}: expected a path, or exactly one of path (in the record) or line (in the lines "
+            f"element){' with ' + ', '.join(sorted(extra)) if extra else ''}; got {raw!r}"
+        )
     path = str(spec.get("path", spec.get("line")))
     try:
         segments(path)

@@ -41,7 +41,8 @@ QUARANTINE_SQL = """
 insert into hub.quarantine
 select sha256('ticket|' || content_hash || '|' || problem), 'ticket',
        case when source = 'channel_api' then 'api' else 'cs_form' end, channel, $batch_id, content_hash, problem,
-       'after-sales ticket ' || coalesce(ticket_code, '?') || ' for order ' || coalesce(order_id, '?') || ': ' || problem,
+       'after-sales ticket ' || coalesce(ticket_code, '?') || ' for order ' || coalesce(order_id, '?') || ': ' ||
+       problem,
        record, $now
 from as_staged where problem is not null
 on conflict do nothing
@@ -102,8 +103,13 @@ def _incoming(feeds: dict[str, list[dict]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["channel", "record", "content_hash"])
 
 
-def land_tickets(con: duckdb.DuckDBPyConnection, feeds: dict[str, list[dict]], now: datetime,
-                 batch_id: str | None = None, cursors: dict[str, str] | None = None) -> dict[str, int]:
+def land_tickets(
+    con: duckdb.DuckDBPyConnection,
+    feeds: dict[str, list[dict]],
+    now: datetime,
+    batch_id: str | None = None,
+    cursors: dict[str, str] | None = None,
+) -> dict[str, int]:
     """feeds: {mapping feed ("taobao"|"douyin"|"pdd"|"cs"): raw after-sales records or CS form tickets}. One
     transaction.
 
@@ -115,11 +121,15 @@ def land_tickets(con: duckdb.DuckDBPyConnection, feeds: dict[str, list[dict]], n
     incoming_raw = frame  # noqa: F841 - used in SQL
     counts = {"received": len(frame), "stored": 0, "quarantined": 0}
     with transaction(con):
-        con.execute("create or replace temp table incoming as"
-                    " select channel, cast(record as json) as record, content_hash from incoming_raw")
+        con.execute(
+            "create or replace temp table incoming as"
+            " select channel, cast(record as json) as record, content_hash from incoming_raw"
+        )
         for select_sql in stage_selects():
             con.execute(STAGE_SQL.format(select_sql=select_sql))
-            counts["quarantined"] += con.execute("select count(*) from as_staged where problem is not null").fetchone()[0]
+            counts["quarantined"] += con.execute("select count(*) from as_staged where problem is not null").fetchone()[
+                0
+            ]
             con.execute(QUARANTINE_SQL, {"batch_id": batch_id, "now": now})
             before = con.execute("select count(*) from as_staged where problem is null").fetchone()[0]
             con.execute(MERGE_SQL, {"now": now})
@@ -133,8 +143,11 @@ def land_tickets(con: duckdb.DuckDBPyConnection, feeds: dict[str, list[dict]], n
 def record_reshipment(con: duckdb.DuckDBPyConnection, ticket_code: str, waybill_no: str, at: datetime) -> None:
     """Record that a replacement was shipped for this ticket (the fact that allows closing it)."""
     with transaction(con):
-        n = con.execute("update hub.after_sales_tickets set reshipment_recorded_at = ?, reshipment_waybill_no = ?"
-                        " where ticket_code = ? returning 1", [at, waybill_no, ticket_code]).fetchall()
+        n = con.execute(
+            "update hub.after_sales_tickets set reshipment_recorded_at = ?, reshipment_waybill_no = ?"
+            " where ticket_code = ? returning 1",
+            [at, waybill_no, ticket_code],
+        ).fetchall()
         if not n:
             raise KeyError(f"unknown ticket {ticket_code}")
 
@@ -142,11 +155,16 @@ def record_reshipment(con: duckdb.DuckDBPyConnection, ticket_code: str, waybill_
 def close_ticket(con: duckdb.DuckDBPyConnection, ticket_code: str, at: datetime) -> None:
     """Close a ticket; refuses unless its refund or reshipment is recorded."""
     with transaction(con):
-        row = con.execute("select refund_recorded_at, reshipment_recorded_at from hub.after_sales_tickets"
-                          " where ticket_code = ?", [ticket_code]).fetchone()
+        row = con.execute(
+            "select refund_recorded_at, reshipment_recorded_at from hub.after_sales_tickets where ticket_code = ?",
+            [ticket_code],
+        ).fetchone()
         if row is None:
             raise KeyError(f"unknown ticket {ticket_code}")
         if row[0] is None and row[1] is None:
             raise ValueError(f"ticket {ticket_code} cannot be closed: no refund or reshipment recorded")
-        con.execute("update hub.after_sales_tickets set status = 'closed', closed_at = coalesce(closed_at, ?)"
-                    " where ticket_code = ?", [at, ticket_code])
+        con.execute(
+            "update hub.after_sales_tickets set status = 'closed', closed_at = coalesce(closed_at, ?)"
+            " where ticket_code = ?",
+            [at, ticket_code],
+        )

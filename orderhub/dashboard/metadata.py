@@ -10,9 +10,19 @@ from orderhub.dashboard.data import DashboardData
 from orderhub.dashboard.markdown import md_table
 from orderhub.dashboard.tiles import tiles
 
-DAILY_COLUMNS = ["order_day", "orders", "paid_orders", "p50_minutes_to_task", "p90_minutes_to_task",
-                 "p90_minutes_to_ship", "sla_breaches", "shipping_error_permille", "api_success_rate",
-                 "orders_per_operator", "orders_per_operator_change"]
+DAILY_COLUMNS = [
+    "order_day",
+    "orders",
+    "paid_orders",
+    "p50_minutes_to_task",
+    "p90_minutes_to_task",
+    "p90_minutes_to_ship",
+    "sla_breaches",
+    "shipping_error_permille",
+    "api_success_rate",
+    "orders_per_operator",
+    "orders_per_operator_change",
+]
 
 
 def kpi_metadata(data: DashboardData) -> dict[str, tuple[str, object]]:
@@ -25,9 +35,12 @@ def kpi_metadata(data: DashboardData) -> dict[str, tuple[str, object]]:
     recent = overall.tail(14).iloc[::-1] if not overall.empty else overall
     meta["daily_all_channels"] = ("md", md_table(recent, [c for c in DAILY_COLUMNS if c in recent]))
     meta["backlog"] = ("md", md_table(data["backlog"]))
-    meta["stock_outs"] = ("md",
+    meta["stock_outs"] = (
+        "md",
         md_table(data["stock_outs"], ["sku_id", "sku_title", "warehouse_id", "available", "units_waiting"], 10)
-        if not data["stock_outs"].empty else md_table(data["stock_outs"]))
+        if not data["stock_outs"].empty
+        else md_table(data["stock_outs"]),
+    )
     meta["replenishment_top"] = ("md", md_table(data["replenishment"], limit=10))
     meta["reconciliation"] = ("md", md_table(data["reconciliation"]))
     if data.missing:

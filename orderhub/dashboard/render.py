@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +15,8 @@ from orderhub.dashboard.data import DashboardData
 from orderhub.dashboard.tiles import tiles
 
 CSS = """
-body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:24px;background:#f6f7f9;color:#222}
+body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;
+  margin:24px;background:#f6f7f9;color:#222}
 h1{margin:0 0 4px} .sub{color:#666;margin-bottom:16px}
 .tiles{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:20px}
 .tile{flex:1 1 160px;border-radius:8px;padding:12px 14px;color:#fff;min-width:160px}
@@ -23,7 +24,8 @@ h1{margin:0 0 4px} .sub{color:#666;margin-bottom:16px}
 .good{background:#1e8e3e} .warn{background:#e8a500} .bad{background:#d93025} .none{background:#7a808a}
 section{background:#fff;border-radius:8px;padding:12px 16px;margin-bottom:16px;box-shadow:0 1px 2px #0001}
 .empty{padding:28px;text-align:center;color:#666;border:2px dashed #ccd;border-radius:8px;background:#fafbfc}
-table{border-collapse:collapse;width:100%;font-size:13px} th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:left}
+table{border-collapse:collapse;width:100%;font-size:13px} th,td{padding:4px 8px;border-bottom:1px solid
+#eee;text-align:left}
 th{background:#f0f2f5}
 """
 
@@ -40,7 +42,7 @@ def _table(frame: pd.DataFrame, columns: list[str], empty: str) -> str:
 
 def render_html(data: DashboardData, generated_at: datetime | None = None) -> tuple[str, list[str]]:
     """The page, and the ids of the charts it draws (the rest show an empty state)."""
-    generated_at = generated_at or datetime.now(timezone.utc)
+    generated_at = generated_at or datetime.now(UTC)
     tile_html = "".join(
         f'<div class="tile {t.status}" data-kpi="{t.key}"><div class="l">{html.escape(t.label)}</div>'
         f'<div class="v">{html.escape(t.text)}</div><div class="t">{html.escape(t.target_text)}</div></div>'
@@ -59,20 +61,53 @@ def render_html(data: DashboardData, generated_at: datetime | None = None) -> tu
             body = _empty(empties[name])
         else:
             drawn.append(name)
-            body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}",
-                               config={"displaylogo": False, "responsive": True})
+            body = fig.to_html(
+                full_html=False,
+                include_plotlyjs=False,
+                div_id=f"chart-{name}",
+                config={"displaylogo": False, "responsive": True},
+            )
         sections.append(f'<section data-chart="{name}">{body}</section>')
-    stock = _table(data["stock_outs"], ["sku_id", "sku_title", "category", "warehouse_id", "available",
-                                        "available_all_warehouses", "units_waiting", "orders_waiting"],
-                   "no stock-outs (or inventory not synced yet).")
-    repl = _table(data["replenishment"], ["suggestion_rank", "sku_id", "sku_title", "category", "suggested_qty",
-                                          "reason"], "no replenishment suggestions yet.")
-    recon = _table(data["reconciliation"], ["channel", "shop_id", "recon_source", "first_day", "last_day",
-                                            "days_checked", "days_matched", "missing_in_hub", "missing_in_source",
-                                            "amount_mismatch", "status_mismatch", "in_flight"],
-                   "no reconciliation has run yet.")
-    alerts = _table(data["alerts"], ["severity", "kind", "asset", "message", "created_at", "delivery_status"],
-                    "no open alerts.")
+    stock = _table(
+        data["stock_outs"],
+        [
+            "sku_id",
+            "sku_title",
+            "category",
+            "warehouse_id",
+            "available",
+            "available_all_warehouses",
+            "units_waiting",
+            "orders_waiting",
+        ],
+        "no stock-outs (or inventory not synced yet).",
+    )
+    repl = _table(
+        data["replenishment"],
+        ["suggestion_rank", "sku_id", "sku_title", "category", "suggested_qty", "reason"],
+        "no replenishment suggestions yet.",
+    )
+    recon = _table(
+        data["reconciliation"],
+        [
+            "channel",
+            "shop_id",
+            "recon_source",
+            "first_day",
+            "last_day",
+            "days_checked",
+            "days_matched",
+            "missing_in_hub",
+            "missing_in_source",
+            "amount_mismatch",
+            "status_mismatch",
+            "in_flight",
+        ],
+        "no reconciliation has run yet.",
+    )
+    alerts = _table(
+        data["alerts"], ["severity", "kind", "asset", "message", "created_at", "delivery_status"], "no open alerts."
+    )
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>OrderHub operations dashboard</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -80,10 +115,11 @@ def render_html(data: DashboardData, generated_at: datetime | None = None) -> tu
 <script type="text/javascript">{get_plotlyjs()}</script>
 </head><body>
 <h1>OrderHub operations</h1>
-<div class="sub">Generated {generated_at:%Y-%m-%d %H:%M} UTC · tiles: paid orders of the current business day so far, KPIs of the last complete day (date on each tile)</div>
+<div class="sub">Generated {generated_at:%Y-%m-%d %H:%M} UTC · tiles: paid orders of the current business day so far,
+KPIs of the last complete day (date on each tile)</div>
 <div class="tiles">{tile_html}</div>
 <section data-table="alerts"><h3>Open alerts (errors first)</h3>{alerts}</section>
-{''.join(sections)}
+{"".join(sections)}
 <section data-table="stock_outs"><h3>Current stock-outs (worst first)</h3>{stock}</section>
 <section data-table="replenishment"><h3>Top replenishment suggestions</h3>{repl}</section>
 <section data-table="reconciliation"><h3>Dual-run reconciliation: hub vs the old way (last 7 days)</h3>{recon}

@@ -71,7 +71,9 @@ def table_columns(table: str) -> tuple[Column, ...]:
         con.execute(text)
         rows = con.execute(
             "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?"
-            " order by ordinal_position", table.split(".")).fetchall()
+            " order by ordinal_position",
+            table.split("."),
+        ).fetchall()
     finally:
         con.close()
     notes = _comments(text)

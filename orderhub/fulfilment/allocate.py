@@ -45,7 +45,7 @@ from orders o join lines l using (order_id)
 group by all;
 
 create or replace temp table fa_demand as
-with matched as ({geo.province_lookup_sql('fa_candidates')}),
+with matched as ({geo.province_lookup_sql("fa_candidates")}),
 ranking as (select distinct province, warehouse_id, rank from geo_rank),
 demand as (select order_id, paid_at, unnest(lines, recursive := true) from fa_candidates where not is_unmapped)
 select d.order_id, d.paid_at, r.warehouse_id, r.rank, d.sku_id, d.quantity
@@ -107,7 +107,7 @@ on conflict (task_id) do update set
 CLOSE_SQL = f"""
 update hub.fulfilment_tasks t set status = 'cancelled', status_reason = 'order_' || o.status, updated_at = $now
 from hub.orders o
-where o.order_id = t.order_id and o.status <> 'paid' and t.status in {RETRY_STATES + ('allocated', 'waybill_issued')}
+where o.order_id = t.order_id and o.status <> 'paid' and t.status in {RETRY_STATES + ("allocated", "waybill_issued")}
 """
 
 # Tasks already in the warehouse whose buyer cancelled or was refunded: the parcel must be intercepted.
@@ -144,20 +144,40 @@ def allocate(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]:
         con.execute(UPSERT_SQL, {"now": now})
         short = con.execute(SHORT_SKUS_SQL).fetchall()
         alerts = sync_alerts(
-            con, prefix="backorder", kind="stock_out", severity="warning", asset=ASSET,
+            con,
+            prefix="backorder",
+            kind="stock_out",
+            severity="warning",
+            asset=ASSET,
             cleared_message="backorders for SKU cleared",
-            current={sku: f"Purchasing: {orders} paid orders wait for {sku} ({demand} units, best warehouse has {free})"
-                     for sku, demand, orders, free in short},
+            current={
+                sku: f"Purchasing: {orders} paid orders wait for {sku} ({demand} units, best warehouse has {free})"
+                for sku, demand, orders, free in short
+            },
         )
         intercept = sync_alerts(
-            con, prefix="intercept", kind="shipment_intercept", severity="error", asset=ASSET,
+            con,
+            prefix="intercept",
+            kind="shipment_intercept",
+            severity="error",
+            asset=ASSET,
             cleared_message="no longer waiting in the warehouse",
-            current={oid: f"Intercept {oid}: order {status} but WMS task {task} at {wh} is still open"
-                     for oid, status, wh, task in con.execute(INTERCEPT_SQL).fetchall()},
+            current={
+                oid: f"Intercept {oid}: order {status} but WMS task {task} at {wh} is still open"
+                for oid, status, wh, task in con.execute(INTERCEPT_SQL).fetchall()
+            },
         )
-        counts = dict(con.execute(
-            "select coalesce(case when c.is_unmapped then 'blocked' when a.warehouse_id is null then 'backorder'"
-            " else 'allocated' end, '?'), count(*) from fa_candidates c left join fa_alloc a using (order_id) group by 1"
-        ).fetchall())
-    return {"allocated": counts.get("allocated", 0), "backorder": counts.get("backorder", 0),
-            "blocked": counts.get("blocked", 0), "short_skus": alerts["open"], "to_intercept": intercept["open"]}
+        counts = dict(
+            con.execute(
+                "select coalesce(case when c.is_unmapped then 'blocked' when a.warehouse_id is null then 'backorder'"
+                " else 'allocated' end, '?'), count(*) from fa_candidates c left join fa_alloc a using (order_id) "
+                "group by 1"
+            ).fetchall()
+        )
+    return {
+        "allocated": counts.get("allocated", 0),
+        "backorder": counts.get("backorder", 0),
+        "blocked": counts.get("blocked", 0),
+        "short_skus": alerts["open"],
+        "to_intercept": intercept["open"],
+    }

@@ -29,6 +29,7 @@ def _api_time(body: dict, fallback: datetime) -> datetime:
     except (KeyError, ValueError):
         return fallback  # no weights in the item master yet; the carrier re-weighs at pickup
 
+
 WAYBILL_TODO_SQL = """
 select t.task_id, t.order_id, t.waybill_idempotency_key, t.warehouse_id, t.waybill_no, t.lines,
        o.receiver_province, o.receiver_city
@@ -63,14 +64,19 @@ def _record(con: duckdb.DuckDBPyConnection, outcomes: list[dict], assignments: s
         return
     out = pd.DataFrame(outcomes)  # noqa: F841 - used in SQL
     with transaction(con):
-        con.execute(f"update hub.fulfilment_tasks t set {assignments}, last_error = null, updated_at = o.at"
-                    " from out o where o.task_id = t.task_id and o.ok")
-        con.execute("update hub.fulfilment_tasks t set attempts = t.attempts + 1, last_error = o.error, updated_at = o.at"
-                    " from out o where o.task_id = t.task_id and not o.ok")
+        con.execute(
+            f"update hub.fulfilment_tasks t set {assignments}, last_error = null, updated_at = o.at"
+            " from out o where o.task_id = t.task_id and o.ok"
+        )
+        con.execute(
+            "update hub.fulfilment_tasks t set attempts = t.attempts + 1, last_error = o.error, updated_at = o.at"
+            " from out o where o.task_id = t.task_id and not o.ok"
+        )
 
 
-def request_waybills(con: duckdb.DuckDBPyConnection, create_waybill: Callable[..., dict],
-                     now: Callable[[], datetime]) -> dict[str, int]:
+def request_waybills(
+    con: duckdb.DuckDBPyConnection, create_waybill: Callable[..., dict], now: Callable[[], datetime]
+) -> dict[str, int]:
     """create_waybill(order_id=, idempotency_key=, receiver_province=, receiver_city=, parcel_weight_g=,
     warehouse_id=) -> {"waybill_no", "carrier"}. Tasks that already hold a waybill are not re-requested."""
     todo = con.execute(WAYBILL_TODO_SQL).df()
@@ -81,55 +87,115 @@ def request_waybills(con: duckdb.DuckDBPyConnection, create_waybill: Callable[..
             if isinstance(t.waybill_no, str):
                 body = {"waybill_no": t.waybill_no, "carrier": None}
             else:
-                body = create_waybill(order_id=t.order_id, idempotency_key=t.waybill_idempotency_key,
-                                      receiver_province=t.receiver_province, receiver_city=t.receiver_city,
-                                      parcel_weight_g=units * GRAMS_PER_UNIT, warehouse_id=t.warehouse_id)
+                body = create_waybill(
+                    order_id=t.order_id,
+                    idempotency_key=t.waybill_idempotency_key,
+                    receiver_province=t.receiver_province,
+                    receiver_city=t.receiver_city,
+                    parcel_weight_g=units * GRAMS_PER_UNIT,
+                    warehouse_id=t.warehouse_id,
+                )
             if not body.get("waybill_no"):
                 raise ApiError("logistics", "logistics/waybills", f"no waybill_no in answer: {body}")
             at = now()
-            outcomes.append({"task_id": t.task_id, "ok": True, "error": None, "at": at, "event_at": _api_time(body, at),
-                             "waybill_no": body["waybill_no"], "carrier": body.get("carrier")})
+            outcomes.append(
+                {
+                    "task_id": t.task_id,
+                    "ok": True,
+                    "error": None,
+                    "at": at,
+                    "event_at": _api_time(body, at),
+                    "waybill_no": body["waybill_no"],
+                    "carrier": body.get("carrier"),
+                }
+            )
         except ApiError as exc:
-            outcomes.append({"task_id": t.task_id, "ok": False, "error": str(exc)[:500], "at": now(),
-                             "event_at": None, "waybill_no": None, "carrier": None})
-    _record(con, outcomes, "status = 'waybill_issued', waybill_no = o.waybill_no, carrier = coalesce(o.carrier,"
-                           " t.carrier), waybill_at = coalesce(t.waybill_at, o.event_at)")
-    return {"requested": len(todo), "issued": sum(o["ok"] for o in outcomes),
-            "failed": sum(not o["ok"] for o in outcomes)}
+            outcomes.append(
+                {
+                    "task_id": t.task_id,
+                    "ok": False,
+                    "error": str(exc)[:500],
+                    "at": now(),
+                    "event_at": None,
+                    "waybill_no": None,
+                    "carrier": None,
+                }
+            )
+    _record(
+        con,
+        outcomes,
+        "status = 'waybill_issued', waybill_no = o.waybill_no, carrier = coalesce(o.carrier,"
+        " t.carrier), waybill_at = coalesce(t.waybill_at, o.event_at)",
+    )
+    return {
+        "requested": len(todo),
+        "issued": sum(o["ok"] for o in outcomes),
+        "failed": sum(not o["ok"] for o in outcomes),
+    }
 
 
-def send_to_wms(con: duckdb.DuckDBPyConnection, create_shipment: Callable[[dict], dict],
-                now: Callable[[], datetime]) -> dict[str, int]:
+def send_to_wms(
+    con: duckdb.DuckDBPyConnection, create_shipment: Callable[[dict], dict], now: Callable[[], datetime]
+) -> dict[str, int]:
     """Send each waybill-ready task to its warehouse. A 409 (insufficient stock) turns the task into
     'wms_rejected', which the allocator retries like a backorder (the waybill is kept)."""
     todo = con.execute(WMS_TODO_SQL).df()
     outcomes, rejected = [], []
     for t in todo.itertuples():
-        payload = {"idempotency_key": t.wms_idempotency_key, "order_id": t.order_id, "warehouse_id": t.warehouse_id,
-                   "waybill_no": t.waybill_no, "carrier": t.carrier,
-                   "lines": json.loads(t.lines)}
+        payload = {
+            "idempotency_key": t.wms_idempotency_key,
+            "order_id": t.order_id,
+            "warehouse_id": t.warehouse_id,
+            "waybill_no": t.waybill_no,
+            "carrier": t.carrier,
+            "lines": json.loads(t.lines),
+        }
         try:
             body = create_shipment(payload)
         except ApiError as exc:
-            outcomes.append({"task_id": t.task_id, "ok": False, "error": str(exc)[:500], "at": now(),
-                             "event_at": None, "wms_task_id": None})
+            outcomes.append(
+                {
+                    "task_id": t.task_id,
+                    "ok": False,
+                    "error": str(exc)[:500],
+                    "at": now(),
+                    "event_at": None,
+                    "wms_task_id": None,
+                }
+            )
             continue
         if body.get("error"):
             rejected.append({"task_id": t.task_id, "error": str(body["error"]), "at": now()})
         else:
             at = now()
-            outcomes.append({"task_id": t.task_id, "ok": True, "error": None, "at": at, "event_at": _api_time(body, at),
-                             "wms_task_id": str(body.get("task_id"))})
-    _record(con, outcomes, "status = 'sent_to_wms', wms_task_id = o.wms_task_id,"
-                           " sent_to_wms_at = coalesce(t.sent_to_wms_at, o.event_at)")
+            outcomes.append(
+                {
+                    "task_id": t.task_id,
+                    "ok": True,
+                    "error": None,
+                    "at": at,
+                    "event_at": _api_time(body, at),
+                    "wms_task_id": str(body.get("task_id")),
+                }
+            )
+    _record(
+        con,
+        outcomes,
+        "status = 'sent_to_wms', wms_task_id = o.wms_task_id, sent_to_wms_at = coalesce(t.sent_to_wms_at, o.event_at)",
+    )
     if rejected:
         rej = pd.DataFrame(rejected)  # noqa: F841 - used in SQL
         with transaction(con):
-            con.execute("update hub.fulfilment_tasks t set status = 'wms_rejected', status_reason = r.error,"
-                        " last_error = r.error, attempts = t.attempts + 1, updated_at = r.at from rej r"
-                        " where r.task_id = t.task_id")
-    return {"sent": sum(o["ok"] for o in outcomes), "failed": sum(not o["ok"] for o in outcomes),
-            "rejected": len(rejected)}
+            con.execute(
+                "update hub.fulfilment_tasks t set status = 'wms_rejected', status_reason = r.error,"
+                " last_error = r.error, attempts = t.attempts + 1, updated_at = r.at from rej r"
+                " where r.task_id = t.task_id"
+            )
+    return {
+        "sent": sum(o["ok"] for o in outcomes),
+        "failed": sum(not o["ok"] for o in outcomes),
+        "rejected": len(rejected),
+    }
 
 
 def mark_shipped(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
@@ -140,8 +206,9 @@ def mark_shipped(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
         return con.execute("select count(*) from hub.fulfilment_tasks where status = 'shipped'").fetchone()[0] - before
 
 
-def write_back(con: duckdb.DuckDBPyConnection, channel: str, confirm: Callable[[str, str, str], None],
-               now: Callable[[], datetime]) -> dict[str, int]:
+def write_back(
+    con: duckdb.DuckDBPyConnection, channel: str, confirm: Callable[[str, str, str], None], now: Callable[[], datetime]
+) -> dict[str, int]:
     """Report shipped tasks to their channel with the tracking number; failures are retried next run."""
     todo = con.execute(WRITEBACK_TODO_SQL, [channel]).df()
     outcomes = []

@@ -28,7 +28,7 @@ repeat_buyer as (
     select order_id, 'repeat_buyer', 'previous paid orders: ' || previous_orders, null::integer
     from history where previous_orders >= 1
 ),
-provinces as ({geo.province_lookup_sql('orders')}),
+provinces as ({geo.province_lookup_sql("orders")}),
 remote as (
     select o.order_id, 'remote_region', p.province, p.remote_days
     from orders o join provinces p on p.receiver_province = o.receiver_province

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import duckdb
@@ -48,8 +48,13 @@ class LandResult:
     reasons: dict[str, int] = field(default_factory=dict)
 
     def as_metadata(self) -> dict[str, Any]:
-        return {"received": self.received, "stored": self.stored, "deduplicated": self.deduplicated,
-                "quarantined": self.quarantined, "reasons": self.reasons}
+        return {
+            "received": self.received,
+            "stored": self.stored,
+            "deduplicated": self.deduplicated,
+            "quarantined": self.quarantined,
+            "reasons": self.reasons,
+        }
 
 
 def canonical_json(record: Any) -> str:
@@ -58,7 +63,7 @@ def canonical_json(record: Any) -> str:
 
 
 def new_batch_id(source: str, channel: str) -> str:
-    return f"{source}-{channel}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    return f"{source}-{channel}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
 def land(
@@ -76,13 +81,27 @@ def land(
     run_id: str | None = None,
 ) -> LandResult:
     """Land python records (dicts from a connector, the ERP or an export reader)."""
-    incoming = pa.table({"seq": pa.array(range(len(records)), pa.int64()),
-                         "record_text": pa.array([canonical_json(r) for r in records], pa.string())})
+    incoming = pa.table(  # noqa: F841 - read by name in the SQL below (a replacement scan)
+        {
+            "seq": pa.array(range(len(records)), pa.int64()),
+            "record_text": pa.array([canonical_json(r) for r in records], pa.string()),
+        }
+    )
     # a replacement scan of the local Arrow table (register() refuses while a caller's result is open)
     con.execute("create or replace temp table _land_src as select seq, record_text from incoming")
-    return land_sql(con, "select seq, record_text from _land_src", source=source, channel=channel,
-                    shop_id=shop_id, mapping=mapping, batch_id=batch_id, window=window,
-                    cursor_updates=cursor_updates, calls=calls, run_id=run_id)
+    return land_sql(
+        con,
+        "select seq, record_text from _land_src",
+        source=source,
+        channel=channel,
+        shop_id=shop_id,
+        mapping=mapping,
+        batch_id=batch_id,
+        window=window,
+        cursor_updates=cursor_updates,
+        calls=calls,
+        run_id=run_id,
+    )
 
 
 def land_sql(
@@ -108,10 +127,12 @@ def land_sql(
     m = load_mapping(mapping)
     batch_id = batch_id or new_batch_id(source, channel)
     shop = shop_id or m.default_shop_id or channel
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     # narrow: the record text is not copied, it is read again from the incoming rows by their seq
-    con.execute(f"create or replace temp table _land_in as "
-                f"select seq, md5_number(record_text) as content_hash from ({incoming_sql})")
+    con.execute(
+        f"create or replace temp table _land_in as "
+        f"select seq, md5_number(record_text) as content_hash from ({incoming_sql})"
+    )
     text = f"(select seq, record_text from ({incoming_sql}))"
     received = con.execute("select count(*) from _land_in").fetchone()[0]
     # first occurrence of each hash not yet in raw (identical hash => identical text), on the narrow hashes;
@@ -121,39 +142,70 @@ def land_sql(
         from _land_in anti join raw.channel_orders using (content_hash) group by content_hash""")
     # from_json in the compiled query is the one parse (it rejects malformed text); the typed result is
     # kept as raw.channel_order_facts so the hub rebuild never parses the JSON again
-    src = (f"select content_hash, record_text as record, {lit(shop)} as shop_id,"
-           f" cast({lit(started.isoformat())} as timestamptz) as received_at, {lit(source)} as source, seq"
-           f" from {text} i join _land_new n using (seq)")
+    src = (
+        f"select content_hash, record_text as record, {lit(shop)} as shop_id,"
+        f" cast({lit(started.isoformat())} as timestamptz) as received_at, {lit(source)} as source, seq"
+        f" from {text} i join _land_new n using (seq)"
+    )
     con.execute(f"create or replace temp table _land_std as {facts_sql(m, src, ('seq',))}")
     new, quarantined = con.execute(
-        "select count(*), count(*) filter (where reason is not null) from _land_std").fetchone()
-    reasons = dict(con.execute(
-        "select reason, count(*) from _land_std where reason is not null group by reason order by reason").fetchall())
-    dates = [r[0] for r in con.execute(
-        "select distinct order_date from _land_std where reason is null and order_date is not null order by 1"
-    ).fetchall()]
-    result = LandResult(batch_id, source, channel, shop, received, new - quarantined, received - new,
-                        quarantined, dates, reasons)
+        "select count(*), count(*) filter (where reason is not null) from _land_std"
+    ).fetchone()
+    reasons = dict(
+        con.execute(
+            "select reason, count(*) from _land_std where reason is not null group by reason order by reason"
+        ).fetchall()
+    )
+    dates = [
+        r[0]
+        for r in con.execute(
+            "select distinct order_date from _land_std where reason is null and order_date is not null order by 1"
+        ).fetchall()
+    ]
+    result = LandResult(
+        batch_id, source, channel, shop, received, new - quarantined, received - new, quarantined, dates, reasons
+    )
     with transaction(con):
-        con.execute(f"""insert into raw.channel_orders
+        con.execute(
+            f"""insert into raw.channel_orders
             select s.content_hash, {lit(source)}, {lit(channel)}, s.shop_id, {lit(mapping)}, {lit(batch_id)},
                    cast(? as timestamptz), s.channel_order_id, s.source_updated_at, s.order_date,
                    i.record_text, s.reason
-            from _land_std s join {text} i using (seq)""", [started])
+            from _land_std s join {text} i using (seq)""",
+            [started],
+        )
         con.execute(f"insert into raw.channel_order_facts select {FACT_COLUMNS} from _land_std where reason is null")
-        con.execute(f"""insert into hub.quarantine
+        con.execute(
+            f"""insert into hub.quarantine
             select sha256('order|' || s.content_hash || '|' || s.reason), 'order', {lit(source)}, {lit(channel)},
                    {lit(batch_id)}, s.content_hash::varchar, s.reason, s.message, i.record_text, cast(? as timestamptz)
             from _land_std s join {text} i using (seq) where s.reason is not null
-            on conflict do nothing""", [started])
+            on conflict do nothing""",
+            [started],
+        )
         written = con.execute("select count(*) from raw.channel_orders where batch_id = ?", [batch_id]).fetchone()[0]
         if written != result.stored + result.quarantined or received != (
             result.stored + result.deduplicated + result.quarantined
         ):
             raise AccountingError(f"batch {batch_id}: received {received}, wrote {written}, {result.as_metadata()}")
-        con.execute("insert into ops.ingest_batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-            batch_id, source, channel, shop, window[0], window[1], received, result.stored,
-            result.deduplicated, quarantined, started, datetime.now(timezone.utc), run_id])
+        con.execute(
+            "insert into ops.ingest_batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                batch_id,
+                source,
+                channel,
+                shop,
+                window[0],
+                window[1],
+                received,
+                result.stored,
+                result.deduplicated,
+                quarantined,
+                started,
+                datetime.now(UTC),
+                run_id,
+            ],
+        )
         for name, value in (cursor_updates or {}).items():
             set_cursor(con, name, value)
         if calls is not None:
@@ -162,7 +214,7 @@ def land_sql(
 
 
 def set_cursor(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
-    con.execute("insert or replace into ops.cursors values (?, ?, ?)", [name, value, datetime.now(timezone.utc)])
+    con.execute("insert or replace into ops.cursors values (?, ?, ?)", [name, value, datetime.now(UTC)])
 
 
 def get_cursor(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
@@ -174,8 +226,10 @@ def quarantine_file(
     con: duckdb.DuckDBPyConnection, *, channel: str, path: str, reason: str, message: str, batch_id: str | None = None
 ) -> None:
     """A dropped file that cannot be read at all: one 'file' quarantine row, nothing half-loaded."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     record = canonical_json({"path": path, "reason": reason, "message": message})
-    con.execute("""insert into hub.quarantine values (sha256('file|' || ? || '|' || ?), 'file', 'file', ?, ?,
+    con.execute(
+        """insert into hub.quarantine values (sha256('file|' || ? || '|' || ?), 'file', 'file', ?, ?,
                    sha256(?), ?, ?, cast(? as json), ?) on conflict do nothing""",
-                [path + now.isoformat(), reason, channel, batch_id, record, reason, message, record, now])
+        [path + now.isoformat(), reason, channel, batch_id, record, reason, message, record, now],
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -56,8 +56,10 @@ class PullReport:
     def by_source(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
         for b in self.batches:
-            row = out.setdefault(f"{b.source}:{b.channel}:{b.shop_id}", dict.fromkeys(
-                ("batches", "received", "stored", "deduplicated", "quarantined"), 0))
+            row = out.setdefault(
+                f"{b.source}:{b.channel}:{b.shop_id}",
+                dict.fromkeys(("batches", "received", "stored", "deduplicated", "quarantined"), 0),
+            )
             row["batches"] += 1
             for k in ("received", "stored", "deduplicated", "quarantined"):
                 row[k] += getattr(b, k)
@@ -65,11 +67,17 @@ class PullReport:
 
     def metadata(self) -> dict[str, Any]:
         dates = self.order_dates
-        return {**self.totals(), "batches": len(self.batches), "by_source": self.by_source(),
-                "touched_dates": [d.isoformat() for d in dates],
-                "touched_start": dates[0].isoformat() if dates else "",
-                "touched_end": dates[-1].isoformat() if dates else "",
-                "errors": self.errors, "files_archived": self.files_archived, "files_rejected": self.files_rejected}
+        return {
+            **self.totals(),
+            "batches": len(self.batches),
+            "by_source": self.by_source(),
+            "touched_dates": [d.isoformat() for d in dates],
+            "touched_start": dates[0].isoformat() if dates else "",
+            "touched_end": dates[-1].isoformat() if dates else "",
+            "errors": self.errors,
+            "files_archived": self.files_archived,
+            "files_rejected": self.files_rejected,
+        }
 
 
 def cursor_name(channel: str, shop_id: str) -> str:
@@ -77,8 +85,16 @@ def cursor_name(channel: str, shop_id: str) -> str:
 
 
 def pull_api(
-    con: duckdb.DuckDBPyConnection, api: OrderApi, *, mapping: str, start_default: datetime, until: datetime,
-    max_window: timedelta, report: PullReport, run_id: str | None = None, reread: timedelta = REREAD,
+    con: duckdb.DuckDBPyConnection,
+    api: OrderApi,
+    *,
+    mapping: str,
+    start_default: datetime,
+    until: datetime,
+    max_window: timedelta,
+    report: PullReport,
+    run_id: str | None = None,
+    reread: timedelta = REREAD,
 ) -> None:
     """Live pass [cursor, until), then a late sweep that reads every window once more after `reread` has
     passed, each chunk landed with its cursor advance in one transaction.
@@ -106,52 +122,84 @@ def pull_api(
             set_cursor(con, late_name, sweep_from.isoformat())
 
 
-def _pull_range(con: duckdb.DuckDBPyConnection, api: OrderApi, cursor: str, start: datetime, until: datetime,
-                chunk: timedelta, mapping: str, report: PullReport, run_id: str | None) -> bool:
+def _pull_range(
+    con: duckdb.DuckDBPyConnection,
+    api: OrderApi,
+    cursor: str,
+    start: datetime,
+    until: datetime,
+    chunk: timedelta,
+    mapping: str,
+    report: PullReport,
+    run_id: str | None,
+) -> bool:
     """Fetch and land [start, until) chunk by chunk; False (cursor left where it was) when a fetch fails."""
     while start < until:
         end = min(start + chunk, until)
         calls = CallLog(run_id)
         try:
             records = api.fetch_orders(start, end, calls)
-        except Exception as exc:  # the cursor stays: the next run retries this window
+        except Exception as exc:  # noqa: BLE001 - any failure: the cursor stays, the next run retries this window
             _flush_calls(con, calls)
             report.errors.append(f"{api.channel}/{api.shop_id} [{start.isoformat()}, {end.isoformat()}): {exc}")
             log.warning("fetch failed, cursor %s stays at %s: %s", cursor, start, exc)
             return False
-        report.batches.append(land(
-            con, source="api", channel=api.channel, shop_id=api.shop_id, mapping=mapping, records=records,
-            window=(start, end), cursor_updates={cursor: end.isoformat()}, calls=calls, run_id=run_id))
+        report.batches.append(
+            land(
+                con,
+                source="api",
+                channel=api.channel,
+                shop_id=api.shop_id,
+                mapping=mapping,
+                records=records,
+                window=(start, end),
+                cursor_updates={cursor: end.isoformat()},
+                calls=calls,
+                run_id=run_id,
+            )
+        )
         start = end
     return True
 
 
-def pull_erp(con: duckdb.DuckDBPyConnection, erp: ErpSource, *, report: PullReport, max_batches: int = 200,
-             run_id: str | None = None) -> None:
+def pull_erp(
+    con: duckdb.DuckDBPyConnection,
+    erp: ErpSource,
+    *,
+    report: PullReport,
+    max_batches: int = 200,
+    run_id: str | None = None,
+) -> None:
     """Poll unsynced ERP rows until none are left; mark them synced only after their landing committed.
 
     A crash between the two re-delivers the same rows next time: same content, same hash, deduplicated."""
     for _ in range(max_batches):
         try:
             rows = erp.poll()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - an unreachable ERP is reported, the other sources go on
             report.errors.append(f"erp poll: {exc}")
             return
         if not rows:
             return
-        report.batches.append(land(con, source="erp", channel="erp", shop_id=None, mapping="erp", records=rows,
-                                   run_id=run_id))
+        report.batches.append(
+            land(con, source="erp", channel="erp", shop_id=None, mapping="erp", records=rows, run_id=run_id)
+        )
         erp.mark_synced(rows)
 
 
 def land_file(
-    con: duckdb.DuckDBPyConnection, path: Path, *, channel: str, archive: Path, report: PullReport,
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    channel: str,
+    archive: Path,
+    report: PullReport,
     run_id: str | None = None,
 ) -> None:
     """Load one dropped export whole, or reject it whole (quarantine row + archive/rejected/)."""
     from orderhub.exports import ExportReadError, read_export  # the reader is only needed for files
 
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     try:
         mapping, records = read_export(path)
     except ExportReadError as exc:
@@ -159,8 +207,9 @@ def land_file(
         report.files_rejected.append(str(_move(path, archive / "rejected" / channel, stamp)))
         report.errors.append(f"{path.name}: {exc.reason}: {exc.message}")
         return
-    report.batches.append(land(con, source="file", channel=channel, shop_id=None, mapping=mapping,
-                               records=records, run_id=run_id))
+    report.batches.append(
+        land(con, source="file", channel=channel, shop_id=None, mapping=mapping, records=records, run_id=run_id)
+    )
     report.files_archived.append(str(_move(path, archive / channel, stamp)))
 
 

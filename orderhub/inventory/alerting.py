@@ -7,15 +7,24 @@ import duckdb
 from orderhub.alerts import raise_alert, resolve_alert
 
 
-def sync_alerts(con: duckdb.DuckDBPyConnection, *, prefix: str, kind: str, severity: str, asset: str,
-                current: dict[str, str], cleared_message: str) -> dict[str, int]:
+def sync_alerts(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    prefix: str,
+    kind: str,
+    severity: str,
+    asset: str,
+    current: dict[str, str],
+    cleared_message: str,
+) -> dict[str, int]:
     """`current` maps problem id (e.g. a sku_id) -> message. Alerts use dedupe_key '<prefix>:<id>'.
 
     Problems already open stay untouched; problems no longer current are resolved. Returns counts."""
     open_keys = {
         row[0]
         for row in con.execute(
-            "select distinct dedupe_key from ops.alerts where kind = ? and resolved_at is null and starts_with(dedupe_key, ?)",
+            "select distinct dedupe_key from ops.alerts where kind = ? and resolved_at is null and "
+            "starts_with(dedupe_key, ?)",
             [kind, prefix + ":"],
         ).fetchall()
     }

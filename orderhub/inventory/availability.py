@@ -78,15 +78,34 @@ def build_availability(con: duckdb.DuckDBPyConnection, safety_buffer: int, now: 
         oversold = problems[problems["is_oversold"]]
         stock_out = problems[problems["is_stock_out"].fillna(False).astype(bool)]
         over = sync_alerts(
-            con, prefix="oversell", kind="oversell", severity="error", asset=ASSET, cleared_message="oversell cleared",
-            current={r.sku_id: f"Oversold {r.sku_id}: {int(r.reserved)} units promised, {int(r.sellable)} sellable"
-                     for r in oversold.itertuples()},
+            con,
+            prefix="oversell",
+            kind="oversell",
+            severity="error",
+            asset=ASSET,
+            cleared_message="oversell cleared",
+            current={
+                r.sku_id: f"Oversold {r.sku_id}: {int(r.reserved)} units promised, {int(r.sellable)} sellable"
+                for r in oversold.itertuples()
+            },
         )
         out = sync_alerts(
-            con, prefix="stock_out", kind="stock_out", severity="warning", asset=ASSET, cleared_message="back in stock",
-            current={r.sku_id: f"Stock-out {r.sku_id}: {int(r.available)} available across warehouses"
-                     for r in stock_out.itertuples()},
+            con,
+            prefix="stock_out",
+            kind="stock_out",
+            severity="warning",
+            asset=ASSET,
+            cleared_message="back in stock",
+            current={
+                r.sku_id: f"Stock-out {r.sku_id}: {int(r.available)} available across warehouses"
+                for r in stock_out.itertuples()
+            },
         )
         rows = con.execute("select count(*) from inventory.availability").fetchone()[0]
-    return {"rows": rows, "oversold_skus": over["open"], "stock_out_skus": out["open"],
-            "alerts_raised": over["raised"] + out["raised"], "alerts_resolved": over["resolved"] + out["resolved"]}
+    return {
+        "rows": rows,
+        "oversold_skus": over["open"],
+        "stock_out_skus": out["open"],
+        "alerts_raised": over["raised"] + out["raised"],
+        "alerts_resolved": over["resolved"] + out["resolved"],
+    }

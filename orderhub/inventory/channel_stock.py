@@ -64,13 +64,16 @@ from typed where conflict_type is not null
 """
 
 
-def build_conflicts(con: duckdb.DuckDBPyConnection, tolerance: int, now: datetime,
-                    tolerance_pct: float = 0.0) -> dict[str, int]:
+def build_conflicts(
+    con: duckdb.DuckDBPyConnection, tolerance: int, now: datetime, tolerance_pct: float = 0.0
+) -> dict[str, int]:
     """Rebuild inventory.stock_conflicts. A quantity mismatch is a difference above max(tolerance units,
     tolerance_pct % of available). Returns counts per conflict type."""
     with transaction(con):
         con.execute("delete from inventory.stock_conflicts")
-        con.execute(f"insert into inventory.stock_conflicts {CONFLICTS_SQL}", {"tolerance": tolerance, "tolerance_pct": tolerance_pct,
-                                                                        "now": now})
+        con.execute(
+            f"insert into inventory.stock_conflicts {CONFLICTS_SQL}",
+            {"tolerance": tolerance, "tolerance_pct": tolerance_pct, "now": now},
+        )
         rows = con.execute("select conflict_type, count(*) from inventory.stock_conflicts group by all").fetchall()
     return {k: int(v) for k, v in rows}

@@ -71,26 +71,50 @@ def push_channel(
     else:
         items = [{"channel_sku": s, "quantity": int(q)} for s, q in zip(plan["channel_sku"], plan["quantity"])]
         reported = pd.DataFrame(push(items), columns=["channel_sku", "quantity", "ok", "error"])
-        results = plan[["channel_sku"]].merge(reported[["channel_sku", "ok", "error"]].drop_duplicates("channel_sku"),
-                                              on="channel_sku", how="left")
+        results = plan[["channel_sku"]].merge(
+            reported[["channel_sku", "ok", "error"]].drop_duplicates("channel_sku"), on="channel_sku", how="left"
+        )
         unreported = results["ok"].isna()
         results.loc[unreported, "ok"] = False
         results.loc[unreported, "error"] = "no result from channel client"
     log = plan.merge(results, on="channel_sku")
     log.insert(0, "push_id", [uuid.uuid4().hex for _ in range(len(log))])
     log["run_id"], log["channel"], log["is_dry_run"], log["pushed_at"] = run_id, channel, dry_run, now
-    log = log[["push_id", "run_id", "channel", "channel_sku", "sku_id", "quantity", "previous_qty", "is_dry_run",
-               "ok", "error", "pushed_at"]]
+    log = log[
+        [
+            "push_id",
+            "run_id",
+            "channel",
+            "channel_sku",
+            "sku_id",
+            "quantity",
+            "previous_qty",
+            "is_dry_run",
+            "ok",
+            "error",
+            "pushed_at",
+        ]
+    ]
     failed = log[log["ok"].eq(False)] if not dry_run else log.iloc[0:0]
     with transaction(con):
         con.execute("insert into inventory.stock_push_log select * from log")
         if not dry_run:
             sample = ", ".join(failed["channel_sku"].head(10))
             sync_alerts(
-                con, prefix=f"stock_push:{channel}", kind="stock_push_failed", severity="error", asset=ASSET,
+                con,
+                prefix=f"stock_push:{channel}",
+                kind="stock_push_failed",
+                severity="error",
+                asset=ASSET,
                 cleared_message="stock push recovered",
                 current={"failed": f"{len(failed)} SKU stock pushes to {channel} failed (retried next run): {sample}"}
-                if len(failed) else {},
+                if len(failed)
+                else {},
             )
-    return {"planned": len(plan), "pushed_ok": int(log["ok"].eq(True).sum()), "failed": len(failed),
-            "retried": int(plan["is_retry"].sum()) if len(plan) else 0, "dry_run": int(dry_run)}
+    return {
+        "planned": len(plan),
+        "pushed_ok": int(log["ok"].eq(True).sum()),
+        "failed": len(failed),
+        "retried": int(plan["is_retry"].sum()) if len(plan) else 0,
+        "dry_run": int(dry_run),
+    }

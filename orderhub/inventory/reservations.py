@@ -31,7 +31,7 @@ lines as (
 tasks as (
     select order_id, warehouse_id, status from hub.fulfilment_tasks
 ),
-home as ({geo.province_lookup_sql('orders')}),
+home as ({geo.province_lookup_sql("orders")}),
 classified as (
     select
         l.order_id, l.line_no, o.channel, l.sku_id,

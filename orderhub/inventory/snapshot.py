@@ -26,8 +26,10 @@ def land_snapshot(con: duckdb.DuckDBPyConnection, items: list[dict], snapshot_at
     stock = frame[COLUMNS]  # noqa: F841 - used by name in SQL
     with transaction(con):
         bad = con.execute(
-            "select count(*) from stock where try_cast(on_hand as integer) is null or try_cast(locked as integer) is null"
-            " or try_cast(on_hand as integer) < 0 or try_cast(locked as integer) < 0 or sku_id is null or warehouse_id is null"
+            "select count(*) from stock where try_cast(on_hand as integer) is null or try_cast(locked as integer) is "
+            "null"
+            " or try_cast(on_hand as integer) < 0 or try_cast(locked as integer) < 0 or sku_id is null or "
+            "warehouse_id is null"
         ).fetchone()[0]
         if bad:
             raise ValueError(f"WMS stock has {bad} rows with missing ids or non-integer/negative quantities")

@@ -11,6 +11,14 @@ from orderhub.notify.outbox import daemon_alert
 from orderhub.notify.webhook import DeliveryError, WebhookTarget, post_alert
 
 __all__ = [
-    "AlertMessage", "DeliveryError", "DeliveryReport", "WebhookTarget", "deliver_pending", "dingtalk_sign",
-    "dingtalk_signed_url", "payload", "post_alert", "daemon_alert",
+    "AlertMessage",
+    "DeliveryError",
+    "DeliveryReport",
+    "WebhookTarget",
+    "deliver_pending",
+    "dingtalk_sign",
+    "dingtalk_signed_url",
+    "payload",
+    "post_alert",
+    "daemon_alert",
 ]

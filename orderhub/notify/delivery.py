@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -70,14 +70,21 @@ def digest_groups(rows: list[dict]) -> list[list[dict]]:
 def to_message(group: list[dict]) -> AlertMessage:
     first = group[0]
     if len(group) == 1:
-        return AlertMessage(first["alert_id"], first["kind"], first["severity"], first["message"], first["asset"],
-                            first["created_at"])
+        return AlertMessage(
+            first["alert_id"], first["kind"], first["severity"], first["message"], first["asset"], first["created_at"]
+        )
     assets = {r["asset"] for r in group}
     lines = [f"- {r['message'].splitlines()[0][:200]}" for r in group[:DIGEST_LINES]]
     more = f"\n- … and {len(group) - DIGEST_LINES} more (ops.alerts)" if len(group) > DIGEST_LINES else ""
     text = f"{len(group)} alerts:\n" + "\n".join(lines) + more
-    return AlertMessage(first["alert_id"], first["kind"], first["severity"], text,
-                        assets.pop() if len(assets) == 1 else None, first["created_at"])
+    return AlertMessage(
+        first["alert_id"],
+        first["kind"],
+        first["severity"],
+        text,
+        assets.pop() if len(assets) == 1 else None,
+        first["created_at"],
+    )
 
 
 def _log(log: Any, row: dict) -> None:
@@ -125,7 +132,7 @@ def deliver_pending(
                 report.not_configured += len(group)
                 continue
             before = len(calls.records)
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             try:
                 post_alert(target, to_message(group), calls=calls, session=session, sleep=sleep)
                 status, error = "sent", None
@@ -134,7 +141,8 @@ def deliver_pending(
             attempts = max(1, len(calls.records) - before)
             con.execute(
                 "update ops.alerts set delivery_status = ?, delivery_attempts = delivery_attempts + ?, last_error = ?,"
-                " last_attempt_at = ?, delivered_at = ?, delivery_channel = ? where alert_id in (select unnest(?::varchar[]))",
+                " last_attempt_at = ?, delivered_at = ?, delivery_channel = ? where alert_id in (select "
+                "unnest(?::varchar[]))",
                 [status, attempts, error, now, now if status == "sent" else None, target.kind, ids],
             )
             if status == "sent":

@@ -49,7 +49,7 @@ def detect_kind(url: str) -> str:
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     """DingTalk 加签: base64(HMAC-SHA256(key=secret, msg=f"{timestamp}\\n{secret}"))."""
-    string_to_sign = f"{timestamp_ms}\n{secret}".encode("utf-8")
+    string_to_sign = f"{timestamp_ms}\n{secret}".encode()
     digest = hmac.new(secret.encode("utf-8"), string_to_sign, hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 

@@ -59,13 +59,25 @@ def _send(notifier: Any, msg: AlertMessage, log: Any) -> dict:
     for rec in calls.records:
         rec.error = redact(rec.error, target)
     api_calls = [{**asdict(r), "started_at": r.started_at.isoformat()} for r in calls.records]
-    return {"delivery_status": status, "delivery_channel": target.kind,
-            "delivery_attempts": len(calls.records), "last_error": error, "api_calls": api_calls}
+    return {
+        "delivery_status": status,
+        "delivery_channel": target.kind,
+        "delivery_attempts": len(calls.records),
+        "last_error": error,
+        "api_calls": api_calls,
+    }
 
 
 def daemon_alert(
-    notifier: Any, *, op: str, dedupe_key: str, message: str, kind: str = "", severity: str = "error",
-    asset: str | None = None, log: Any = None,
+    notifier: Any,
+    *,
+    op: str,
+    dedupe_key: str,
+    message: str,
+    kind: str = "",
+    severity: str = "error",
+    asset: str | None = None,
+    log: Any = None,
 ) -> str:
     """op='raise': send once per open problem; op='resolve': send the recovery if we had raised it.
 
@@ -77,8 +89,17 @@ def daemon_alert(
             if not _claim(dedupe_key):
                 return "duplicate"
             outcome = _send(notifier, AlertMessage("direct", kind, severity, message, asset), log)
-            spool_event({"op": "raise", "dedupe_key": dedupe_key, "message": message, "kind": kind,
-                         "severity": severity, "asset": asset, **outcome})
+            spool_event(
+                {
+                    "op": "raise",
+                    "dedupe_key": dedupe_key,
+                    "message": message,
+                    "kind": kind,
+                    "severity": severity,
+                    "asset": asset,
+                    **outcome,
+                }
+            )
             return outcome["delivery_status"]
         if not is_open(dedupe_key):
             return "not_open"

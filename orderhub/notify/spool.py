@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -28,7 +28,7 @@ def spool_event(event: dict) -> Path:
     optionally delivery_status/delivery_attempts/last_error/delivery_channel when already sent directly."""
     d = spool_dir()
     d.mkdir(parents=True, exist_ok=True)
-    event = {"spooled_at": datetime.now(timezone.utc).isoformat(), **event}
+    event = {"spooled_at": datetime.now(UTC).isoformat(), **event}
     name = f"{event['spooled_at'].replace(':', '')}-{uuid.uuid4().hex[:8]}.json"
     tmp = d / f".{name}.tmp"
     tmp.write_text(json.dumps(event, ensure_ascii=False), encoding="utf-8")
@@ -45,14 +45,18 @@ def ingest_spool(con: duckdb.DuckDBPyConnection) -> int:
     for f in sorted(d.glob("*.json")):
         try:
             ev = json.loads(f.read_text(encoding="utf-8"))
-            ev["op"], ev["dedupe_key"], ev["message"]  # noqa: B018 - required keys
+            ev["op"], ev["dedupe_key"], ev["message"]
         except (OSError, ValueError, KeyError):
             f.rename(f.with_suffix(".bad"))  # kept for a human, never blocks the queue
             continue
         if ev["op"] == "raise":
             alert_id = alerts.open_alert(
-                con, kind=ev["kind"], severity=ev["severity"], message=ev["message"],
-                dedupe_key=ev["dedupe_key"], asset=ev.get("asset"),
+                con,
+                kind=ev["kind"],
+                severity=ev["severity"],
+                message=ev["message"],
+                dedupe_key=ev["dedupe_key"],
+                asset=ev.get("asset"),
             )
         else:
             alert_id = alerts.close_alert(con, dedupe_key=ev["dedupe_key"], message=ev["message"])
@@ -61,9 +65,15 @@ def ingest_spool(con: duckdb.DuckDBPyConnection) -> int:
             con.execute(
                 "update ops.alerts set delivery_status = ?, delivery_attempts = ?, last_error = ?,"
                 " delivery_channel = ?, last_attempt_at = ?, delivered_at = ? where alert_id = ?",
-                [ev["delivery_status"], ev.get("delivery_attempts", 0), ev.get("last_error"),
-                 ev.get("delivery_channel"), ev.get("spooled_at"),
-                 ev.get("spooled_at") if ev["delivery_status"] == "sent" else None, alert_id],
+                [
+                    ev["delivery_status"],
+                    ev.get("delivery_attempts", 0),
+                    ev.get("last_error"),
+                    ev.get("delivery_channel"),
+                    ev.get("spooled_at"),
+                    ev.get("spooled_at") if ev["delivery_status"] == "sent" else None,
+                    alert_id,
+                ],
             )
         _record_calls(con, ev.get("api_calls") or [])
         f.unlink()

@@ -12,10 +12,9 @@ that channel (the next ingest will bring it); those are listed but do not make a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
-
 import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 import duckdb
 import pandas as pd
@@ -25,10 +24,10 @@ from orderhub.transaction import transaction
 
 @dataclass(frozen=True)
 class Scope:
-    source: str          # 'erp_db' | 'export_file'
+    source: str  # 'erp_db' | 'export_file'
     channel: str
     shop_id: str
-    raw_mapping: str     # raw.channel_orders.mapping whose newest source_updated_at is the hub's watermark
+    raw_mapping: str  # raw.channel_orders.mapping whose newest source_updated_at is the hub's watermark
     since: date | None = None
     only_source_days: bool = False  # exports cover only the days a report was downloaded for
 
@@ -38,22 +37,34 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -
     return con.execute(sql, {k: v for k, v in (params or {}).items() if re.search(rf"\${k}\b", sql)})
 
 
-def reconcile(con: duckdb.DuckDBPyConnection, source: pd.DataFrame, scope: Scope,
-              checked_at: datetime | None = None) -> dict[str, int]:
+def reconcile(
+    con: duckdb.DuckDBPyConnection, source: pd.DataFrame, scope: Scope, checked_at: datetime | None = None
+) -> dict[str, int]:
     """Replace this scope's rows in ops.reconciliation(_diffs) for the days compared; returns totals."""
-    checked_at = checked_at or datetime.now(timezone.utc)
+    checked_at = checked_at or datetime.now(UTC)
     frame = source[(source["channel"] == scope.channel) & (source["shop_id"] == scope.shop_id)]
     # typed even when empty (an empty object-dtype frame would scan as varchar)
     con.register("_recon_frame", frame)
-    _run(con, """create or replace temp table _recon_src as
+    _run(
+        con,
+        """create or replace temp table _recon_src as
         select cast(order_id as varchar) as order_id, cast(order_date as date) as order_date,
                cast(status as varchar) as status, cast(paid_fen as bigint) as paid_fen,
-               cast(source_updated_at as timestamptz) as source_updated_at from _recon_frame""")
+               cast(source_updated_at as timestamptz) as source_updated_at from _recon_frame""",
+    )
     con.unregister("_recon_frame")
-    params = {"channel": scope.channel, "shop": scope.shop_id, "since": scope.since, "mapping": scope.raw_mapping,
-              "source": scope.source, "checked": checked_at}
+    params = {
+        "channel": scope.channel,
+        "shop": scope.shop_id,
+        "since": scope.since,
+        "mapping": scope.raw_mapping,
+        "source": scope.source,
+        "checked": checked_at,
+    }
     days_filter = "and order_date in (select order_date from src)" if scope.only_source_days else ""
-    _run(con, f"""create or replace temp table _recon_pairs as
+    _run(
+        con,
+        f"""create or replace temp table _recon_pairs as
         with src as (select * from _recon_src where $since is null or order_date >= $since),
         hub as (
             select order_id, order_date, status, paid_fen, source_updated_at from hub.orders
@@ -68,8 +79,12 @@ def reconcile(con: duckdb.DuckDBPyConnection, source: pd.DataFrame, scope: Scope
                s.status as source_status, h.status as hub_status, s.paid_fen as source_paid_fen,
                h.paid_fen as hub_paid_fen, s.source_updated_at, h.source_updated_at as hub_source_updated_at,
                coalesce(s.source_updated_at > w.hub_seen_at, false) as is_in_flight
-        from src s full join hub h using (order_id) cross join watermark w""", params)
-    _run(con, """create or replace temp table _recon_diffs as
+        from src s full join hub h using (order_id) cross join watermark w""",
+        params,
+    )
+    _run(
+        con,
+        """create or replace temp table _recon_diffs as
         with reasons as (
             select *, 'missing_in_hub' as reason from _recon_pairs where not in_hub
             union all select *, 'missing_in_source' from _recon_pairs where not in_source
@@ -81,14 +96,18 @@ def reconcile(con: duckdb.DuckDBPyConnection, source: pd.DataFrame, scope: Scope
         select recon_date, $channel as channel, $shop as shop_id, $source as source, order_id, reason,
                source_status, hub_status, source_paid_fen, hub_paid_fen, source_updated_at, hub_source_updated_at,
                is_in_flight, $checked as checked_at
-        from reasons""", params)
+        from reasons""",
+        params,
+    )
     with transaction(con):
         days = "recon_date in (select recon_date from _recon_pairs)"
         where = f"source = $source and channel = $channel and shop_id = $shop and {days}"
         _run(con, f"delete from ops.reconciliation_diffs where {where}", params)
         _run(con, f"delete from ops.reconciliation where {where}", params)
         _run(con, "insert into ops.reconciliation_diffs by name select * from _recon_diffs")
-        _run(con, """insert into ops.reconciliation by name
+        _run(
+            con,
+            """insert into ops.reconciliation by name
             with per_order as (
                 select p.*, coalesce(d.reasons, []) as reasons, coalesce(d.all_in_flight, true) as all_in_flight
                 from _recon_pairs p left join (
@@ -107,7 +126,9 @@ def reconcile(con: duckdb.DuckDBPyConnection, source: pd.DataFrame, scope: Scope
                    coalesce(sum(source_paid_fen), 0) as source_paid_fen, coalesce(sum(hub_paid_fen), 0) as hub_paid_fen,
                    count(*) filter (where len(reasons) > 0 and not all_in_flight) = 0 as is_match,
                    $checked as checked_at
-            from per_order group by recon_date""", params)
+            from per_order group by recon_date""",
+            params,
+        )
     totals = _run(con, """select count(*), count(*) filter (where not is_in_flight) from _recon_diffs""").fetchone()
     compared = _run(con, "select count(*) from _recon_pairs").fetchone()[0]
     return {"orders_compared": compared, "diffs": totals[0], "diffs_not_in_flight": totals[1]}
@@ -115,5 +136,9 @@ def reconcile(con: duckdb.DuckDBPyConnection, source: pd.DataFrame, scope: Scope
 
 def open_mismatches(con: duckdb.DuckDBPyConnection, since: date | None = None) -> pd.DataFrame:
     """Days/channels whose latest reconciliation disagrees (ignoring in-flight differences)."""
-    return _run(con, """select * from ops.reconciliation where not is_match and ($since is null or recon_date >= $since)
-                          order by recon_date, channel, source""", {"since": since}).df()
+    return _run(
+        con,
+        """select * from ops.reconciliation where not is_match and ($since is null or recon_date >= $since)
+                          order by recon_date, channel, source""",
+        {"since": since},
+    ).df()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -23,13 +23,14 @@ class ReconReport:
         return sum(r["diffs_not_in_flight"] for r in self.by_scope.values())
 
 
-def run_reconciliation(con: duckdb.DuckDBPyConnection, *, erp_engine: sa.Engine | None, archive: Path | None,
-                       since: date | None = None) -> ReconReport:
+def run_reconciliation(
+    con: duckdb.DuckDBPyConnection, *, erp_engine: sa.Engine | None, archive: Path | None, since: date | None = None
+) -> ReconReport:
     """ERP orders against hub 'erp' orders; archived Tmall-outlet reports against hub tm-outlet orders.
 
     A source that cannot be read is reported in `problems` (and the check warns), never silently skipped."""
     report = ReconReport()
-    checked_at = datetime.now(timezone.utc)  # one instant per run: the run's rows are found by it
+    checked_at = datetime.now(UTC)  # one instant per run: the run's rows are found by it
     if erp_engine is not None:
         try:
             erp = erp_orders(con, erp_engine, since)
@@ -43,7 +44,8 @@ def run_reconciliation(con: duckdb.DuckDBPyConnection, *, erp_engine: sa.Engine 
         exports, problems = export_orders(con, archive)
         report.problems += [f"export_file: {p}" for p in problems]
         for channel in sorted(exports["channel"].unique()):
-            scope = Scope("export_file", channel, EXPORT_SHOP, raw_mapping="taobao_export", since=since,
-                          only_source_days=True)
+            scope = Scope(
+                "export_file", channel, EXPORT_SHOP, raw_mapping="taobao_export", since=since, only_source_days=True
+            )
             report.by_scope[f"export_file:{channel}:{EXPORT_SHOP}"] = reconcile(con, exports, scope, checked_at)
     return report

@@ -18,10 +18,21 @@ import sqlalchemy as sa
 from orderhub.exports import ExportReadError, read_export
 
 COLUMNS = ["order_id", "channel", "shop_id", "order_date", "status", "paid_fen", "source_updated_at"]
-ERP_STATUS = {"NEW": "pending_payment", "PAID": "paid", "SHIPPED": "shipped", "DONE": "completed",
-              "CANCEL": "cancelled", "REFUND": "refunded"}
-EXPORT_STATUS = {"等待买家付款": "pending_payment", "买家已付款，等待卖家发货": "paid",
-                 "卖家已发货，等待买家确认": "shipped", "交易成功": "completed", "交易关闭": "cancelled"}
+ERP_STATUS = {
+    "NEW": "pending_payment",
+    "PAID": "paid",
+    "SHIPPED": "shipped",
+    "DONE": "completed",
+    "CANCEL": "cancelled",
+    "REFUND": "refunded",
+}
+EXPORT_STATUS = {
+    "等待买家付款": "pending_payment",
+    "买家已付款，等待卖家发货": "paid",
+    "卖家已发货，等待买家确认": "shipped",
+    "交易成功": "completed",
+    "交易关闭": "cancelled",
+}
 EXPORT_SHOP = "tm-outlet"
 _RANK = "['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunded']"
 
@@ -45,14 +56,21 @@ def erp_orders(con: duckdb.DuckDBPyConnection, engine: sa.Engine, since: date | 
     (its "YYYY/MM/DD HH:MM:SS" text sorts like time) so years of legacy history are not read every hour."""
     floor = since.strftime("%Y/%m/%d") if since else ""
     with engine.connect() as erp:
-        raw = pd.read_sql(sa.text("select order_no, shop_code, status, amount, order_time, update_time "
-                                  "from so_header where order_time >= :floor"), erp, params={"floor": floor}, dtype=str)
+        raw = pd.read_sql(  # noqa: F841 - read by name in the SQL below
+            sa.text(
+                "select order_no, shop_code, status, amount, order_time, update_time "
+                "from so_header where order_time >= :floor"
+            ),
+            erp,
+            params={"floor": floor},
+            dtype=str,
+        )
     fmt = "%Y/%m/%d %H:%M:%S"
     return con.execute(f"""
         select 'erp:' || order_no as order_id, 'erp' as channel, coalesce(shop_code, 'erp-wholesale') as shop_id,
                cast(strptime(order_time, '{fmt}') as date) as order_date,
-               {_map_sql('status', ERP_STATUS)} as status, coalesce({_fen('amount')}, 0) as paid_fen,
-               {_beijing('update_time', fmt)} as source_updated_at
+               {_map_sql("status", ERP_STATUS)} as status, coalesce({_fen("amount")}, 0) as paid_fen,
+               {_beijing("update_time", fmt)} as source_updated_at
         from raw""").df()[COLUMNS]
 
 
@@ -69,12 +87,13 @@ def export_orders(con: duckdb.DuckDBPyConnection, archive: Path) -> tuple[pd.Dat
             problems.append(f"{path.name}: {exc.reason}")
             continue
         frame = pd.DataFrame.from_records(records, columns=None).reindex(
-            columns=["订单编号", "买家实际支付金额", "订单状态", "订单创建时间", "订单付款时间", "发货时间"])
+            columns=["订单编号", "买家实际支付金额", "订单状态", "订单创建时间", "订单付款时间", "发货时间"]
+        )
         frame["file_name"], frame["channel"] = path.name, path.parent.name
         frames.append(frame.astype("string"))
     if not frames:
         return pd.DataFrame(columns=COLUMNS), problems
-    rows = pd.concat(frames, ignore_index=True)
+    rows = pd.concat(frames, ignore_index=True)  # noqa: F841 - read by name in the SQL below
     fmt = "%Y-%m-%d %H:%M:%S"
     mapped = _map_sql("订单状态", EXPORT_STATUS)
     df = con.execute(f"""
@@ -84,9 +103,9 @@ def export_orders(con: duckdb.DuckDBPyConnection, archive: Path) -> tuple[pd.Dat
                    -- "closed" after a payment is a refund, not a cancellation
                    case when {mapped} = 'cancelled' and nullif(trim(订单付款时间), '') is not null
                         then 'refunded' else {mapped} end as status,
-                   coalesce({_fen('买家实际支付金额')}, 0) as paid_fen,
-                   greatest({_beijing('订单创建时间', fmt)}, {_beijing('订单付款时间', fmt)},
-                            {_beijing('发货时间', fmt)}) as event_at,
+                   coalesce({_fen("买家实际支付金额")}, 0) as paid_fen,
+                   greatest({_beijing("订单创建时间", fmt)}, {_beijing("订单付款时间", fmt)},
+                            {_beijing("发货时间", fmt)}) as event_at,
                    file_name
             from rows
         )

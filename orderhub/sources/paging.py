@@ -30,14 +30,14 @@ _ONE_SECOND = timedelta(seconds=1)
 @dataclass
 class Page:
     records: list[dict] = field(default_factory=list)
-    total: int | None = None       # None when the platform did not report a count
+    total: int | None = None  # None when the platform did not report a count
     has_next: bool | None = None
 
 
 @dataclass
 class Listing:
     records: list[dict]
-    unstable: bool = False         # the window changed under us in a way that may have hidden records
+    unstable: bool = False  # the window changed under us in a way that may have hidden records
 
 
 def back_to_front(
@@ -71,8 +71,11 @@ def stable_window(
     if not listing.unstable or end - start <= _ONE_SECOND or depth >= MAX_SPLIT_DEPTH:
         return listing.records
     mid = (start + (end - start) / 2).replace(microsecond=0)
-    return (listing.records + stable_window(list_window, start, mid, depth + 1)
-            + stable_window(list_window, mid, end, depth + 1))
+    return (
+        listing.records
+        + stable_window(list_window, start, mid, depth + 1)
+        + stable_window(list_window, mid, end, depth + 1)
+    )
 
 
 def _canon(records: list[dict]) -> list[str]:

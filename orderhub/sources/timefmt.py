@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -59,4 +59,4 @@ def split_windows(start: datetime, end: datetime, max_window: timedelta) -> list
 
 
 def utc(dt: datetime) -> datetime:
-    return _aware(dt).astimezone(timezone.utc)
+    return _aware(dt).astimezone(UTC)

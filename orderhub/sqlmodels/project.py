@@ -74,7 +74,11 @@ def _columns(raw: list[dict], source: Path) -> tuple[Column, ...]:
     for entry in raw or []:
         if "name" not in entry or "type" not in entry:
             raise ModelDefinitionError(f"{source}: every column needs 'name' and 'type': {entry!r}")
-        cols.append(Column(entry["name"], entry["type"], (entry.get("description") or "").strip(), tuple(entry.get("tests") or ())))
+        cols.append(
+            Column(
+                entry["name"], entry["type"], (entry.get("description") or "").strip(), tuple(entry.get("tests") or ())
+            )
+        )
     return tuple(cols)
 
 

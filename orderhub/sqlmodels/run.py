@@ -88,26 +88,47 @@ def _test_sql(model: Model, test: object, column: str | None) -> tuple[str, str,
     if kind == "not_null" and col:
         return f"not_null__{column}", f"{column} is never null", f"select * from {rel} where {col} is null"
     if kind == "unique" and col:
-        return (f"unique__{column}", f"{column} is unique",
-                f"select {col}, count(*) as n from {rel} group by all having count(*) > 1")
+        return (
+            f"unique__{column}",
+            f"{column} is unique",
+            f"select {col}, count(*) as n from {rel} group by all having count(*) > 1",
+        )
     if kind == "accepted_values" and col:
         values = arg["values"] if isinstance(arg, dict) else arg
         listed = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
-        return (f"accepted_values__{column}", f"{column} in ({listed})",
-                f"select * from {rel} where {col} is not null and {col}::varchar not in ({listed})")
+        return (
+            f"accepted_values__{column}",
+            f"{column} in ({listed})",
+            f"select * from {rel} where {col} is not null and {col}::varchar not in ({listed})",
+        )
     if kind == "unique_combination" and not col:
         cols = ", ".join(_quote(c) for c in arg)
-        return (f"unique__{'__'.join(arg)}", f"({', '.join(arg)}) is unique",
-                f"select {cols}, count(*) as n from {rel} group by all having count(*) > 1")
+        return (
+            f"unique__{'__'.join(arg)}",
+            f"({', '.join(arg)}) is unique",
+            f"select {cols}, count(*) as n from {rel} group by all having count(*) > 1",
+        )
     if kind == "expression" and not col:
         name = arg["name"]
-        return f"expression__{name}", f"every row satisfies: {arg['sql']}", f"select * from {rel} where not ({arg['sql']})"
+        return (
+            f"expression__{name}",
+            f"every row satisfies: {arg['sql']}",
+            f"select * from {rel} where not ({arg['sql']})",
+        )
     raise ModelDefinitionError(f"{model.rel_path}: unknown test {kind!r} (column={column})")
 
 
 # YAML may use DuckDB's short type names; information_schema reports the long ones.
-_TYPE_ALIASES = {"timestamptz": "TIMESTAMP WITH TIME ZONE", "int": "INTEGER", "bool": "BOOLEAN", "text": "VARCHAR",
-                 "string": "VARCHAR", "float8": "DOUBLE", "int8": "BIGINT", "int4": "INTEGER"}
+_TYPE_ALIASES = {
+    "timestamptz": "TIMESTAMP WITH TIME ZONE",
+    "int": "INTEGER",
+    "bool": "BOOLEAN",
+    "text": "VARCHAR",
+    "string": "VARCHAR",
+    "float8": "DOUBLE",
+    "int8": "BIGINT",
+    "int4": "INTEGER",
+}
 
 
 def run_tests(con: duckdb.DuckDBPyConnection, model: Model) -> list[TestResult]:
@@ -119,15 +140,27 @@ def run_tests(con: duckdb.DuckDBPyConnection, model: Model) -> list[TestResult]:
         failing = con.execute(f"select count(*) from ({sql})").fetchone()[0]
         sample = con.execute(f"select * from ({sql}) limit 5").df().astype(str).to_dict("records") if failing else []
         results.append(TestResult(name, failing == 0, int(failing), description, sample))
-    built = dict(con.execute(
-        "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?",
-        [model.schema, model.name],
-    ).fetchall())
+    built = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?",
+            [model.schema, model.name],
+        ).fetchall()
+    )
     documented = {c.name: _TYPE_ALIASES.get(c.type.lower(), c.type.upper()) for c in model.columns}
-    drift = [{"column": c, "yaml": documented.get(c), "built": built.get(c)}
-             for c in sorted(set(built) | set(documented)) if documented.get(c) != built.get(c)]
-    results.append(TestResult("columns_documented", not drift, len(drift),
-                              "the sidecar YAML documents exactly the built columns and types", drift))
+    drift = [
+        {"column": c, "yaml": documented.get(c), "built": built.get(c)}
+        for c in sorted(set(built) | set(documented))
+        if documented.get(c) != built.get(c)
+    ]
+    results.append(
+        TestResult(
+            "columns_documented",
+            not drift,
+            len(drift),
+            "the sidecar YAML documents exactly the built columns and types",
+            drift,
+        )
+    )
     return results
 
 

@@ -5,7 +5,8 @@ cost is one JSON parse per record whatever the number of fields. Money is parsed
 regex check and a decimal cast (exact: "19.90" -> 1990, never through a float); timestamps with
 `try_strptime`/epoch conversion to UTC; texts are trimmed only where that can matter (`trim_sql`,
 `parses_untrimmed` in sqlvalues.py): the query runs once per landed record. Every field that is present
-but unreadable, or required but missing, yields a machine reason (`bad_amount`, `bad_timestamp`, `bad_integer`, `missing_field`,
+but unreadable, or required but missing, yields a machine reason (`bad_amount`, `bad_timestamp`, `bad_integer`,
+`missing_field`,
 `unknown_status`) and a human message: the landing quarantines those records.
 """
 
@@ -15,16 +16,43 @@ from functools import cache
 
 from orderhub.standardize.jsonpaths import access, structure
 from orderhub.standardize.mapping import ORDER_FIELDS, FieldSpec, Mapping
+
 # lit is re-exported: landing, facts and hub build their literals with it
-from orderhub.standardize.sqlvalues import BAD, lit, parse_sql, parses_untrimmed, text_sql, trim_sql  # noqa: F401
+from orderhub.standardize.sqlvalues import BAD, lit, parse_sql, parses_untrimmed, text_sql, trim_sql
 
 PASSTHROUGH = ("content_hash", "shop_id", "received_at", "source")
 
 OUTPUT_COLUMNS = (
-    "content_hash", "mapping", "channel", "shop_id", "source", "received_at", "channel_order_id", "source_updated_at",
-    "created_at", "order_date", "paid_at", "shipped_at", "completed_at", "cancelled_at", "status", "total_fen",
-    "discount_fen", "freight_fen", "paid_fen", "buyer_id", "promotion_type", "receiver_province", "receiver_city",
-    "line_sku", "line_qty", "line_unit_fen", "line_paid_fen", "line_status", "reason", "message",
+    "content_hash",
+    "mapping",
+    "channel",
+    "shop_id",
+    "source",
+    "received_at",
+    "channel_order_id",
+    "source_updated_at",
+    "created_at",
+    "order_date",
+    "paid_at",
+    "shipped_at",
+    "completed_at",
+    "cancelled_at",
+    "status",
+    "total_fen",
+    "discount_fen",
+    "freight_fen",
+    "paid_fen",
+    "buyer_id",
+    "promotion_type",
+    "receiver_province",
+    "receiver_city",
+    "line_sku",
+    "line_qty",
+    "line_unit_fen",
+    "line_paid_fen",
+    "line_status",
+    "reason",
+    "message",
 )
 _SQL_TYPE = {"money": "bigint", "time": "timestamptz", "int": "bigint", "str": "varchar"}
 Check = tuple[str, str, str]  # (condition, reason, message)
@@ -36,7 +64,9 @@ def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[
     for field_name in ORDER_FIELDS:
         f = m.fields.get(field_name)
         name = "shop_id_override" if field_name == "shop_id" else field_name
-        sql_type = _SQL_TYPE[f.kind if f else ("money" if name.endswith("_fen") else "time" if name.endswith("_at") else "str")]
+        sql_type = _SQL_TYPE[
+            f.kind if f else ("money" if name.endswith("_fen") else "time" if name.endswith("_at") else "str")
+        ]
         if f is None and field_name == "shop_id":
             continue
         if f is None or (f.path is None and f.compute is None and f.default is None):
@@ -68,8 +98,9 @@ def _order_field_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[
         if f.kind in BAD:
             reason, what = BAD[f.kind]
             parsed = f"({value})" if f.compute else name  # `name` gets the fallback: check the parse itself
-            checks.append((f"{t} is not null and {parsed} is null", reason,
-                           f"'field {f.path} = ''' || {t} || ''' {what}'"))
+            checks.append(
+                (f"{t} is not null and {parsed} is null", reason, f"'field {f.path} = ''' || {t} || ''' {what}'")
+            )
         if f.required:
             checks.append((f"{t} is null", "missing_field", lit(f"required field {f.path} is missing or empty")))
     return texts, valued, retexts, typed, checks
@@ -82,12 +113,16 @@ def _status_sql(m: Mapping) -> tuple[list[str], str, list[tuple[str, str, str]]]
     expr = f"case t_status {cases} end"
     for i, o in reversed(list(enumerate(st.overrides))):
         texts.append(f"{text_sql(access('s', o.path), FieldSpec('o'))} as t_override_{i}")
-        cond = f"t_override_{i} is not null" if o.present else f"t_override_{i} in ({', '.join(lit(v) for v in o.equals)})"
+        cond = (
+            f"t_override_{i} is not null" if o.present else f"t_override_{i} in ({', '.join(lit(v) for v in o.equals)})"
+        )
         if o.when_status:
             cond += f" and ({expr}) = {lit(o.when_status)}"
         expr = f"case when {cond} then {lit(o.status)} else {expr} end"
-    checks = [("t_status is null", "missing_field", lit(f"required field {st.path} is missing or empty")),
-              ("status is null", "unknown_status", f"'status ''' || t_status || ''' is not in the mapping'")]
+    checks = [
+        ("t_status is null", "missing_field", lit(f"required field {st.path} is missing or empty")),
+        ("status is null", "unknown_status", "'status ''' || t_status || ''' is not in the mapping'"),
+    ]
     return texts, f"{expr} as status", checks
 
 
@@ -103,21 +138,36 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], 
                 untrimmed.add(name)
                 texts.append(f"list_transform({base}, lambda x: {access('x', f.path)}) as rl_{name}")
                 valued.append(f"list_transform(rl_{name}, lambda v: {parse_sql('v', f)}) as pl_{name}")
-                retexts.append(f"case when list_count(rl_{name}) = list_count(pl_{name}) then rl_{name} "
-                               f"else list_transform(rl_{name}, lambda v: {text_sql('v', f)}) end as tl_{name}")
+                retexts.append(
+                    f"case when list_count(rl_{name}) = list_count(pl_{name}) then rl_{name} "
+                    f"else list_transform(rl_{name}, lambda v: {text_sql('v', f)}) end as tl_{name}"
+                )
             elif f.path:
                 texts.append(f"list_transform({base}, lambda x: {text_sql(access('x', f.path), f)}) as tl_{name}")
     else:
         for name, f in ln.fields.items():
             if f.path:
                 inner = FieldSpec(name, strip_excel=f.strip_excel)
-                texts.append(f"list_transform(string_split({text_sql(access('s', f.path), inner)}, {lit(ln.delimiter)}),"
-                             f" lambda x: {trim_sql('x')}) as tl_{name}")
-        checks.append(("len(tl_quantity) <> len(tl_channel_sku)", "line_count_mismatch",
-                       "'the line fields list different numbers of items'"))
+                texts.append(
+                    f"list_transform(string_split({text_sql(access('s', f.path), inner)}, {lit(ln.delimiter)}),"
+                    f" lambda x: {trim_sql('x')}) as tl_{name}"
+                )
+        checks.append(
+            (
+                "len(tl_quantity) <> len(tl_channel_sku)",
+                "line_count_mismatch",
+                "'the line fields list different numbers of items'",
+            )
+        )
     has = {n for n, f in ln.fields.items() if f.path}
-    checks.insert(0, ("tl_channel_sku is null or len(tl_channel_sku) = 0", "missing_field",
-                      lit(f"the order has no lines at {ln.path or ln.fields['channel_sku'].path}")))
+    checks.insert(
+        0,
+        (
+            "tl_channel_sku is null or len(tl_channel_sku) = 0",
+            "missing_field",
+            lit(f"the order has no lines at {ln.path or ln.fields['channel_sku'].path}"),
+        ),
+    )
     for name in sorted(has - {"status"}):
         f = ln.fields[name]
         parsed = f"list_transform(tl_{name}, lambda v: {parse_sql('v', f)})"
@@ -125,14 +175,17 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], 
             parsed = f"case when list_count(rl_{name}) = list_count(pl_{name}) then pl_{name} else {parsed} end"
         typed.append(f"{parsed} as ll_{name}")
         if f.required:
-            checks.append((f"list_count(tl_{name}) < len(tl_{name})", "missing_field",
-                           lit(f"a line has no {f.path}")))
+            checks.append((f"list_count(tl_{name}) < len(tl_{name})", "missing_field", lit(f"a line has no {f.path}")))
         if f.kind in BAD:
             reason, what = BAD[f.kind]
-            checks.append((f"list_count(tl_{name}) <> list_count(ll_{name})", reason,
-                           f"'a line''s {f.path} ' || {_first_bad(name)} || ' {what}'"))
-    checks.append(("list_min(ll_quantity) <= 0", "bad_quantity",
-                   "'a line has a quantity of zero or less'"))
+            checks.append(
+                (
+                    f"list_count(tl_{name}) <> list_count(ll_{name})",
+                    reason,
+                    f"'a line''s {f.path} ' || {_first_bad(name)} || ' {what}'",
+                )
+            )
+    checks.append(("list_min(ll_quantity) <= 0", "bad_quantity", "'a line has a quantity of zero or less'"))
     goods = "greatest(paid_fen - freight_fen, 0)"  # unpaid/closed rows show 0.00 paid but may list freight
     if "unit_price_fen" in has and "paid_fen" in has:
         unit, paid = "ll_unit_price_fen", "ll_paid_fen"
@@ -149,12 +202,19 @@ def _lines_sql(m: Mapping) -> tuple[list[str], list[str], list[str], list[str], 
         unit = f"list_transform({paid}, lambda p, i: p // nullif(ll_quantity[i], 0))"
     if "status" in has:
         cases = " ".join(f"when {lit(k)} then {lit(v)}" for k, v in m.status.map.items())
-        status = (f"case when status in ('cancelled', 'refunded') then list_transform(ll_quantity, lambda q: status) "
-                  f"else list_transform(tl_status, lambda v: coalesce(case v {cases} end, status)) end")
+        status = (
+            f"case when status in ('cancelled', 'refunded') then list_transform(ll_quantity, lambda q: status) "
+            f"else list_transform(tl_status, lambda v: coalesce(case v {cases} end, status)) end"
+        )
     else:
         status = "list_transform(ll_quantity, lambda q: status)"
-    final = ["tl_channel_sku as line_sku", "ll_quantity as line_qty", f"{unit} as line_unit_fen",
-             f"{paid} as line_paid_fen", f"{status} as line_status"]
+    final = [
+        "tl_channel_sku as line_sku",
+        "ll_quantity as line_qty",
+        f"{unit} as line_unit_fen",
+        f"{paid} as line_paid_fen",
+        f"{status} as line_status",
+    ]
     return texts, valued, retexts, typed, final, checks
 
 
@@ -163,8 +223,9 @@ def _more(columns: list[str] | tuple[str, ...]) -> str:
 
 
 def _first_bad(name: str) -> str:
-    return (f"coalesce(list_filter(list_zip(tl_{name}, ll_{name}), lambda p: p[1] is not null and p[2] is null)[1][1],"
-            f" '?')")
+    return (
+        f"coalesce(list_filter(list_zip(tl_{name}, ll_{name}), lambda p: p[1] is not null and p[2] is null)[1][1], '?')"
+    )
 
 
 @cache
@@ -180,27 +241,30 @@ def standardize_sql(m: Mapping, source_sql: str, extra: tuple[str, ...] = ()) ->
     checks = o_checks + s_checks + l_checks
     reason = "case " + " ".join(f"when {c} then {lit(r)}" for c, r, _ in checks) + " end"
     # only evaluated for flagged rows (CASE runs a branch on the rows that reach it): valid rows pay once
-    message = "case when reason is not null then case " + " ".join(
-        f"when {c} then {msg}" for c, _, msg in checks) + " end end"
+    message = (
+        "case when reason is not null then case "
+        + " ".join(f"when {c} then {msg}" for c, _, msg in checks)
+        + " end end"
+    )
     pass_cols = ", ".join(PASSTHROUGH + extra)
     shop = "coalesce(shop_id_override, shop_id)" if "shop_id" in m.fields else "shop_id"
     return f"""
 with parsed as (
     select {pass_cols}, from_json(record, {lit(structure(m))}) as s from ({source_sql})
 ), texts as (
-    select {pass_cols}, {', '.join(o_texts + s_texts + l_texts)} from parsed
+    select {pass_cols}, {", ".join(o_texts + s_texts + l_texts)} from parsed
 ), valued as (
     select *{_more(o_valued + l_valued)} from texts
 ), retexted as (
     select *{_more(o_retexts + l_retexts)} from valued
 ), typed as (
-    select *, {', '.join(o_typed)}, {s_status} from retexted
+    select *, {", ".join(o_typed)}, {s_status} from retexted
 ), computed as (
     select *{_more(computed)} from typed
 ), completed as (
-    select *{(' replace (' + ', '.join(fallback) + ')') if fallback else ''} from computed
+    select *{(" replace (" + ", ".join(fallback) + ")") if fallback else ""} from computed
 ), lined as (
-    select *, {', '.join(l_typed)} from completed
+    select *, {", ".join(l_typed)} from completed
 ), checked as (
     select *, {reason} as reason from lined
 ), explained as (
@@ -212,6 +276,6 @@ select
     cast(timezone('Asia/Shanghai', created_at) as date) as order_date,
     paid_at, shipped_at, completed_at, cancelled_at, status, total_fen, discount_fen, freight_fen, paid_fen,
     buyer_id, promotion_type, receiver_province, receiver_city,
-    {', '.join(l_final)}, reason, message{_more(extra)}
+    {", ".join(l_final)}, reason, message{_more(extra)}
 from explained
 """

@@ -15,7 +15,7 @@ from datetime import date
 import duckdb
 
 from orderhub.standardize.compiler import lit, standardize_sql
-from orderhub.standardize.mapping import load_mapping, Mapping
+from orderhub.standardize.mapping import Mapping, load_mapping
 from orderhub.transaction import transaction
 
 FACT_COLUMNS = (
@@ -33,7 +33,8 @@ def mapping_version(m: Mapping) -> str:
 def facts_sql(m: Mapping, source_sql: str, extra: tuple[str, ...] = ()) -> str:
     """FACT_COLUMNS + reason, message (+ extra) for every row of `source_sql` (record + compiler PASSTHROUGH)."""
     cols = FACT_COLUMNS.replace("mapping_version,", f"{lit(mapping_version(m))} as mapping_version,").replace(
-        "order_id,", "channel || ':' || channel_order_id as order_id,", 1)
+        "order_id,", "channel || ':' || channel_order_id as order_id,", 1
+    )
     tail = "".join(", " + c for c in extra)
     return f"select {cols}, reason, message{tail} from ({standardize_sql(m, source_sql, extra)})"
 
@@ -41,31 +42,40 @@ def facts_sql(m: Mapping, source_sql: str, extra: tuple[str, ...] = ()) -> str:
 def ensure_facts(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
     """Standardize from raw every record in [start, end] without a current fact; returns how many."""
     window = f"order_date between {lit(start.isoformat())} and {lit(end.isoformat())}"
-    names = [r[0] for r in con.execute(
-        f"select distinct mapping from raw.channel_order_facts where {window} order by 1").fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            f"select distinct mapping from raw.channel_order_facts where {window} order by 1"
+        ).fetchall()
+    ]
     versions = {n: mapping_version(load_mapping(n)) for n in names}
     current = " or ".join(f"(mapping = {lit(n)} and mapping_version = {lit(v)})" for n, v in versions.items())
     if _in_step(con, window, current):
         return 0
     with transaction(con):
         # stale (another mapping version) or orphaned (raw row removed, e.g. retention): not a fact any more
-        con.execute(f"""delete from raw.channel_order_facts where {window} and (not ({current or 'false'})
+        con.execute(f"""delete from raw.channel_order_facts where {window} and (not ({current or "false"})
             or content_hash not in (select content_hash from raw.channel_orders where quarantine_reason is null))""")
         # narrow first (hashes only): in the usual case nothing is missing and no record text is read
         con.execute(f"""create or replace temp table _facts_missing as
             select content_hash, mapping from raw.channel_orders anti join raw.channel_order_facts using (content_hash)
             where raw.channel_orders.{window} and quarantine_reason is null""")
         added = 0
-        for name, in con.execute("select distinct mapping from _facts_missing order by 1").fetchall():
-            src = (f"select content_hash, record, shop_id, received_at, source from raw.channel_orders "
-                   f"where content_hash in (select content_hash from _facts_missing where mapping = {lit(name)})")
+        for (name,) in con.execute("select distinct mapping from _facts_missing order by 1").fetchall():
+            src = (
+                f"select content_hash, record, shop_id, received_at, source from raw.channel_orders "
+                f"where content_hash in (select content_hash from _facts_missing where mapping = {lit(name)})"
+            )
             con.execute(f"create or replace temp table _facts_new as {facts_sql(load_mapping(name), src)}")
             bad = con.execute("select count(*), any_value(reason) from _facts_new where reason is not null").fetchone()
             if bad[0]:  # landed as standardizable, rejected by today's mapping: never drop it silently
-                raise ValueError(f"{bad[0]} raw {name} records no longer standardize under the current mapping "
-                                 f"(e.g. {bad[1]}): fix the mapping, or re-land them so they are quarantined")
-            added += con.execute(f"insert into raw.channel_order_facts select {FACT_COLUMNS} from _facts_new"
-                                 ).fetchone()[0]
+                raise ValueError(
+                    f"{bad[0]} raw {name} records no longer standardize under the current mapping "
+                    f"(e.g. {bad[1]}): fix the mapping, or re-land them so they are quarantined"
+                )
+            added += con.execute(
+                f"insert into raw.channel_order_facts select {FACT_COLUMNS} from _facts_new"
+            ).fetchone()[0]
         con.execute("drop table if exists _facts_new; drop table if exists _facts_missing")
     return added
 
@@ -75,8 +85,11 @@ def _in_step(con: duckdb.DuckDBPyConnection, window: str, current: str) -> bool:
     window's standardizable raw rows (same count and the same 128-bit fingerprint of their content hashes,
     which are unique on both sides). Anything else takes the exact anti-joins below."""
     fingerprint = "count(*), sum(hash(content_hash)::hugeint), bit_xor(hash(content_hash, 1))"
-    facts = con.execute(f"select {fingerprint}, count(*) filter (where not ({current or 'false'})) "
-                        f"from raw.channel_order_facts where {window}").fetchone()
-    raw = con.execute(f"select {fingerprint} from raw.channel_orders where {window} and quarantine_reason is null"
-                      ).fetchone()
+    facts = con.execute(
+        f"select {fingerprint}, count(*) filter (where not ({current or 'false'})) "
+        f"from raw.channel_order_facts where {window}"
+    ).fetchone()
+    raw = con.execute(
+        f"select {fingerprint} from raw.channel_orders where {window} and quarantine_reason is null"
+    ).fetchone()
     return facts[3] == 0 and tuple(facts[:3]) == tuple(raw)

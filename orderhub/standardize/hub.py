@@ -23,11 +23,15 @@ from orderhub.standardize.compiler import lit
 from orderhub.standardize.facts import ensure_facts
 from orderhub.transaction import transaction
 
-RANK = "case status when 'pending_payment' then 0 when 'paid' then 1 when 'shipped' then 2 " \
-       "when 'completed' then 3 else 4 end"
-ORDER_COLUMNS = ("order_id, channel, shop_id, channel_order_id, buyer_key, status, order_date, created_at, paid_at,"
-                 " shipped_at, completed_at, cancelled_at, total_fen, discount_fen, freight_fen, paid_fen,"
-                 " promotion_type, receiver_province, receiver_city, source_updated_at, ingested_at")
+RANK = (
+    "case status when 'pending_payment' then 0 when 'paid' then 1 when 'shipped' then 2 "
+    "when 'completed' then 3 else 4 end"
+)
+ORDER_COLUMNS = (
+    "order_id, channel, shop_id, channel_order_id, buyer_key, status, order_date, created_at, paid_at,"
+    " shipped_at, completed_at, cancelled_at, total_fen, discount_fen, freight_fen, paid_fen,"
+    " promotion_type, receiver_province, receiver_city, source_updated_at, ingested_at"
+)
 LINE_COLUMNS = "order_id, line_no, order_date, channel_sku, sku_id, quantity, unit_price_fen, paid_fen, status"
 HISTORY_COLUMNS = "order_id, order_date, from_status, to_status, changed_at, source, content_hash, is_illegal"
 
@@ -44,10 +48,16 @@ class HubResult:
     unmapped_lines: int
 
     def as_metadata(self) -> dict[str, int | str]:
-        return {"start_date": self.start_date.isoformat(), "end_date": self.end_date.isoformat(),
-                "raw_versions": self.versions, "orders": self.orders, "order_lines": self.lines,
-                "status_transitions": self.transitions, "illegal_transitions": self.illegal_transitions,
-                "unmapped_lines": self.unmapped_lines}
+        return {
+            "start_date": self.start_date.isoformat(),
+            "end_date": self.end_date.isoformat(),
+            "raw_versions": self.versions,
+            "orders": self.orders,
+            "order_lines": self.lines,
+            "status_transitions": self.transitions,
+            "illegal_transitions": self.illegal_transitions,
+            "unmapped_lines": self.unmapped_lines,
+        }
 
 
 def stage_versions(con: duckdb.DuckDBPyConnection, start: date, end: date, walk_all: bool = False) -> int:
@@ -75,7 +85,8 @@ def stage_versions(con: duckdb.DuckDBPyConnection, start: date, end: date, walk_
                        else status_rank end as effective_rank
         from v window w as ({w})
     ), advanced as (
-        select *, effective_rank > coalesce(max(effective_rank) over (w rows between unbounded preceding and 1 preceding), -1)
+        select *, effective_rank > coalesce(max(effective_rank) over (w rows between unbounded preceding and 1
+        preceding), -1)
                   as is_advance
         from blocked window w as ({w})
     )
@@ -96,9 +107,13 @@ CHANGED_AT = """case when status = 'pending_payment' then created_at
 
 
 # Rank on the main path; cancelled can follow pending_payment or paid, refunded any step before it.
-PATH_RANK = "case {c} when 'pending_payment' then 0 when 'paid' then 1 when 'shipped' then 2 " \
-            "when 'completed' then 3 when 'cancelled' then 2 when 'refunded' then 4 end"
-STEP_STATUS = "case {r} when 0 then 'pending_payment' when 1 then 'paid' when 2 then 'shipped' when 3 then 'completed' end"
+PATH_RANK = (
+    "case {c} when 'pending_payment' then 0 when 'paid' then 1 when 'shipped' then 2 "
+    "when 'completed' then 3 when 'cancelled' then 2 when 'refunded' then 4 end"
+)
+STEP_STATUS = (
+    "case {r} when 0 then 'pending_payment' when 1 then 'paid' when 2 then 'shipped' when 3 then 'completed' end"
+)
 STEP_AT = "case {r} when 0 then created_at when 1 then paid_at when 2 then shipped_at when 3 then completed_at end"
 
 
@@ -111,15 +126,15 @@ def with_inferred_steps(observed: str) -> str:
     return f"""with o as ({observed}),
     chains as (
         select *, case when is_illegal then [] else list_filter(range(coalesce({from_rank}, -1) + 1, {to_rank}),
-                       lambda r: {STEP_AT.format(r='r')} is not null) end as skipped
+                       lambda r: {STEP_AT.format(r="r")} is not null) end as skipped
         from o
     ), steps as (
         select *, unnest(list_concat([-1], skipped)) as f, unnest(list_concat(skipped, [-1])) as t from chains
     )
     select order_id, order_date,
-        case when f = -1 then from_status else {STEP_STATUS.format(r='f')} end as from_status,
-        case when t = -1 then to_status else {STEP_STATUS.format(r='t')} end as to_status,
-        case when t = -1 then changed_at else {STEP_AT.format(r='t')} end as changed_at,
+        case when f = -1 then from_status else {STEP_STATUS.format(r="f")} end as from_status,
+        case when t = -1 then to_status else {STEP_STATUS.format(r="t")} end as to_status,
+        case when t = -1 then changed_at else {STEP_AT.format(r="t")} end as changed_at,
         source, content_hash, is_illegal, t <> -1 as is_inferred
     from steps"""
 
@@ -137,8 +152,9 @@ def latest_sql(window: str, columns: str) -> str:
         from _hub_winners join raw.channel_order_facts using (content_hash)"""
 
 
-def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, salt: str,
-              walk_all: bool = False) -> HubResult:
+def build_hub(
+    con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, salt: str, walk_all: bool = False
+) -> HubResult:
     """Replace hub.orders / hub.order_lines / hub.order_status_history for order dates in [start, end]."""
     if not salt:
         raise ValueError("a PII salt is required (ORDERHUB_PII_SALT): buyer ids are only stored salted+hashed")
@@ -159,13 +175,20 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
                    min(changed_at) filter (where to_status = 'cancelled') as reached_cancelled_at
             from _hub_history where not is_illegal group by order_id
         )
-        select content_hash, reached_completed_at, reached_cancelled_at from winner left join reached using (order_id)""")
-    latest_orders = latest_sql(facts_window, "order_id, channel, shop_id, channel_order_id, buyer_id, status, order_date,"
-                               " created_at, paid_at, shipped_at, completed_at, cancelled_at, total_fen, discount_fen,"
-                               " freight_fen, paid_fen, promotion_type, receiver_province, receiver_city,"
-                               " source_updated_at, received_at")
-    latest_lines = latest_sql(facts_window, "order_id, channel, order_date, status, completed_at, cancelled_at,"
-                              " source_updated_at, line_sku, line_qty, line_unit_fen, line_paid_fen, line_status")
+        select content_hash, reached_completed_at, reached_cancelled_at
+        from winner left join reached using (order_id)""")
+    latest_orders = latest_sql(
+        facts_window,
+        "order_id, channel, shop_id, channel_order_id, buyer_id, status, order_date,"
+        " created_at, paid_at, shipped_at, completed_at, cancelled_at, total_fen, discount_fen,"
+        " freight_fen, paid_fen, promotion_type, receiver_province, receiver_city,"
+        " source_updated_at, received_at",
+    )
+    latest_lines = latest_sql(
+        facts_window,
+        "order_id, channel, order_date, status, completed_at, cancelled_at,"
+        " source_updated_at, line_sku, line_qty, line_unit_fen, line_paid_fen, line_status",
+    )
     window = "order_date between ? and ?"
     params = [start_date, end_date]
     # the hub tables have no order (readers sort): let the inserts run in parallel
@@ -179,7 +202,8 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
             n_orders = con.execute(f"""insert into hub.orders ({ORDER_COLUMNS})
             select order_id, channel, shop_id, channel_order_id,
                 -- 128 bits of the salted sha256: collision-free at any shop's scale, half the bytes to store
-                case when buyer_id is not null then left(sha256({lit(salt)} || '|' || channel || '|' || buyer_id), 32) end,
+                case when buyer_id is not null
+                     then left(sha256({lit(salt)} || '|' || channel || '|' || buyer_id), 32) end,
                 status, order_date, created_at, paid_at, shipped_at,
                 coalesce(reached_completed_at, case when status = 'completed' then completed_at end),
                 case when status = 'cancelled' then reached_cancelled_at end,
@@ -208,10 +232,15 @@ def build_hub(con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, 
             n_history = con.execute(f"""insert into hub.order_status_history ({HISTORY_COLUMNS}, is_inferred)
             {with_inferred_steps(observed)}""").fetchone()[0]
             # the window was emptied above and only window rows went in: the counts are what was inserted
-            stats = (n_orders, n_lines, n_history,
-                     con.execute("select count(*) from _hub_history where is_illegal").fetchone()[0],
-                     con.execute(f"select count(*) from hub.order_lines where {window} and sku_id is null",
-                                 params).fetchone()[0])
+            stats = (
+                n_orders,
+                n_lines,
+                n_history,
+                con.execute("select count(*) from _hub_history where is_illegal").fetchone()[0],
+                con.execute(
+                    f"select count(*) from hub.order_lines where {window} and sku_id is null", params
+                ).fetchone()[0],
+            )
     finally:
         con.execute(f"set preserve_insertion_order = {keep_order}")
     for t in ("_hub_multi", "_hub_versions", "_hub_history", "_hub_winners"):

@@ -21,14 +21,29 @@ HUB_STATUSES = ("pending_payment", "paid", "shipped", "completed", "cancelled", 
 
 # Order fields the hub needs. Required ones quarantine the record when missing or unreadable.
 ORDER_FIELDS: dict[str, bool] = {
-    "channel_order_id": True, "source_updated_at": True, "created_at": True,
-    "paid_at": False, "shipped_at": False, "completed_at": False, "cancelled_at": False,
-    "total_fen": True, "discount_fen": False, "freight_fen": False, "paid_fen": True,
-    "buyer_id": False, "promotion_type": False, "receiver_province": False, "receiver_city": False,
+    "channel_order_id": True,
+    "source_updated_at": True,
+    "created_at": True,
+    "paid_at": False,
+    "shipped_at": False,
+    "completed_at": False,
+    "cancelled_at": False,
+    "total_fen": True,
+    "discount_fen": False,
+    "freight_fen": False,
+    "paid_fen": True,
+    "buyer_id": False,
+    "promotion_type": False,
+    "receiver_province": False,
+    "receiver_city": False,
     "shop_id": False,
 }
 LINE_FIELDS: dict[str, bool] = {
-    "channel_sku": True, "quantity": True, "unit_price_fen": False, "paid_fen": False, "status": False,
+    "channel_sku": True,
+    "quantity": True,
+    "unit_price_fen": False,
+    "paid_fen": False,
+    "status": False,
 }
 
 
@@ -122,11 +137,16 @@ def _field(name: str, raw: Any, required: bool, money: str, time: TimeFormat) ->
     split = spec.get("split")
     return FieldSpec(
         # a compute next to a path is the fallback when the record lacks the field: not missing then
-        name=name, path=spec.get("path"),
+        name=name,
+        path=spec.get("path"),
         required=bool(spec.get("required", required)) and "default" not in spec and "compute" not in spec,
-        kind=_kind(name), money=spec.get("money", money), time=_time(spec.get("time"), time),
-        compute=spec.get("compute"), default=spec.get("default"),
-        split=(split["sep"], int(split["index"])) if split else None, strip_excel=bool(spec.get("strip_excel")),
+        kind=_kind(name),
+        money=spec.get("money", money),
+        time=_time(spec.get("time"), time),
+        compute=spec.get("compute"),
+        default=spec.get("default"),
+        split=(split["sep"], int(split["index"])) if split else None,
+        strip_excel=bool(spec.get("strip_excel")),
     )
 
 
@@ -144,9 +164,16 @@ def parse_mapping(doc: dict[str, Any]) -> Mapping:
     st = doc["status"]
     bad = {v for v in st["map"].values() if v not in HUB_STATUSES}
     overrides = tuple(
-        StatusOverride(o["path"], tuple(str(v) for v in (o["equals"] if isinstance(o.get("equals"), list)
-                                                         else [o["equals"]] if "equals" in o else [])),
-                       o["status"], bool(o.get("present")), o.get("when_status"))
+        StatusOverride(
+            o["path"],
+            tuple(
+                str(v)
+                for v in (o["equals"] if isinstance(o.get("equals"), list) else [o["equals"]] if "equals" in o else [])
+            ),
+            o["status"],
+            bool(o.get("present")),
+            o.get("when_status"),
+        )
         for o in st.get("overrides", [])
     )
     bad |= {o.status for o in overrides if o.status not in HUB_STATUSES}
@@ -158,9 +185,14 @@ def parse_mapping(doc: dict[str, Any]) -> Mapping:
         raise MappingError(f"{doc['name']}: lines need a 'path' (list) or a 'delimiter' (split order fields)")
     line_fields = {n: _field(n, lines.get(n), req, money, time) for n, req in LINE_FIELDS.items() if n in lines or req}
     return Mapping(
-        name=doc["name"], channel=doc["channel"], source=doc["source"], default_shop_id=doc.get("default_shop_id"),
-        fields=fields, status=StatusSpec(st["path"], {str(k): v for k, v in st["map"].items()}, overrides),
-        lines=LinesSpec(line_path, line_fields, delimiter), description=doc.get("description", ""),
+        name=doc["name"],
+        channel=doc["channel"],
+        source=doc["source"],
+        default_shop_id=doc.get("default_shop_id"),
+        fields=fields,
+        status=StatusSpec(st["path"], {str(k): v for k, v in st["map"].items()}, overrides),
+        lines=LinesSpec(line_path, line_fields, delimiter),
+        description=doc.get("description", ""),
     )
 
 

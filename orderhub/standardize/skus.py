@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
 
-from orderhub.standardize.sqlvalues import parse_money, parse_time
 from orderhub.standardize.mapping import TimeFormat
+from orderhub.standardize.sqlvalues import parse_money, parse_time
 from orderhub.transaction import transaction
 
 ERP_TIME = TimeFormat("%Y/%m/%d %H:%M:%S", "Asia/Shanghai")
@@ -16,9 +16,10 @@ ERP_TIME = TimeFormat("%Y/%m/%d %H:%M:%S", "Asia/Shanghai")
 
 def load_skus(con: duckdb.DuckDBPyConnection, items: pd.DataFrame) -> int:
     """Replace hub.skus from erp_items; items with an unreadable price go to hub.quarantine (entity 'sku')."""
-    items = items.astype({c: "string" for c in items.columns})  # noqa: F841 - read by name in SQL
+    items = items.astype(dict.fromkeys(items.columns, "string"))  # read by name in the SQL below
     price = parse_money("nullif(trim(price_yuan), '')", "yuan")
-    updated = f"coalesce({parse_time('updated', ERP_TIME)}, {parse_time('updated', TimeFormat('%Y-%m-%d %H:%M:%S', 'Asia/Shanghai'))})"
+    iso_beijing = TimeFormat("%Y-%m-%d %H:%M:%S", "Asia/Shanghai")
+    updated = f"coalesce({parse_time('updated', ERP_TIME)}, {parse_time('updated', iso_beijing)})"
     con.execute(f"""create or replace temp table _skus as
         select sku_code as sku_id, title, category, {price} as price_fen, try_cast(pack_size as integer) as pack_size,
                try_cast(moq as integer) as min_order_qty, try_cast(lead_time_days as integer) as lead_time_days,
@@ -26,26 +27,29 @@ def load_skus(con: duckdb.DuckDBPyConnection, items: pd.DataFrame) -> int:
                to_json(struct_pack(sku_code, title, category, price_yuan, pack_size, moq, lead_time_days,
                                    supplier_code, updated)) as record
         from items""")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with transaction(con):
         con.execute("delete from hub.skus")
         con.execute("""insert into hub.skus select sku_id, title, coalesce(category, ''), price_fen, pack_size,
                            min_order_qty, lead_time_days, supplier_id, updated_at from _skus
                        where sku_id is not null and title is not null and price_fen is not null
                          and pack_size is not null and min_order_qty is not null and lead_time_days is not null""")
-        con.execute("""insert into hub.quarantine
+        con.execute(
+            """insert into hub.quarantine
             select sha256('sku|' || sha256(record::varchar) || '|bad_item'), 'sku', 'erp', 'erp', null,
                    sha256(record::varchar), 'bad_item', 'ERP item ' || coalesce(sku_id, '?') ||
                    ' has an empty or unreadable code, title, price, pack size, MOQ or lead time', record, ?
             from _skus where sku_id is null or title is null or price_fen is null or pack_size is null
                           or min_order_qty is null or lead_time_days is null
-            on conflict do nothing""", [now])
+            on conflict do nothing""",
+            [now],
+        )
     return con.execute("select count(*) from hub.skus").fetchone()[0]
 
 
 def load_sku_map(con: duckdb.DuckDBPyConnection, channel_skus: pd.DataFrame) -> int:
     """Replace hub.sku_map: the ERP's channel SKU codes, plus the ERP's own codes for ERP orders."""
-    channel_skus = channel_skus.astype({c: "string" for c in channel_skus.columns})  # noqa: F841
+    channel_skus = channel_skus.astype(dict.fromkeys(channel_skus.columns, "string"))  # read by name in the SQL below
     with transaction(con):
         con.execute("delete from hub.sku_map")
         con.execute("""insert into hub.sku_map

@@ -19,8 +19,9 @@ def lit(value: object) -> str:
 def trim_sql(x: str) -> str:
     # nullif(trim(x), ''), paying for trim (a copy) only when it can matter: it strips space separators (Zs) only, and a
     # pure-ASCII text that starts with a byte > ' ' and does not end in ' ' has none at its ends
-    return (f"case when {x} < '!' or suffix({x}, ' ') or strlen({x}) <> length({x}) then nullif(trim({x}), '') "
-            f"else {x} end")
+    return (
+        f"case when {x} < '!' or suffix({x}, ' ') or strlen({x}) <> length({x}) then nullif(trim({x}), '') else {x} end"
+    )
 
 
 def text_sql(expr: str, f: FieldSpec) -> str:
@@ -70,5 +71,8 @@ def parse_sql(t: str, f: FieldSpec) -> str:
     return t
 
 
-BAD = {"money": ("bad_amount", "is not an amount"), "time": ("bad_timestamp", "is not a timestamp"),
-        "int": ("bad_integer", "is not an integer")}
+BAD = {
+    "money": ("bad_amount", "is not an amount"),
+    "time": ("bad_timestamp", "is not a timestamp"),
+    "int": ("bad_integer", "is not an integer"),
+}

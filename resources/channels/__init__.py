@@ -31,8 +31,18 @@ from resources.channels.pdd import PddApi
 from resources.channels.taobao import TaobaoApi
 from resources.env import env_or
 
-__all__ = ["ApiError", "ChannelApi", "DouyinApi", "JdApi", "PddApi", "TaobaoApi", "channel_resources", "client_for",
-           "enabled_channels", "CHANNEL_APIS"]
+__all__ = [
+    "ApiError",
+    "ChannelApi",
+    "DouyinApi",
+    "JdApi",
+    "PddApi",
+    "TaobaoApi",
+    "channel_resources",
+    "client_for",
+    "enabled_channels",
+    "CHANNEL_APIS",
+]
 
 # channel -> (client class, simulator app key, simulator secret, simulator shop)
 CHANNEL_APIS: dict[str, tuple[type[ChannelApi], str, str, str]] = {
@@ -47,7 +57,8 @@ _JD_VARIABLES = ("BASE_URL", "APP_KEY", "APP_SECRET", "SHOP_ID", "ACCESS_TOKEN")
 def jd_enabled() -> bool:
     """JD is optional: on when any ORDERHUB_JD_* connection variable is set, or ORDERHUB_ENABLE_JD=1."""
     return os.environ.get("ORDERHUB_ENABLE_JD", "").lower() in ("1", "true", "yes") or any(
-        os.environ.get(f"ORDERHUB_JD_{n}") for n in _JD_VARIABLES)
+        os.environ.get(f"ORDERHUB_JD_{n}") for n in _JD_VARIABLES
+    )
 
 
 def enabled_channels() -> list[str]:

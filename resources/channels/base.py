@@ -34,19 +34,25 @@ class ChannelApi(dg.ConfigurableResource):
 
     channel: str = Field(description="OrderHub channel code: taobao | douyin | pdd | jd")
     shop_id: str = Field(description="OrderHub's id of the shop these credentials belong to")
-    base_url: str = Field(default="", description="API root, e.g. https://eco.taobao.com; empty = the "
-                          "simulator's /<channel>, resolved when a call is made")
+    base_url: str = Field(
+        default="",
+        description="API root, e.g. https://eco.taobao.com; empty = the "
+        "simulator's /<channel>, resolved when a call is made",
+    )
     app_key: str = Field(description="App key (PDD: client_id)")
     app_secret: str = Field(description="App secret used for signing; pass as EnvVar")
     timeout_s: float = Field(default=10, gt=0, description="Per-attempt HTTP timeout in seconds")
     page_size: int = Field(default=100, ge=1, le=100, description="Records per page (platform maximum 100)")
-    overlap_s: int = Field(default=120, ge=0, description="Each fetch starts this much before the requested "
-                           "start, catching updates that became visible late")
+    overlap_s: int = Field(
+        default=120,
+        ge=0,
+        description="Each fetch starts this much before the requested start, catching updates that became visible late",
+    )
 
     max_window: ClassVar[timedelta] = timedelta(days=1)
     first_page: ClassVar[int] = 1
-    order_key: ClassVar[str] = "id"        # field identifying an order record (to spot orders that moved)
-    after_sale_key: ClassVar[str] = "id"   # same for after-sales records
+    order_key: ClassVar[str] = "id"  # field identifying an order record (to spot orders that moved)
+    after_sale_key: ClassVar[str] = "id"  # same for after-sales records
     # what this platform connector implements: "orders", "after_sales", "stock" (list/push), "shipment"
     capabilities: ClassVar[frozenset[str]] = frozenset({"orders", "after_sales", "stock", "shipment"})
 
@@ -159,10 +165,17 @@ class ChannelApi(dg.ConfigurableResource):
     def _post_json(self, session: requests.Session, url: str, endpoint: str, calls: CallLog, **kwargs: Any) -> Any:
         """POST via the shared retry policy and decode the JSON body. Non-retryable HTTP errors and bodies
         that are still undecodable after a couple of re-requests raise ApiError."""
-        for extra in range(MALFORMED_BODY_RETRIES + 1):
+        for _attempt in range(MALFORMED_BODY_RETRIES + 1):
             resp = http.request(
-                session, "POST", url, channel=self.channel, endpoint=endpoint, calls=calls,
-                timeout=self.timeout_s, sleep=self._sleep or time.sleep, **kwargs,
+                session,
+                "POST",
+                url,
+                channel=self.channel,
+                endpoint=endpoint,
+                calls=calls,
+                timeout=self.timeout_s,
+                sleep=self._sleep or time.sleep,
+                **kwargs,
             )
             if resp.status_code >= 400:
                 raise ApiError(self.channel, endpoint, f"HTTP {resp.status_code}: {resp.text[:300]}", resp.status_code)
@@ -180,4 +193,3 @@ def _mark_last_failed(calls: CallLog, endpoint: str, error: str) -> None:
         if record.endpoint == endpoint:
             record.ok, record.error = False, error
             return
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import requests
@@ -14,8 +14,16 @@ from resources.channels.base import ApiError, ChannelApi, Listing, Page
 
 SUCCESS = 10000
 # OrderHub carrier code -> Douyin logistics company code; unknown codes are passed through.
-CARRIERS = {"SF": "shunfeng", "ZTO": "zhongtong", "YTO": "yuantong", "STO": "shentong", "YD": "yunda",
-            "JT": "jtexpress", "EMS": "ems", "JD": "jd"}
+CARRIERS = {
+    "SF": "shunfeng",
+    "ZTO": "zhongtong",
+    "YTO": "yuantong",
+    "STO": "shentong",
+    "YD": "yunda",
+    "JT": "jtexpress",
+    "EMS": "ems",
+    "JD": "jd",
+}
 
 
 class DouyinApi(ChannelApi):
@@ -31,9 +39,13 @@ class DouyinApi(ChannelApi):
 
     def _call(self, session: requests.Session, method: str, business: dict[str, Any], calls: CallLog) -> Any:
         param_json = douyin_param_json(business)
-        timestamp, v = beijing_str(datetime.now(timezone.utc)), "2"
+        timestamp, v = beijing_str(datetime.now(UTC)), "2"
         form = {
-            "app_key": self.app_key, "method": method, "param_json": param_json, "timestamp": timestamp, "v": v,
+            "app_key": self.app_key,
+            "method": method,
+            "param_json": param_json,
+            "timestamp": timestamp,
+            "v": v,
             "sign_method": "hmac-sha256",
             "sign": douyin_sign(self.app_key, method, param_json, timestamp, v, self.app_secret),
         }
@@ -53,8 +65,12 @@ class DouyinApi(ChannelApi):
         return self._page_all(page, key)
 
     def _order_window(self, session, start, end, calls) -> Listing:
-        business = {"update_time_start": epoch_s(start), "update_time_end": epoch_s(end),
-                    "order_by": "update_time", "order_asc": False}
+        business = {
+            "update_time_start": epoch_s(start),
+            "update_time_end": epoch_s(end),
+            "order_by": "update_time",
+            "order_asc": False,
+        }
         return self._listing(self.order_key, session, "order.searchList", business, "shop_order_list", calls)
 
     def _after_sales_window(self, session, start, end, calls) -> Listing:

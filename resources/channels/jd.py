@@ -6,7 +6,7 @@ NotImplementedError, and `capabilities` says so, so callers can skip JD for thos
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import requests
@@ -32,34 +32,51 @@ class JdApi(ChannelApi):
     path: ClassVar[str] = "/routerjson"
 
     def _call(self, session: requests.Session, method: str, business: dict[str, Any], calls: CallLog) -> dict:
-        params = stringify({
-            "method": method, "app_key": self.app_key, "access_token": self.access_token or None,
-            "timestamp": jd_timestamp(datetime.now(timezone.utc)), "v": "2.0",
-            "360buy_param_json": douyin_param_json(business),  # same compact sorted JSON
-        })
+        params = stringify(
+            {
+                "method": method,
+                "app_key": self.app_key,
+                "access_token": self.access_token or None,
+                "timestamp": jd_timestamp(datetime.now(UTC)),
+                "v": "2.0",
+                "360buy_param_json": douyin_param_json(business),  # same compact sorted JSON
+            }
+        )
         params["sign"] = jd_md5_sign(params, self.app_secret)
         body = self._post_json(session, self.root + self.path, method, calls, data=params)
         if not isinstance(body, dict):
             raise ApiError(self.channel, method, f"unexpected response body: {str(body)[:200]}", 200)
         if "error_response" in body:
             err = body["error_response"] or {}
-            raise ApiError(self.channel, method, f"platform error {err.get('code')}: {err.get('zh_desc')} "
-                                                 f"{err.get('en_desc') or ''}".strip(), 200)
+            raise ApiError(
+                self.channel,
+                method,
+                f"platform error {err.get('code')}: {err.get('zh_desc')} {err.get('en_desc') or ''}".strip(),
+                200,
+            )
         result = (body.get(ROOT) or {}).get("searchorderinfo_result")
         if not isinstance(result, dict):
             raise ApiError(self.channel, method, f"response lacks {ROOT!r}: {str(body)[:200]}", 200)
         api_result = result.get("apiResult") or {}
         if api_result.get("success") is False:
-            raise ApiError(self.channel, method, f"platform error {api_result.get('resultCode')}: "
-                                                 f"{api_result.get('chineseErrCode')}", 200)
+            raise ApiError(
+                self.channel,
+                method,
+                f"platform error {api_result.get('resultCode')}: {api_result.get('chineseErrCode')}",
+                200,
+            )
         return result
 
     def _order_window(self, session, start, end, calls) -> Listing:
         business = {"start_date": beijing_str(start), "end_date": beijing_str(end), "date_type": 0}
 
         def page(page_no: int) -> Page:
-            result = self._call(session, "jingdong.pop.order.enSearch",
-                                {**business, "page": page_no, "page_size": self.page_size}, calls)
+            result = self._call(
+                session,
+                "jingdong.pop.order.enSearch",
+                {**business, "page": page_no, "page_size": self.page_size},
+                calls,
+            )
             total = result.get("orderTotal")
             return Page(list(result.get("orderInfoList") or []), int(total) if total is not None else None)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import requests
@@ -25,8 +25,15 @@ class PddApi(ChannelApi):
     path: ClassVar[str] = "/api/router"
 
     def _call(self, session: requests.Session, type_: str, business: dict[str, Any], calls: CallLog) -> dict:
-        params = stringify({"type": type_, "client_id": self.app_key, "timestamp": epoch_s(datetime.now(timezone.utc)),
-                            "data_type": "JSON", **business})
+        params = stringify(
+            {
+                "type": type_,
+                "client_id": self.app_key,
+                "timestamp": epoch_s(datetime.now(UTC)),
+                "data_type": "JSON",
+                **business,
+            }
+        )
         params["sign"] = pdd_md5_sign(params, self.app_secret)
         body = self._post_json(session, self.root + self.path, type_, calls, data=params)
         if not isinstance(body, dict):
@@ -53,20 +60,43 @@ class PddApi(ChannelApi):
         return self._page_all(page, key)
 
     def _order_window(self, session, start, end, calls) -> Listing:
-        business = {"start_updated_at": epoch_s(start), "end_updated_at": epoch_s(end), "is_lucky_flag": 0,
-                    "order_status": 5, "refund_status": 5, "use_has_next": True}
-        return self._listing(self.order_key, session, "pdd.order.number.list.increment.get", business,
-                             "order_sn_increment_get_response", "order_sn_list", calls)
+        business = {
+            "start_updated_at": epoch_s(start),
+            "end_updated_at": epoch_s(end),
+            "is_lucky_flag": 0,
+            "order_status": 5,
+            "refund_status": 5,
+            "use_has_next": True,
+        }
+        return self._listing(
+            self.order_key,
+            session,
+            "pdd.order.number.list.increment.get",
+            business,
+            "order_sn_increment_get_response",
+            "order_sn_list",
+            calls,
+        )
 
     def _after_sales_window(self, session, start, end, calls) -> Listing:
         business = {"start_updated_at": epoch_s(start), "end_updated_at": epoch_s(end)}
-        return self._listing(self.after_sale_key, session, "pdd.refund.list.increment.get", business,
-                             "refund_increment_get_response", "refund_list", calls)
+        return self._listing(
+            self.after_sale_key,
+            session,
+            "pdd.refund.list.increment.get",
+            business,
+            "refund_increment_get_response",
+            "refund_list",
+            calls,
+        )
 
     def _stock_page(self, session, page_no, calls) -> Page:
         type_ = "pdd.goods.stock.list"
-        part = self._part(self._call(session, type_, {"page": page_no, "page_size": self.page_size}, calls),
-                          "goods_stock_list_response", type_)
+        part = self._part(
+            self._call(session, type_, {"page": page_no, "page_size": self.page_size}, calls),
+            "goods_stock_list_response",
+            type_,
+        )
         rows = [{"channel_sku": str(i["outer_id"]), "quantity": int(i["quantity"])} for i in part.get("items") or []]
         total = part.get("total_count")
         return Page(rows, int(total) if total is not None else None)
@@ -77,5 +107,9 @@ class PddApi(ChannelApi):
 
     def _confirm(self, session, order_id, tracking_no, carrier, calls) -> None:
         # PDD identifies carriers by its own logistics_id; configure the carrier code accordingly for real use.
-        self._call(session, "pdd.logistics.online.send",
-                   {"order_sn": order_id, "tracking_number": tracking_no, "logistics_id": carrier}, calls)
+        self._call(
+            session,
+            "pdd.logistics.online.send",
+            {"order_sn": order_id, "tracking_number": tracking_no, "logistics_id": carrier},
+            calls,
+        )

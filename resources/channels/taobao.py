@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import requests
@@ -26,11 +26,18 @@ class TaobaoApi(ChannelApi):
     path: ClassVar[str] = "/router/rest"
 
     def _call(self, session: requests.Session, method: str, business: dict[str, Any], calls: CallLog) -> dict:
-        params = stringify({
-            "method": method, "app_key": self.app_key, "session": self.session_key,
-            "timestamp": beijing_str(datetime.now(timezone.utc)), "format": "json", "v": "2.0",
-            "sign_method": "md5", **business,
-        })
+        params = stringify(
+            {
+                "method": method,
+                "app_key": self.app_key,
+                "session": self.session_key,
+                "timestamp": beijing_str(datetime.now(UTC)),
+                "format": "json",
+                "v": "2.0",
+                "sign_method": "md5",
+                **business,
+            }
+        )
         params["sign"] = top_md5_sign(params, self.app_secret)
         body = self._post_json(session, self.root + self.path, method, calls, data=params)
         if not isinstance(body, dict):
@@ -46,7 +53,13 @@ class TaobaoApi(ChannelApi):
         return body[key]
 
     def _listing(
-        self, key: str, session: requests.Session, method: str, business: dict, container: str, item: str,
+        self,
+        key: str,
+        session: requests.Session,
+        method: str,
+        business: dict,
+        container: str,
+        item: str,
         calls: CallLog,
     ) -> Listing:
         def page(page_no: int) -> Page:

@@ -6,15 +6,24 @@ import hashlib
 import hmac
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 
 from simulator import lifecycle
 from simulator.catalog import DISTRICTS, GIVEN, N_SKUS, PROVINCES, STREETS, SURNAMES, UNMAPPED_CODES, channel_sku
 from simulator.channels.ids import (  # noqa: F401  (re-exported for the serializers)
-    DY_BASE, JD_BASE, TB_BASE, channel_ids, dy_order_id, erp_order_no, jd_order_id, key_from_channel_id, pdd_order_sn,
-    tb_tid)
+    DY_BASE,
+    JD_BASE,
+    TB_BASE,
+    channel_ids,
+    dy_order_id,
+    erp_order_no,
+    jd_order_id,
+    key_from_channel_id,
+    pdd_order_sn,
+    tb_tid,
+)
 from simulator.hashing import mix_int
 
 _PROV = list(PROVINCES)
@@ -53,10 +62,14 @@ def buyer_profile(buyer: int, prov: int) -> dict:
     """Cached per buyer (returning buyers are common): callers must not mutate the dict."""
     h0, h1, h2, h3, h4, h5 = (mix_int(buyer, 100 + i) for i in range(6))
     province = _PROV[int(prov)]
-    return {"name": _pick(SURNAMES, h0) + _pick(GIVEN, h1) + (_pick(GIVEN, h2 >> 7) if h2 % 2 else ""),
-            "phone": f"1{_pick('3456789', h3)}{h4 % 10**9:09d}", "province": province,
-            "city": _pick(PROVINCES[province][1], h5), "district": _pick(DISTRICTS, h5 >> 9),
-            "address": f"{_pick(STREETS, h2 >> 13)}{h3 % 300 + 1}号{h4 % 30 + 1}栋{h0 % 2000 + 101}室"}
+    return {
+        "name": _pick(SURNAMES, h0) + _pick(GIVEN, h1) + (_pick(GIVEN, h2 >> 7) if h2 % 2 else ""),
+        "phone": f"1{_pick('3456789', h3)}{h4 % 10**9:09d}",
+        "province": province,
+        "city": _pick(PROVINCES[province][1], h5),
+        "district": _pick(DISTRICTS, h5 >> 9),
+        "address": f"{_pick(STREETS, h2 >> 13)}{h3 % 300 + 1}号{h4 % 30 + 1}栋{h0 % 2000 + 101}室",
+    }
 
 
 def mask_name(name: str) -> str:
@@ -82,7 +95,7 @@ class Line:
     shipped: bool
 
 
-@lru_cache(maxsize=None)
+@cache
 def _codes(channel: str) -> list[str]:
     return channel_sku(channel, np.arange(N_SKUS)).tolist()
 
@@ -104,12 +117,16 @@ def lines_of(world, row: int, channel: str, step: int, unmapped_rate: float = 0.
     if unmapped_rate > 0:
         alt = UNMAPPED_CODES.get(channel, [None])[0]
         codes = [alt if u < unmapped_rate and alt else code for code, u in zip(codes, lp["unmapped_u"][sl])]
-    return [Line(*v) for v in zip(lp["line_no"][sl], sku, codes, [titles[k] for k in sku], lp["qty"][sl],
-                                  lp["price_fen"][sl], shipped)]
+    return [
+        Line(*v)
+        for v in zip(
+            lp["line_no"][sl], sku, codes, [titles[k] for k in sku], lp["qty"][sl], lp["price_fen"][sl], shipped
+        )
+    ]
 
 
 def page_slice(rows: np.ndarray, page_index0: int, size: int) -> np.ndarray:
-    return rows[page_index0 * size:(page_index0 + 1) * size]
+    return rows[page_index0 * size : (page_index0 + 1) * size]
 
 
 def tracking_no(key: int, parcel: int = 0) -> str:
@@ -136,7 +153,7 @@ def seen(world, o, col: str, now: float) -> float | None:
 def paged(sim, channel: str, compute_rows, page0: int, size: int, end: float) -> tuple[np.ndarray, int]:
     """One page of a newest-first listing, with the paging faults (mutation between pages, duplicates)."""
     rows = compute_rows()
-    others = np.r_[rows[:page0 * size], rows[(page0 + 1) * size:]]
+    others = np.r_[rows[: page0 * size], rows[(page0 + 1) * size :]]
     if sim.faults.mutate(channel) and len(others):
         # between two page requests an order on another page is updated: its modified becomes the newest
         # second of the window (now, or end - 1 s for a window that ends by now), so it jumps to the front
@@ -145,9 +162,9 @@ def paged(sim, channel: str, compute_rows, page0: int, size: int, end: float) ->
         sim.world.touch(int(sim.world.orders.at[int(pick), "key"]), min(sim.world.now(), float(int(end) - 1)))
         sim.faults._count("mutate_while_paging")
         rows = compute_rows()
-    page = rows[page0 * size:(page0 + 1) * size]
+    page = rows[page0 * size : (page0 + 1) * size]
     if page0 > 0 and 0 < page0 * size <= len(rows) and sim.faults.duplicate(channel):
-        page = np.concatenate([rows[page0 * size - 1:page0 * size], page])
+        page = np.concatenate([rows[page0 * size - 1 : page0 * size], page])
     return page, len(rows)
 
 
@@ -181,5 +198,8 @@ def refund_page(world, src: str, start: float, end: float, first: int, size: int
     now = world.now()
     rows, mods = refund_rows(world, src, start, end, now)
     steps = world.state_cols(now)["rf_step"]
-    page = [(world.row(int(r)), int(steps[int(r)]), m) for r, m in zip(rows[first:first + size], mods[first:first + size])]
+    page = [
+        (world.row(int(r)), int(steps[int(r)]), m)
+        for r, m in zip(rows[first : first + size], mods[first : first + size])
+    ]
     return page, len(rows)

@@ -30,11 +30,17 @@ def handle(sim, req: Request) -> Response:
     if isinstance(req.json, dict):
         p.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in req.json.items()})
     key, secret = sim.creds["douyin"]
-    expected = c.douyin_sign(secret, p.get("app_key", ""), p.get("method", ""), p.get("param_json", ""),
-                             p.get("timestamp", ""), p.get("v", ""))
+    expected = c.douyin_sign(
+        secret,
+        p.get("app_key", ""),
+        p.get("method", ""),
+        p.get("param_json", ""),
+        p.get("timestamp", ""),
+        p.get("v", ""),
+    )
     if p.get("app_key") != key or p.get("sign", "") != expected:
         return envelope(None, 40004, "签名校验失败")
-    method = req.path[len("/douyin/"):].replace("/", ".")
+    method = req.path[len("/douyin/") :].replace("/", ".")
     fn = METHODS.get(method)
     if fn is None or p.get("method", method) != method:
         return envelope(None, 40002, f"方法不存在: {p.get('method')}")
@@ -98,23 +104,47 @@ def shop_order(sim, row: int, st, now: float) -> dict:
     def t(col: str) -> int:
         return epoch_int(c.seen(world, o, col, now))
 
-    rec = {"order_id": oid, "order_status": status, "order_status_desc": DESC[status], "create_time": int(o["created"]),
-           "update_time": int(st["modified"][row]), "pay_time": t("paid"), "ship_time": t("ship1"),
-           "finish_time": t("done"), "order_amount": int(o["total_fen"]), "pay_amount": int(o["pay_fen"]),
-           "post_amount": int(o["post_fen"]), "promotion_amount": int(o["discount_fen"]),
-           "doudian_open_id": c.open_id("dy", int(o["buyer"])), "mask_post_receiver": c.mask_name(b["name"]),
-           "mask_post_tel": c.mask_phone(b["phone"]),
-           "mask_post_addr": {"province": {"name": b["province"]}, "city": {"name": b["city"]},
-                              "town": {"name": b["district"]}, "detail": "***"},
-           "encrypt_post_receiver": _opaque(b["name"]), "encrypt_post_tel": _opaque(b["phone"]),
-           "after_sale_info": {"refund_status": RF[rf]}}
+    rec = {
+        "order_id": oid,
+        "order_status": status,
+        "order_status_desc": DESC[status],
+        "create_time": int(o["created"]),
+        "update_time": int(st["modified"][row]),
+        "pay_time": t("paid"),
+        "ship_time": t("ship1"),
+        "finish_time": t("done"),
+        "order_amount": int(o["total_fen"]),
+        "pay_amount": int(o["pay_fen"]),
+        "post_amount": int(o["post_fen"]),
+        "promotion_amount": int(o["discount_fen"]),
+        "doudian_open_id": c.open_id("dy", int(o["buyer"])),
+        "mask_post_receiver": c.mask_name(b["name"]),
+        "mask_post_tel": c.mask_phone(b["phone"]),
+        "mask_post_addr": {
+            "province": {"name": b["province"]},
+            "city": {"name": b["city"]},
+            "town": {"name": b["district"]},
+            "detail": "***",
+        },
+        "encrypt_post_receiver": _opaque(b["name"]),
+        "encrypt_post_tel": _opaque(b["phone"]),
+        "after_sale_info": {"refund_status": RF[rf]},
+    }
     if o["promo"]:
         rec["promotion_tag"] = {"双11狂欢": "双11", "618年中大促": "618"}.get(o["promo"], o["promo"])
-    rec["sku_order_list"] = [{
-        "order_id": str(int(oid) + ln.line_no + 1), "sku_id": str(1_700_000_000_000 + ln.sku), "out_sku_id": ln.channel_sku,
-        "product_name": ln.title, "item_num": ln.qty, "origin_amount": ln.price_fen, "pay_amount": lt - sh,
-        "order_status": (3 if ln.shipped else 2) if status == 101 else status}
-        for ln, lt, sh in zip(lines, totals, shares)]
+    rec["sku_order_list"] = [
+        {
+            "order_id": str(int(oid) + ln.line_no + 1),
+            "sku_id": str(1_700_000_000_000 + ln.sku),
+            "out_sku_id": ln.channel_sku,
+            "product_name": ln.title,
+            "item_num": ln.qty,
+            "origin_amount": ln.price_fen,
+            "pay_amount": lt - sh,
+            "order_status": (3 if ln.shipped else 2) if status == 101 else status,
+        }
+        for ln, lt, sh in zip(lines, totals, shares)
+    ]
     rec = sim.faults.corrupt("douyin", key, rec, "pay_amount", "update_time", "order_status")
     return sim.faults.drift("douyin", rec)
 
@@ -130,10 +160,19 @@ def after_sale_list(sim, biz: dict) -> Response:
         items = []
         for o, rf_step, m in rows:
             oid = c.dy_order_id(int(o["key"]))
-            items.append({"aftersale_id": str(int(oid) * 10 + 7)[-19:], "order_id": oid, "sku_order_id": str(int(oid) + 1),
-                          "aftersale_type": AS_TYPE[int(o["rf_type"])], "reason_text": c.RF_REASON[int(o["rf_type"])],
-                          "refund_amount": int(o["pay_fen"]), "aftersale_status": AS_STATUS[rf_step],
-                          "create_time": int(o["rf_req"]), "update_time": int(m)})
+            items.append(
+                {
+                    "aftersale_id": str(int(oid) * 10 + 7)[-19:],
+                    "order_id": oid,
+                    "sku_order_id": str(int(oid) + 1),
+                    "aftersale_type": AS_TYPE[int(o["rf_type"])],
+                    "reason_text": c.RF_REASON[int(o["rf_type"])],
+                    "refund_amount": int(o["pay_fen"]),
+                    "aftersale_status": AS_STATUS[rf_step],
+                    "create_time": int(o["rf_req"]),
+                    "update_time": int(m),
+                }
+            )
     return envelope({"items": items, "total": total, "page": page, "size": size})
 
 
@@ -148,16 +187,26 @@ def sync_stock(sim, biz: dict) -> Response:
 def stock_list(sim, biz: dict) -> Response:
     page, size = int(biz.get("page", 0)), min(int(biz.get("size", 100)), 100)
     items = sim.stock.listed("douyin")
-    return envelope({"items": [{"out_sku_id": i["sku"], "stock_num": i["qty"]} for i in items[page * size:(page + 1) * size]],
-                     "total": len(items)})
+    return envelope(
+        {
+            "items": [{"out_sku_id": i["sku"], "stock_num": i["qty"]} for i in items[page * size : (page + 1) * size]],
+            "total": len(items),
+        }
+    )
 
 
 def logistics_add(sim, biz: dict) -> Response:
-    if not sim.confirm_shipment("douyin", str(biz.get("order_id", "")), str(biz.get("logistics_code", "")),
-                                str(biz.get("company", ""))):
+    if not sim.confirm_shipment(
+        "douyin", str(biz.get("order_id", "")), str(biz.get("logistics_code", "")), str(biz.get("company", ""))
+    ):
         return envelope(None, 50002, "订单不存在")
     return envelope({"result": True})
 
 
-METHODS = {"order.searchList": search_list, "afterSale.List": after_sale_list, "sku.syncStock": sync_stock,
-           "sku.stockList": stock_list, "order.logisticsAdd": logistics_add}
+METHODS = {
+    "order.searchList": search_list,
+    "afterSale.List": after_sale_list,
+    "sku.syncStock": sync_stock,
+    "sku.stockList": stock_list,
+    "order.logisticsAdd": logistics_add,
+}

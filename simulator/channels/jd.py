@@ -10,9 +10,15 @@ from simulator.server import Request, Response, ok
 from simulator.timeutil import DAY, bj, parse_bj
 
 ROOT = "jingdong_pop_order_enSearch_responce"  # sic: JD spells it "responce"
-STATE = {lc.PAID: "WAIT_SELLER_STOCK_OUT", lc.PICKED: "WAIT_SELLER_STOCK_OUT", lc.PART_SHIPPED: "WAIT_SELLER_STOCK_OUT",
-         lc.SHIPPED: "WAIT_GOODS_RECEIVE_CONFIRM", lc.DONE: "FINISHED_L", lc.CANCELLED: "TRADE_CANCELED",
-         lc.REFUNDED: "TRADE_CANCELED"}
+STATE = {
+    lc.PAID: "WAIT_SELLER_STOCK_OUT",
+    lc.PICKED: "WAIT_SELLER_STOCK_OUT",
+    lc.PART_SHIPPED: "WAIT_SELLER_STOCK_OUT",
+    lc.SHIPPED: "WAIT_GOODS_RECEIVE_CONFIRM",
+    lc.DONE: "FINISHED_L",
+    lc.CANCELLED: "TRADE_CANCELED",
+    lc.REFUNDED: "TRADE_CANCELED",
+}
 
 
 def error(code: str, zh: str, en: str) -> Response:
@@ -42,12 +48,23 @@ def handle(sim, req: Request) -> Response:
     world = sim.world
     with world.lock:
         now = world.now()
-        rows, total = c.paged(sim, "jd", lambda: world.modified_window("jd", start, end, paid_only=True), page - 1, size, end)
+        rows, total = c.paged(
+            sim, "jd", lambda: world.modified_window("jd", start, end, paid_only=True), page - 1, size, end
+        )
         st = world.state_cols(now)
         orders = [jd_order(sim, int(r), st, now) for r in rows]
-    return ok({ROOT: {"code": "0", "searchorderinfo_result": {
-        "apiResult": {"success": True, "resultCode": "0", "chineseErrCode": "成功"}, "orderTotal": total,
-        "orderInfoList": orders}}})
+    return ok(
+        {
+            ROOT: {
+                "code": "0",
+                "searchorderinfo_result": {
+                    "apiResult": {"success": True, "resultCode": "0", "chineseErrCode": "成功"},
+                    "orderTotal": total,
+                    "orderInfoList": orders,
+                },
+            }
+        }
+    )
 
 
 def jd_order(sim, row: int, st, now: float) -> dict:
@@ -57,16 +74,34 @@ def jd_order(sim, row: int, st, now: float) -> dict:
     key = int(o["key"])
     b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
     state = "LOCKED" if rf == lc.RF_PENDING and step not in (lc.CANCELLED, lc.REFUNDED) else STATE[step]
-    rec = {"orderId": str(c.jd_order_id(key)), "orderState": state, "orderStartTime": bj(o["created"]),
-           "paymentConfirmTime": bj(c.seen(world, o, "paid", now)), "modified": bj(st["modified"][row]),
-           "orderTotalPrice": jd_yuan(o["total_fen"]), "sellerDiscount": jd_yuan(o["discount_fen"]),
-           "freightPrice": jd_yuan(o["post_fen"]), "orderPayment": jd_yuan(o["pay_fen"]),
-           "pin": c.open_id("jd_", int(o["buyer"]))[:16],
-           "consigneeInfo": {"fullname": c.mask_name(b["name"]), "mobile": c.mask_phone(b["phone"]),
-                             "province": b["province"], "city": b["city"],
-                             "fullAddress": f"{b['province']}{b['city']}{b['district']}***"},
-           "itemInfoList": [{"skuId": str(100_000_000 + ln.sku), "outerSkuId": ln.channel_sku, "skuName": ln.title,
-                             "itemTotal": str(ln.qty), "jdPrice": jd_yuan(ln.price_fen)}
-                            for ln in c.lines_of(world, row, "jd", step, sim.faults.unmapped_rate("jd"))]}
+    rec = {
+        "orderId": str(c.jd_order_id(key)),
+        "orderState": state,
+        "orderStartTime": bj(o["created"]),
+        "paymentConfirmTime": bj(c.seen(world, o, "paid", now)),
+        "modified": bj(st["modified"][row]),
+        "orderTotalPrice": jd_yuan(o["total_fen"]),
+        "sellerDiscount": jd_yuan(o["discount_fen"]),
+        "freightPrice": jd_yuan(o["post_fen"]),
+        "orderPayment": jd_yuan(o["pay_fen"]),
+        "pin": c.open_id("jd_", int(o["buyer"]))[:16],
+        "consigneeInfo": {
+            "fullname": c.mask_name(b["name"]),
+            "mobile": c.mask_phone(b["phone"]),
+            "province": b["province"],
+            "city": b["city"],
+            "fullAddress": f"{b['province']}{b['city']}{b['district']}***",
+        },
+        "itemInfoList": [
+            {
+                "skuId": str(100_000_000 + ln.sku),
+                "outerSkuId": ln.channel_sku,
+                "skuName": ln.title,
+                "itemTotal": str(ln.qty),
+                "jdPrice": jd_yuan(ln.price_fen),
+            }
+            for ln in c.lines_of(world, row, "jd", step, sim.faults.unmapped_rate("jd"))
+        ],
+    }
     rec = sim.faults.corrupt("jd", key, rec, "orderPayment", "modified", "orderState")
     return sim.faults.drift("jd", rec)

@@ -9,12 +9,27 @@ from forecasts.export import EXPORT_COLUMNS, write_exports
 
 
 def test_xlsx_and_csv_are_readable_with_expected_columns(tmp_path):
-    rows = pd.DataFrame([{
-        "sku_id": "SKU-00001", "category": "零食", "supplier_id": "SUP-1", "suggested_qty": 120,
-        "forecast_7d": 70.4, "forecast_7d_lower": 50.0, "forecast_7d_upper": 90.0, "safety_stock": 20.2,
-        "available": 30, "on_order": 15, "lead_time_days": 7, "min_order_qty": 50, "pack_size": 12,
-        "post_status": "accepted", "reason": "7-day forecast 70 units exceeds 1.5 x safety stock 20 = 30.",
-    }])
+    rows = pd.DataFrame(
+        [
+            {
+                "sku_id": "SKU-00001",
+                "category": "零食",
+                "supplier_id": "SUP-1",
+                "suggested_qty": 120,
+                "forecast_7d": 70.4,
+                "forecast_7d_lower": 50.0,
+                "forecast_7d_upper": 90.0,
+                "safety_stock": 20.2,
+                "available": 30,
+                "on_order": 15,
+                "lead_time_days": 7,
+                "min_order_qty": 50,
+                "pack_size": 12,
+                "post_status": "accepted",
+                "reason": "7-day forecast 70 units exceeds 1.5 x safety stock 20 = 30.",
+            }
+        ]
+    )
     xlsx, csv = write_exports(rows, tmp_path, date(2026, 11, 25))
     assert xlsx.name == "replenishment_2026-11-25.xlsx" and xlsx.parent.name == "purchasing"
     ws = openpyxl.load_workbook(xlsx).active

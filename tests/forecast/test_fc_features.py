@@ -35,7 +35,8 @@ def test_perturbing_the_future_leaves_features_of_past_origins_unchanged():
     # the test can fail: rows whose origin is in the perturbed future do change
     late = ~past
     assert not build_features(m, cal, i[late], o[late], h[late]).equals(
-        build_features(future, cal, i[late], o[late], h[late]))
+        build_features(future, cal, i[late], o[late], h[late])
+    )
 
 
 def test_training_rows_never_target_after_the_cutoff_and_origins_precede_targets():

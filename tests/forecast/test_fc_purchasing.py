@@ -6,15 +6,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from resources.purchasing import PurchasingApi
 from orderhub.calllog import CallLog
+from resources.purchasing import PurchasingApi
 
 
 class _Handler(BaseHTTPRequestHandler):
     received: list = []
     status = 200
 
-    def do_POST(self):  # noqa: N802 - http.server API
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         _Handler.received.append((self.path, self.headers.get("X-Api-Key"), body))
         payload = {"accepted": len(body["lines"]), "batch_id": "PB-1"} if self.status == 200 else {"error": "down"}
@@ -55,6 +55,7 @@ def test_server_error_and_unreachable_endpoint_are_results_not_exceptions(server
     res = PurchasingApi(base_url=server, retries=0).post_suggestions("2026-11-20", [], calls)
     assert not res.ok and "503" in res.error
     res = PurchasingApi(base_url="http://127.0.0.1:9", retries=0, timeout_seconds=1).post_suggestions(
-        "2026-11-20", [], calls)
+        "2026-11-20", [], calls
+    )
     assert not res.ok and res.error
     assert [r.ok for r in calls.records] == [False, False]

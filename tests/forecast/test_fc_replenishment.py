@@ -9,21 +9,42 @@ from forecasts.replenishment import ReplenishmentRules, round_order, safety_stoc
 
 
 def _skus(**over):
-    base = dict(sku_id=["A", "B", "C", "D"], category=["snacks", "snacks", "drinks", "snacks"],
-                supplier_id=["S1", "S1", "S2", "S2"], lead_time_days=[7, 7, 14, 7],
-                min_order_qty=[50, 10, 24, 1], pack_size=[12, 6, 24, 1], title="t", price_fen=100)
+    base = dict(
+        sku_id=["A", "B", "C", "D"],
+        category=["snacks", "snacks", "drinks", "snacks"],
+        supplier_id=["S1", "S1", "S2", "S2"],
+        lead_time_days=[7, 7, 14, 7],
+        min_order_qty=[50, 10, 24, 1],
+        pack_size=[12, 6, 24, 1],
+        title="t",
+        price_fen=100,
+    )
     base.update(over)
     return pd.DataFrame(base)
 
 
 def _safety(ss):
-    return pd.DataFrame({"sku_id": ["A", "B", "C", "D"], "category": "x", "supplier_id": "x",
-                         "lead_time_days": [7, 7, 14, 7], "review_days": 7, "safety_stock": ss})
+    return pd.DataFrame(
+        {
+            "sku_id": ["A", "B", "C", "D"],
+            "category": "x",
+            "supplier_id": "x",
+            "lead_time_days": [7, 7, 14, 7],
+            "review_days": 7,
+            "safety_stock": ss,
+        }
+    )
 
 
 def _run(forecast, ss, available, on_order, rules=None):
-    fc = pd.DataFrame({"sku_id": ["A", "B", "C", "D"], "total_7d": forecast,
-                       "total_7d_lower": [f * 0.8 for f in forecast], "total_7d_upper": [f * 1.2 for f in forecast]})
+    fc = pd.DataFrame(
+        {
+            "sku_id": ["A", "B", "C", "D"],
+            "total_7d": forecast,
+            "total_7d_lower": [f * 0.8 for f in forecast],
+            "total_7d_upper": [f * 1.2 for f in forecast],
+        }
+    )
     av = pd.DataFrame({"sku_id": ["A", "B", "C", "D"], "available": available})
     oo = pd.DataFrame({"sku_id": ["A", "B", "C", "D"], "on_order": on_order})
     out = suggest(fc, _safety(ss), _skus(), av, oo, rules or ReplenishmentRules())
@@ -46,8 +67,9 @@ def test_moq_wins_over_a_small_need_and_is_rounded_up_to_the_pack():
     c = out.loc["C"]  # 30/7 x 21 = 90 + 10 - 80 = 20 < MOQ 24 -> 24 (one pack of 24)
     assert c["net_need"] == pytest.approx(20)
     assert c["suggested_qty"] == 24
-    assert round_order(pd.Series([5.0, 61.0, 0.0, -3.0]), pd.Series([50, 10, 10, 10]),
-                       pd.Series([12, 6, 6, 6])).tolist() == [60, 66, 0, 0]
+    assert round_order(
+        pd.Series([5.0, 61.0, 0.0, -3.0]), pd.Series([50, 10, 10, 10]), pd.Series([12, 6, 6, 6])
+    ).tolist() == [60, 66, 0, 0]
 
 
 def test_trigger_is_strictly_above_factor_times_safety_stock_and_configurable():
@@ -70,8 +92,12 @@ def test_pilot_scope_limits_categories():
 def test_safety_stock_uses_service_level_per_category_and_lead_time_overrides():
     days = pd.date_range("2026-01-01", periods=56)
     daily = pd.concat([pd.DataFrame({"sku_id": s, "demand_date": days, "units": [0.0, 10.0] * 28}) for s in "ABCD"])
-    rules = ReplenishmentRules(service_level_by_category={"drinks": 0.99}, supplier_lead_time_days={"S2": 21},
-                               sku_lead_time_days={"D": 2}, review_days=7)
+    rules = ReplenishmentRules(
+        service_level_by_category={"drinks": 0.99},
+        supplier_lead_time_days={"S2": 21},
+        sku_lead_time_days={"D": 2},
+        review_days=7,
+    )
     ss = safety_stock(daily, _skus(), rules, days[-1]).set_index("sku_id")
     assert ss.loc["A", "daily_sd"] == pytest.approx(5.0)
     assert ss.loc["A", "safety_stock"] == pytest.approx(1.6448536 * 5 * math.sqrt(14), rel=1e-6)

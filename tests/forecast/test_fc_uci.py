@@ -9,7 +9,8 @@ from forecasts.model import ModelParams
 from forecasts.uci import UCI_PATH, load_daily
 
 pytestmark = pytest.mark.skipif(
-    not UCI_PATH.exists(), reason=f"UCI Online Retail data not found at {UCI_PATH} (../shared absent): skipped")
+    not UCI_PATH.exists(), reason=f"UCI Online Retail data not found at {UCI_PATH} (../shared absent): skipped"
+)
 
 
 def test_uci_cleaning_and_model_beats_seasonal_naive_on_top_skus():

@@ -30,8 +30,15 @@ def payloads(name: str) -> list[dict]:
 
 def land_fixture(con, mapping: str, records: list[dict] | None = None, **kw):
     source, channel, shop = SOURCES[mapping]
-    return land(con, source=source, channel=channel, shop_id=shop, mapping=mapping,
-                records=payloads(mapping) if records is None else records, **kw)
+    return land(
+        con,
+        source=source,
+        channel=channel,
+        shop_id=shop,
+        mapping=mapping,
+        records=payloads(mapping) if records is None else records,
+        **kw,
+    )
 
 
 def rebuild(con):
@@ -40,8 +47,10 @@ def rebuild(con):
 
 def snapshot(con) -> dict[str, list[tuple]]:
     """Hub tables as sorted tuples (ingested_at included: it must be deterministic too)."""
-    return {t: con.execute(f"select * from {t} order by all").fetchall()
-            for t in ("hub.orders", "hub.order_lines", "hub.order_status_history")}
+    return {
+        t: con.execute(f"select * from {t} order by all").fetchall()
+        for t in ("hub.orders", "hub.order_lines", "hub.order_status_history")
+    }
 
 
 def taobao_trade(tid: str, status: str, modified: str, **extra) -> dict:

@@ -20,15 +20,20 @@ def test_files_then_hub_partitions_through_dagster(orderhub_home):
     drop.write_bytes(_csv(ROWS))
     resources = {**bound(), "warehouse": Warehouse(path=str(settings.paths().warehouse))}
     instance = dg.DagsterInstance.ephemeral()
-    raw = dg.materialize([raw_channel_orders], resources=resources, instance=instance,
-                         run_config=files_run_config([str(drop)]))
+    raw = dg.materialize(
+        [raw_channel_orders], resources=resources, instance=instance, run_config=files_run_config([str(drop)])
+    )
     assert raw.success
     md = raw.asset_materializations_for_node("raw__channel_orders")[0].metadata
     assert (md["received"].value, md["stored"].value, md["quarantined"].value) == (2, 2, 0)
     assert md["touched_start"].value == md["touched_end"].value == "2026-11-11"
 
-    hub = dg.materialize([hub_orders], resources=resources, instance=instance,
-                         tags={RANGE_START_TAG: "2026-11-10", RANGE_END_TAG: "2026-11-12"})
+    hub = dg.materialize(
+        [hub_orders],
+        resources=resources,
+        instance=instance,
+        tags={RANGE_START_TAG: "2026-11-10", RANGE_END_TAG: "2026-11-12"},
+    )
     assert hub.success
     con = warehouse.connect(settings.paths().warehouse)
     assert con.execute("select count(*) from hub.orders").fetchone()[0] == 2
@@ -39,8 +44,7 @@ def test_files_then_hub_partitions_through_dagster(orderhub_home):
     request = hub_rebuild_sensor(ctx)
     assert isinstance(request, dg.RunRequest)
     assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == ("2026-11-11", "2026-11-11")
-    assert isinstance(hub_rebuild_sensor(dg.build_sensor_context(instance=instance, cursor=ctx.cursor)),
-                      dg.SkipReason)
+    assert isinstance(hub_rebuild_sensor(dg.build_sensor_context(instance=instance, cursor=ctx.cursor)), dg.SkipReason)
 
 
 def test_clamp_to_partitions():

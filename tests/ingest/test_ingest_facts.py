@@ -19,7 +19,9 @@ def _facts(con) -> list[tuple]:
 
 def test_landing_writes_one_fact_per_standardizable_raw_row(con):
     _land_all(con)
-    raw = con.execute("select content_hash from raw.channel_orders where quarantine_reason is null order by 1").fetchall()
+    raw = con.execute(
+        "select content_hash from raw.channel_orders where quarantine_reason is null order by 1"
+    ).fetchall()
     assert raw and [f[:1] for f in _facts(con)] == raw
 
 
@@ -52,8 +54,10 @@ def test_a_stale_fact_alone_is_restandardized(con):
 def test_an_orphaned_fact_is_dropped_and_a_missing_one_added_in_the_same_rebuild(con):
     _land_all(con)
     facts = _facts(con)
-    gone, = con.execute("select min(content_hash) from raw.channel_order_facts where mapping = 'pdd_api'").fetchone()
-    kept, = con.execute("select min(content_hash) from raw.channel_order_facts where mapping = 'douyin_api'").fetchone()
+    (gone,) = con.execute("select min(content_hash) from raw.channel_order_facts where mapping = 'pdd_api'").fetchone()
+    (kept,) = con.execute(
+        "select min(content_hash) from raw.channel_order_facts where mapping = 'douyin_api'"
+    ).fetchone()
     # counts still match after this: one raw row without a fact, one fact without a raw row
     con.execute("delete from raw.channel_orders where content_hash = ?", [gone])
     con.execute("delete from raw.channel_order_facts where content_hash = ?", [kept])

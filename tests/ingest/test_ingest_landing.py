@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from ingest_kit import land_fixture, payloads, rebuild
@@ -14,12 +14,13 @@ from orderhub.ingest.landing import get_cursor
 from orderhub.ingest.pull import PullReport, land_file, pull_erp
 from resources.erp import ErpBridge
 
-T = datetime(2026, 11, 11, tzinfo=timezone.utc)
+T = datetime(2026, 11, 11, tzinfo=UTC)
 
 
 def _batches(con):
-    return con.execute("select received, stored, deduplicated, quarantined from ops.ingest_batches "
-                       "order by started_at").fetchall()
+    return con.execute(
+        "select received, stored, deduplicated, quarantined from ops.ingest_batches order by started_at"
+    ).fetchall()
 
 
 def test_accounting_identity_and_dedupe_in_batch_and_against_raw(con):
@@ -43,8 +44,9 @@ def test_key_order_does_not_change_the_hash(con):
 def test_cursor_and_calls_commit_with_the_data(con):
     calls = CallLog("run-1")
     calls.add(CallRecord("taobao", "taobao.trades.sold.increment.get", T, 12.5, 200, 1, True))
-    land_fixture(con, "taobao_api", cursor_updates={"api:taobao:tb-flagship": T.isoformat()}, calls=calls,
-                 window=(T, T))
+    land_fixture(
+        con, "taobao_api", cursor_updates={"api:taobao:tb-flagship": T.isoformat()}, calls=calls, window=(T, T)
+    )
     assert get_cursor(con, "api:taobao:tb-flagship") == T.isoformat()
     assert con.execute("select count(*) from ops.api_calls where run_id = 'run-1'").fetchone()[0] == 1
 
@@ -79,6 +81,7 @@ def test_accounting_mismatch_is_refused(con, monkeypatch):
 
 # ---- ERP bridge: crash between landing and mark_synced ---------------------------------------------------
 
+
 def _erp_db(path) -> str:
     from simulator.erp import SCHEMA
 
@@ -86,11 +89,14 @@ def _erp_db(path) -> str:
         db.executescript(SCHEMA)
         for rec in payloads("erp"):
             head = {k: v for k, v in rec.items() if k not in ("lines", "id")}
-            db.execute(f"insert into so_header ({', '.join(head)}) values ({', '.join('?' * len(head))})",
-                       list(head.values()))
+            db.execute(
+                f"insert into so_header ({', '.join(head)}) values ({', '.join('?' * len(head))})", list(head.values())
+            )
             for ln in rec["lines"]:
-                db.execute("insert into so_line values (?, ?, ?, ?, ?)",
-                           [ln["order_no"], ln["line_no"], ln["sku_code"], ln["qty"], ln["price"]])
+                db.execute(
+                    "insert into so_line values (?, ?, ?, ?, ?)",
+                    [ln["order_no"], ln["line_no"], ln["sku_code"], ln["qty"], ln["price"]],
+                )
     return f"sqlite:///{path}"
 
 
@@ -116,15 +122,70 @@ def test_erp_crash_between_landing_and_mark_synced_redelivers_without_duplicates
 
 # ---- dropped seller-center exports --------------------------------------------------------------------
 
-HEADER = ["订单编号", "买家会员名", "买家实际支付金额", "订单状态", "买家留言", "收货人姓名", "收货地址", "联系手机",
-          "订单创建时间", "订单付款时间", "宝贝标题", "宝贝种类", "物流单号", "发货时间", "商家编码", "宝贝总数量",
-          "店铺名称", "运费", "优惠金额"]
+HEADER = [
+    "订单编号",
+    "买家会员名",
+    "买家实际支付金额",
+    "订单状态",
+    "买家留言",
+    "收货人姓名",
+    "收货地址",
+    "联系手机",
+    "订单创建时间",
+    "订单付款时间",
+    "宝贝标题",
+    "宝贝种类",
+    "物流单号",
+    "发货时间",
+    "商家编码",
+    "宝贝总数量",
+    "店铺名称",
+    "运费",
+    "优惠金额",
+]
 ROWS = [
-    ['="2612345678901111"', "买家甲", "129.00", "卖家已发货，等待买家确认", "", "钱五", "浙江省 杭州市 西湖区 xx路1号",
-     '="13812345678"', "2026-11-11 00:03:17", "2026-11-11 00:04:00", "保温杯;杯套", "2", '="SF1"',
-     "2026-11-11 12:00:00", "SKU-00001;SKU-00002", "2;1", "天猫奥莱店", "0.00", "10.00"],
-    ['="2612345678901112"', "买家乙", "19.90", "等待买家付款", "", "孙六", "西藏自治区 拉萨市 城关区 1号",
-     '="13900000000"', "2026-11-11 08:00:00", "", "茶", "1", "", "", "SKU-00003", "1", "天猫奥莱店", "0.00", "0.00"],
+    [
+        '="2612345678901111"',
+        "买家甲",
+        "129.00",
+        "卖家已发货，等待买家确认",
+        "",
+        "钱五",
+        "浙江省 杭州市 西湖区 xx路1号",
+        '="13812345678"',
+        "2026-11-11 00:03:17",
+        "2026-11-11 00:04:00",
+        "保温杯;杯套",
+        "2",
+        '="SF1"',
+        "2026-11-11 12:00:00",
+        "SKU-00001;SKU-00002",
+        "2;1",
+        "天猫奥莱店",
+        "0.00",
+        "10.00",
+    ],
+    [
+        '="2612345678901112"',
+        "买家乙",
+        "19.90",
+        "等待买家付款",
+        "",
+        "孙六",
+        "西藏自治区 拉萨市 城关区 1号",
+        '="13900000000"',
+        "2026-11-11 08:00:00",
+        "",
+        "茶",
+        "1",
+        "",
+        "",
+        "SKU-00003",
+        "1",
+        "天猫奥莱店",
+        "0.00",
+        "0.00",
+    ],
 ]
 
 
@@ -141,10 +202,13 @@ def test_gbk_export_file_end_to_end(con, orderhub_home):
     assert not drop.exists() and len(report.files_archived) == 1
     assert [(b.source, b.received, b.stored, b.quarantined) for b in report.batches] == [("file", 2, 2, 0)]
     rebuild(con)
-    rows = con.execute("select channel_order_id, shop_id, status, paid_fen, receiver_city from hub.orders "
-                       "order by 1").fetchall()
-    assert rows == [("2612345678901111", "tm-outlet", "shipped", 12900, "杭州市"),
-                    ("2612345678901112", "tm-outlet", "pending_payment", 1990, "拉萨市")]
+    rows = con.execute(
+        "select channel_order_id, shop_id, status, paid_fen, receiver_city from hub.orders order by 1"
+    ).fetchall()
+    assert rows == [
+        ("2612345678901111", "tm-outlet", "shipped", 12900, "杭州市"),
+        ("2612345678901112", "tm-outlet", "pending_payment", 1990, "拉萨市"),
+    ]
     assert con.execute("select count(*) from hub.order_lines").fetchone()[0] == 3
 
 

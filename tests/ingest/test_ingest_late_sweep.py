@@ -3,7 +3,7 @@ most twice (live + sweep) however often the pull runs."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ingest_kit import taobao_trade
@@ -11,7 +11,7 @@ from ingest_kit import taobao_trade
 from orderhub.ingest.pull import PullReport, pull_api
 
 BJ = ZoneInfo("Asia/Shanghai")
-T0 = datetime(2026, 11, 11, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
 START = T0 - timedelta(hours=2)
 
 
@@ -25,14 +25,24 @@ class LateApi:
 
     def fetch_orders(self, start, end, calls):
         self.windows.append((start, end))
-        return [taobao_trade(tid, "WAIT_SELLER_SEND_GOODS", modified.astimezone(BJ).strftime("%Y-%m-%d %H:%M:%S"))
-                for tid, modified, visible in self.orders if start <= modified < end and visible <= self.now]
+        return [
+            taobao_trade(tid, "WAIT_SELLER_SEND_GOODS", modified.astimezone(BJ).strftime("%Y-%m-%d %H:%M:%S"))
+            for tid, modified, visible in self.orders
+            if start <= modified < end and visible <= self.now
+        ]
 
 
 def _pull(con, api, now):
     api.now = now
-    pull_api(con, api, mapping="taobao_api", start_default=START, until=now, max_window=timedelta(days=1),
-             report=PullReport())
+    pull_api(
+        con,
+        api,
+        mapping="taobao_api",
+        start_default=START,
+        until=now,
+        max_window=timedelta(days=1),
+        report=PullReport(),
+    )
 
 
 def _landed(con) -> set[str]:

@@ -13,16 +13,21 @@ def _downgrade(con) -> None:
     full 64-hex salted sha256 as buyer_key."""
     con.execute(f"""update hub.orders o set buyer_key = sha256('{SALT}|' || f.channel || '|' || f.buyer_id)
                     from raw.channel_order_facts f where f.order_id = o.order_id and o.buyer_key is not null""")
-    con.execute("create temp table _old as select content_hash as new_hash, sha256(record::varchar) as old_hash "
-                "from raw.channel_orders")
+    con.execute(
+        "create temp table _old as select content_hash as new_hash, sha256(record::varchar) as old_hash "
+        "from raw.channel_orders"
+    )
     con.execute("alter table raw.channel_orders alter content_hash type varchar using sha256(record::varchar)")
     con.execute("delete from raw.channel_order_facts")
     con.execute("alter table raw.channel_order_facts alter content_hash type varchar")
     con.execute("alter table hub.order_status_history alter content_hash type varchar")
-    con.execute("update hub.order_status_history h set content_hash = o.old_hash from _old o "
-                "where h.content_hash = o.new_hash::varchar")
-    con.execute("update hub.quarantine q set content_hash = o.old_hash from _old o "
-                "where q.content_hash = o.new_hash::varchar")
+    con.execute(
+        "update hub.order_status_history h set content_hash = o.old_hash from _old o "
+        "where h.content_hash = o.new_hash::varchar"
+    )
+    con.execute(
+        "update hub.quarantine q set content_hash = o.old_hash from _old o where q.content_hash = o.new_hash::varchar"
+    )
     con.execute("delete from ops.schema_migrations")  # older versions recorded no steps
 
 
@@ -39,14 +44,21 @@ def test_old_warehouse_is_upgraded_and_rebuilds_the_same_hub(orderhub_home):
     con.close()
 
     con = warehouse.connect(path)  # upgrades
-    assert con.execute("select data_type from information_schema.columns where table_schema = 'raw' and "
-                       "table_name = 'channel_orders' and column_name = 'content_hash'").fetchone()[0] == "UHUGEINT"
+    assert (
+        con.execute(
+            "select data_type from information_schema.columns where table_schema = 'raw' and "
+            "table_name = 'channel_orders' and column_name = 'content_hash'"
+        ).fetchone()[0]
+        == "UHUGEINT"
+    )
     assert con.execute("select * from raw.channel_orders order by all").fetchall() == raw
     assert con.execute("select count(*) from hub.orders where length(buyer_key) = 32").fetchone()[0] > 0
     assert snapshot(con) == hub  # history lineage translated to the new hashes
     assert con.execute("select * from hub.quarantine order by all").fetchall() == quarantine
     assert con.execute("select step, changed from ops.schema_migrations order by 1").fetchall() == [
-        ("buyer_key_to_128_bits", True), ("content_hash_to_md5_number", True)]
+        ("buyer_key_to_128_bits", True),
+        ("content_hash_to_md5_number", True),
+    ]
     assert upgrade(con) == []  # a second run is a no-op
     rebuild(con)  # the emptied facts are re-standardized from raw
     assert snapshot(con) == hub
@@ -58,6 +70,7 @@ def test_old_warehouse_is_upgraded_and_rebuilds_the_same_hub(orderhub_home):
 def test_a_new_warehouse_records_the_steps_as_not_needed(orderhub_home):
     con = warehouse.connect(settings.paths().warehouse)
     assert con.execute("select step, changed from ops.schema_migrations order by 1").fetchall() == [
-        ("buyer_key_to_128_bits", False), ("content_hash_to_md5_number", False)]
+        ("buyer_key_to_128_bits", False),
+        ("content_hash_to_md5_number", False),
+    ]
     con.close()
-

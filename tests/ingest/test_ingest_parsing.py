@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import duckdb
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from orderhub.standardize.mapping import TimeFormat
 from orderhub.standardize.sqlvalues import parse_money
 from orderhub.standardize.sqlvalues import parse_time as parse_time_sql
-from orderhub.standardize.mapping import TimeFormat
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -31,7 +31,7 @@ def money(db, text: str | None, unit: str = "yuan"):
 
 
 @settings(max_examples=300, deadline=None)
-@given(fen=st.integers(min_value=-10**13, max_value=10**13), decimals=st.sampled_from([0, 1, 2]))
+@given(fen=st.integers(min_value=-(10**13), max_value=10**13), decimals=st.sampled_from([0, 1, 2]))
 def test_yuan_strings_become_exact_fen(db, fen, decimals):
     if decimals < 2:
         fen -= fen % (10 ** (2 - decimals))  # a value that is exactly writable with that many decimals
@@ -52,7 +52,7 @@ def test_unreadable_amounts_are_rejected_not_guessed(db, text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(fen=st.integers(min_value=-10**15 + 1, max_value=10**15 - 1))
+@given(fen=st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1))
 def test_fen_integers(db, fen):
     assert money(db, str(fen), "fen") == fen
 
@@ -67,7 +67,8 @@ def parse_time(db, text, fmt: TimeFormat):
 
 
 instants = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2037, 12, 31)).map(
-    lambda d: d.replace(microsecond=0, tzinfo=timezone.utc))
+    lambda d: d.replace(microsecond=0, tzinfo=UTC)
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -105,31 +106,76 @@ def test_bad_epochs_are_rejected(db, text):
 # The compiled query parses money, integer and time texts as they are first and trims only those that do not
 # parse: results, reasons and messages must be exactly those of parsing the trimmed text.
 from orderhub.standardize.compiler import standardize_sql  # noqa: E402
-from orderhub.standardize.sqlvalues import parse_sql, parses_untrimmed  # noqa: E402
 from orderhub.standardize.mapping import FieldSpec, load_mapping  # noqa: E402
+from orderhub.standardize.sqlvalues import parse_sql, parses_untrimmed  # noqa: E402
 
-SRC = ("select 'h' as content_hash, 'shop' as shop_id, timestamptz '2026-11-25 00:00:00+00' as received_at,"
-       " 'api' as source, $record::varchar as record")
-TAOBAO = {"tid_str": "1", "modified": "2026-11-11 10:00:00", "created": "2026-11-11 09:00:00", "total_fee": "19.90",
-          "payment": "19.90", "status": "WAIT_SELLER_SEND_GOODS",
-          "orders": {"order": [{"outer_sku_id": "S1", "num": "1", "price": "19.90", "payment": "19.90"}]}}
-DOUYIN = {"order_id": "1", "update_time": 1764028800, "create_time": 1764028000, "order_amount": 1990, "pay_amount": 1990,
-          "order_status": 2, "sku_order_list": [{"out_sku_id": "S1", "item_num": 1, "origin_amount": 1990}]}
+SRC = (
+    "select 'h' as content_hash, 'shop' as shop_id, timestamptz '2026-11-25 00:00:00+00' as received_at,"
+    " 'api' as source, $record::varchar as record"
+)
+TAOBAO = {
+    "tid_str": "1",
+    "modified": "2026-11-11 10:00:00",
+    "created": "2026-11-11 09:00:00",
+    "total_fee": "19.90",
+    "payment": "19.90",
+    "status": "WAIT_SELLER_SEND_GOODS",
+    "orders": {"order": [{"outer_sku_id": "S1", "num": "1", "price": "19.90", "payment": "19.90"}]},
+}
+DOUYIN = {
+    "order_id": "1",
+    "update_time": 1764028800,
+    "create_time": 1764028000,
+    "order_amount": 1990,
+    "pay_amount": 1990,
+    "order_status": 2,
+    "sku_order_list": [{"out_sku_id": "S1", "item_num": 1, "origin_amount": 1990}],
+}
 SPACES = ["", " ", "  ", "\u3000", "\u00a0", "\u2009", "\t", "\n"]
-texts = st.lists(st.sampled_from(["0", "1", "9", "19", ".", "+", "-", "e", "1e5", "19.90", "12.345", "abc", "2026-11-11",
-                                  " 10:00:00", "2026-11-11 10:00:00", "1764028800", "0.5"] + SPACES),
-                 max_size=5).map("".join)
+texts = st.lists(
+    st.sampled_from(
+        [
+            "0",
+            "1",
+            "9",
+            "19",
+            ".",
+            "+",
+            "-",
+            "e",
+            "1e5",
+            "19.90",
+            "12.345",
+            "abc",
+            "2026-11-11",
+            " 10:00:00",
+            "2026-11-11 10:00:00",
+            "1764028800",
+            "0.5",
+        ]
+        + SPACES
+    ),
+    max_size=5,
+).map("".join)
 
 
 def standardize(db, mapping: str, record: dict):
     sql = standardize_sql(load_mapping(mapping), SRC)
     cols = ["total_fen", "created_at", "paid_at", "line_qty", "line_unit_fen", "reason", "message"]
-    return dict(zip(cols, db.execute(f"select {', '.join(cols)} from ({sql})",
-                                     {"record": json.dumps(record, ensure_ascii=False)}).fetchone()))
+    return dict(
+        zip(
+            cols,
+            db.execute(
+                f"select {', '.join(cols)} from ({sql})", {"record": json.dumps(record, ensure_ascii=False)}
+            ).fetchone(),
+        )
+    )
 
 
 def trimmed_parse(db, text: str | None, f: FieldSpec):
-    return db.execute(f"select {parse_sql('t', f)} from (select nullif(trim(?::varchar), '') as t)", [text]).fetchone()[0]
+    return db.execute(f"select {parse_sql('t', f)} from (select nullif(trim(?::varchar), '') as t)", [text]).fetchone()[
+        0
+    ]
 
 
 @settings(max_examples=150, deadline=None)
@@ -140,8 +186,12 @@ def test_untrimmed_first_parse_equals_the_trimmed_parse(db, text, where):
     line = rec["orders"]["order"][0]
     (line if where in ("num", "price") else rec)[where] = text
     got = standardize(db, "taobao_api", rec)
-    f = {"total_fee": m.fields["total_fen"], "created": m.fields["created_at"], "num": m.lines.fields["quantity"],
-         "price": m.lines.fields["unit_price_fen"]}[where]
+    f = {
+        "total_fee": m.fields["total_fen"],
+        "created": m.fields["created_at"],
+        "num": m.lines.fields["quantity"],
+        "price": m.lines.fields["unit_price_fen"],
+    }[where]
     assert parses_untrimmed(f)
     want = trimmed_parse(db, text, f)
     shown = db.execute("select nullif(trim(?::varchar), '')", [text]).fetchone()[0]
@@ -164,24 +214,44 @@ def test_untrimmed_first_parse_equals_the_trimmed_parse(db, text, where):
             assert (got["reason"], got["message"]) == ("bad_amount", f"a line's price {shown} is not an amount")
 
 
-@pytest.mark.parametrize("text, fen, reason", [
-    (" 19.90 ", 1990, None), ("\u300019.90\u3000", 1990, None), ("19.90\u00a0", 1990, None), ("+19.9", 1990, None),
-    ("\t19.90", None, "bad_amount"), ("1e5", None, "bad_amount"), ("12.345", None, "bad_amount"),
-    ("abc", None, "bad_amount"), ("19.9.0", None, "bad_amount"), (" ", None, "missing_field"),
-    ("\u3000", None, "missing_field"), ("", None, "missing_field"),
-])
+@pytest.mark.parametrize(
+    "text, fen, reason",
+    [
+        (" 19.90 ", 1990, None),
+        ("\u300019.90\u3000", 1990, None),
+        ("19.90\u00a0", 1990, None),
+        ("+19.9", 1990, None),
+        ("\t19.90", None, "bad_amount"),
+        ("1e5", None, "bad_amount"),
+        ("12.345", None, "bad_amount"),
+        ("abc", None, "bad_amount"),
+        ("19.9.0", None, "bad_amount"),
+        (" ", None, "missing_field"),
+        ("\u3000", None, "missing_field"),
+        ("", None, "missing_field"),
+    ],
+)
 def test_order_money_with_spaces_and_junk(db, text, fen, reason):
     got = standardize(db, "taobao_api", {**TAOBAO, "total_fee": text})
     assert (got["total_fen"], got["reason"]) == (fen, reason)
 
 
-@pytest.mark.parametrize("pay_time, paid_at, reason", [
-    (0, None, None), ("0", None, None), (" 0 ", None, None), ("\u30000", None, None), ("", None, None),
-    (" 1764028800 ", datetime(2025, 11, 25, tzinfo=timezone.utc), None),
-    (1764028800, datetime(2025, 11, 25, tzinfo=timezone.utc), None),
-    ("-1", None, "bad_timestamp"), ("1.5", None, "bad_timestamp"), (1.5, None, "bad_timestamp"),
-    ("00", datetime(1970, 1, 1, tzinfo=timezone.utc), None),  # only the text "0" means "not yet"
-])
+@pytest.mark.parametrize(
+    "pay_time, paid_at, reason",
+    [
+        (0, None, None),
+        ("0", None, None),
+        (" 0 ", None, None),
+        ("\u30000", None, None),
+        ("", None, None),
+        (" 1764028800 ", datetime(2025, 11, 25, tzinfo=UTC), None),
+        (1764028800, datetime(2025, 11, 25, tzinfo=UTC), None),
+        ("-1", None, "bad_timestamp"),
+        ("1.5", None, "bad_timestamp"),
+        (1.5, None, "bad_timestamp"),
+        ("00", datetime(1970, 1, 1, tzinfo=UTC), None),  # only the text "0" means "not yet"
+    ],
+)
 def test_epoch_zero_is_null_with_spaces(db, pay_time, paid_at, reason):
     got = standardize(db, "douyin_api", {**DOUYIN, "pay_time": pay_time})
     assert (got["paid_at"], got["reason"]) == (paid_at, reason)

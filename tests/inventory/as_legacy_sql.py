@@ -59,7 +59,7 @@ select channel || ':' || platform_id as ticket_code, 'channel_api' as source, *
 from ({TAOBAO} union all {DOUYIN} union all {PDD})
 """
 
-CS_SQL = f"""
+CS_SQL = """
 select record->>'ticket_code' as ticket_code, coalesce(record->>'source', 'cs_form') as source,
        record->>'channel' as channel, record->>'channel_order_id' as channel_order_id,
        record->>'ticket_type' as ticket_type, record->>'status' as source_status,

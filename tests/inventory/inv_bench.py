@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from orderhub import warehouse
@@ -18,11 +18,12 @@ from orderhub.fulfilment.tags import build_order_tags
 from orderhub.inventory.availability import build_availability
 from orderhub.inventory.reservations import build_reservations
 
-NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
 def build(con, n: int) -> None:
-    con.execute(f"""
+    con.execute(
+        """
         insert into hub.orders
         select 'taobao:' || i, 'taobao', 'shop', cast(i as varchar), 'b' || (i % (? // 3)),
                case when i % 50 = 0 then 'paid' when i % 20 = 1 then 'cancelled' else 'completed' end,
@@ -30,7 +31,9 @@ def build(con, n: int) -> None:
                timestamptz '2026-11-01' + to_seconds(i * 7 + 60), null, null, null,
                (i % 700) * 300, 0, 0, (i % 700) * 300, 'promo',
                ['浙江省', '广东省', '四川省', '新疆维吾尔自治区', '北京市'][1 + i % 5], 'city', now(), now()
-        from range(?) t(i)""", [n, n])
+        from range(?) t(i)""",
+        [n, n],
+    )
     con.execute("""
         insert into hub.order_lines
         select o.order_id, l.line_no, o.order_date, 'c', 'SKU-' || lpad(cast(1 + hash(o.order_id || l.line_no) % 300
@@ -48,13 +51,17 @@ def main(n: int) -> None:
         con = warehouse.connect(Path(tmp) / "bench.duckdb")
         t0 = time.perf_counter()
         build(con, n)
-        print(f"orders={n:,} lines={con.execute('select count(*) from hub.order_lines').fetchone()[0]:,}"
-              f" build={time.perf_counter() - t0:.2f}s")
-        for name, fn in [("allocate", lambda: allocate(con, NOW)),
-                         ("allocate (re-run)", lambda: allocate(con, NOW)),
-                         ("reservations", lambda: build_reservations(con, NOW)),
-                         ("availability", lambda: build_availability(con, 2, NOW)),
-                         ("order_tags", lambda: build_order_tags(con, 100_000, NOW))]:
+        print(
+            f"orders={n:,} lines={con.execute('select count(*) from hub.order_lines').fetchone()[0]:,}"
+            f" build={time.perf_counter() - t0:.2f}s"
+        )
+        for name, fn in [
+            ("allocate", lambda: allocate(con, NOW)),
+            ("allocate (re-run)", lambda: allocate(con, NOW)),
+            ("reservations", lambda: build_reservations(con, NOW)),
+            ("availability", lambda: build_availability(con, 2, NOW)),
+            ("order_tags", lambda: build_order_tags(con, 100_000, NOW)),
+        ]:
             t0 = time.perf_counter()
             out = fn()
             print(f"{name:<18} {time.perf_counter() - t0:6.2f}s  {out}")

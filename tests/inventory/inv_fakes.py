@@ -15,10 +15,10 @@ class FakeState:
         self.stock: list[dict] = []
         self.events: list[dict] = []
         self.tickets: list[dict] = []
-        self.waybills: dict[str, str] = {}     # idempotency_key -> waybill_no
+        self.waybills: dict[str, str] = {}  # idempotency_key -> waybill_no
         self.waybill_requests = 0
-        self.shipments: dict[str, dict] = {}   # idempotency_key -> task
-        self.insufficient: set[str] = set()    # order_ids the WMS refuses with 409
+        self.shipments: dict[str, dict] = {}  # idempotency_key -> task
+        self.insufficient: set[str] = set()  # order_ids the WMS refuses with 409
         self.faults: dict[str, list[int]] = {}  # path -> statuses to answer first (then normal)
         self.lose_response_after_commit: set[str] = set()  # paths answering 503 after doing the work once
         self.lock = threading.Lock()
@@ -54,7 +54,7 @@ def _handler(state: FakeState):
                 return
             if url.path == "/wms/stock":
                 page, size = int(q.get("page", 1)), int(q.get("page_size", 100))
-                items = state.stock[(page - 1) * size: page * size]
+                items = state.stock[(page - 1) * size : page * size]
                 return self._send(200, {"items": items, "page": page, "total": len(state.stock)})
             if url.path == "/wms/events":
                 after, limit = int(q.get("after", 0)), int(q.get("limit", 100))
@@ -90,8 +90,15 @@ def _handler(state: FakeState):
                     key = body["idempotency_key"]
                     dup = key in state.shipments
                     task = state.shipments.setdefault(key, {"task_id": f"T{len(state.shipments) + 1}", **body})
-                return self._send(200, {"task_id": task["task_id"], "status": "accepted", "duplicate": dup,
-                                        "created_at": "2026-11-20T12:00:00Z"})
+                return self._send(
+                    200,
+                    {
+                        "task_id": task["task_id"],
+                        "status": "accepted",
+                        "duplicate": dup,
+                        "created_at": "2026-11-20T12:00:00Z",
+                    },
+                )
             self._send(404, {"error": "not_found"})
 
     return Handler
@@ -157,5 +164,7 @@ class FakeChannel(ChannelApi):
 
 
 def fake_channels() -> dict[str, FakeChannel]:
-    return {f"{c}_api": FakeChannel(channel=c, shop_id=c, base_url="http://unused", app_key="k", app_secret="s")
-            for c in ("taobao", "douyin", "pdd")}
+    return {
+        f"{c}_api": FakeChannel(channel=c, shop_id=c, base_url="http://unused", app_key="k", app_secret="s")
+        for c in ("taobao", "douyin", "pdd")
+    }

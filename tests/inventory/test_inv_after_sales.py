@@ -9,20 +9,41 @@ from orderhub.fulfilment.tags import build_order_tags
 
 
 def _tb(refund_id, tid, status="WAIT_SELLER_AGREE", dispute="REFUND", fee="19.90", modified="2026-11-20 11:00:00"):
-    return {"refund_id": refund_id, "tid": tid, "oid": 1, "refund_fee": fee, "reason": "不想要了",
-            "dispute_type": dispute, "status": status, "created": "2026-11-20 10:00:00", "modified": modified}
+    return {
+        "refund_id": refund_id,
+        "tid": tid,
+        "oid": 1,
+        "refund_fee": fee,
+        "reason": "不想要了",
+        "dispute_type": dispute,
+        "status": status,
+        "created": "2026-11-20 10:00:00",
+        "modified": modified,
+    }
 
 
 def _cs(code, channel, order, ticket_type="damaged", status="open", updated="2026-11-20T05:00:00Z"):
-    return {"ticket_code": code, "source": "wechat", "channel": channel, "channel_order_id": order,
-            "ticket_type": ticket_type, "status": status, "description": "张三 13800001234 说坏了",
-            "created_at": "2026-11-20T01:00:00Z", "updated_at": updated}
+    return {
+        "ticket_code": code,
+        "source": "wechat",
+        "channel": channel,
+        "channel_order_id": order,
+        "ticket_type": ticket_type,
+        "status": status,
+        "description": "张三 13800001234 说坏了",
+        "created_at": "2026-11-20T01:00:00Z",
+        "updated_at": updated,
+    }
 
 
 def _tickets(con):
-    return {r[0]: r[1:] for r in con.execute(
-        "select ticket_code, order_id, ticket_type, status, refund_fen, refund_recorded_at is not null,"
-        " reshipment_recorded_at is not null from hub.after_sales_tickets").fetchall()}
+    return {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select ticket_code, order_id, ticket_type, status, refund_fen, refund_recorded_at is not null,"
+            " reshipment_recorded_at is not null from hub.after_sales_tickets"
+        ).fetchall()
+    }
 
 
 def test_linkage_types_and_orphans_quarantined(orderhub_home):
@@ -30,12 +51,35 @@ def test_linkage_types_and_orphans_quarantined(orderhub_home):
     for oid in ("taobao:100", "douyin:200", "pdd:300"):
         add_order(con, oid)
     feeds = {
-        "taobao": [_tb(1, 100, "SUCCESS", "REFUND_AND_RETURN"), _tb(2, 999, dispute="DAMAGED"),
-                   _tb(3, 100, dispute="NOT_A_TYPE")],
-        "douyin": [{"aftersale_id": "A1", "order_id": "200", "aftersale_type": 1, "reason_text": "发错货了",
-                    "refund_amount": 990, "aftersale_status": 6, "create_time": 1763600000, "update_time": 1763610000}],
-        "pdd": [{"id": 7, "order_sn": "300", "after_sales_type": 2, "after_sales_reason": "不喜欢", "refund_amount": 500,
-                 "after_sales_status": 16, "created_time": "2026-11-20 10:00:00", "updated_time": "2026-11-20 10:30:00"}],
+        "taobao": [
+            _tb(1, 100, "SUCCESS", "REFUND_AND_RETURN"),
+            _tb(2, 999, dispute="DAMAGED"),
+            _tb(3, 100, dispute="NOT_A_TYPE"),
+        ],
+        "douyin": [
+            {
+                "aftersale_id": "A1",
+                "order_id": "200",
+                "aftersale_type": 1,
+                "reason_text": "发错货了",
+                "refund_amount": 990,
+                "aftersale_status": 6,
+                "create_time": 1763600000,
+                "update_time": 1763610000,
+            }
+        ],
+        "pdd": [
+            {
+                "id": 7,
+                "order_sn": "300",
+                "after_sales_type": 2,
+                "after_sales_reason": "不喜欢",
+                "refund_amount": 500,
+                "after_sales_status": 16,
+                "created_time": "2026-11-20 10:00:00",
+                "updated_time": "2026-11-20 10:30:00",
+            }
+        ],
         "cs": [_cs("CS-1", "taobao", "100"), _cs("CS-9", "douyin", "20O")],  # CS-9: a typo'd order number
     }
     counts = land_tickets(con, feeds, NOW, batch_id="b1")
@@ -47,8 +91,9 @@ def test_linkage_types_and_orphans_quarantined(orderhub_home):
     assert t["CS-1"][:3] == ("taobao:100", "damaged", "open")
     q = dict(con.execute("select message, reason from hub.quarantine where entity = 'ticket'").fetchall())
     assert sorted(q.values()) == ["unknown_order", "unknown_order", "unknown_type"]
-    assert not con.execute("select count(*) from hub.after_sales_tickets where ticket_code in ('taobao:2', 'CS-9')"
-                           ).fetchone()[0]
+    assert not con.execute(
+        "select count(*) from hub.after_sales_tickets where ticket_code in ('taobao:2', 'CS-9')"
+    ).fetchone()[0]
     # PII from the CS form never reaches the hub table
     assert "13800001234" not in str(con.execute("select * from hub.after_sales_tickets").fetchall())
 
@@ -61,8 +106,16 @@ def test_ticket_closes_only_with_refund_or_reshipment(orderhub_home):
     con = connect()
     add_order(con, "taobao:100")
     add_order(con, "douyin:200")
-    land_tickets(con, {"cs": [_cs("CS-1", "taobao", "100", status="closed"),
-                              _cs("CS-2", "douyin", "200", "wrong_address", status="closed")]}, NOW)
+    land_tickets(
+        con,
+        {
+            "cs": [
+                _cs("CS-1", "taobao", "100", status="closed"),
+                _cs("CS-2", "douyin", "200", "wrong_address", status="closed"),
+            ]
+        },
+        NOW,
+    )
     assert _tickets(con)["CS-1"][2] == "resolved"  # source says closed, nothing recorded: not closed
     with pytest.raises(ValueError, match="no refund or reshipment"):
         close_ticket(con, "CS-1", NOW)
@@ -89,8 +142,15 @@ def test_order_tags(orderhub_home):
     add_order(con, "pdd:4", status="pending_payment", paid_fen=500_000, buyer_key="bk-b", province="青海省")
     add_order(con, "pdd:5", buyer_key=None, province="内蒙古自治区")
     counts = build_order_tags(con, high_value_fen=100_000, now=NOW)
-    tags = {(r[0], r[1]): r[2] for r in con.execute(
-        "select order_id, tag, expected_delivery_days from hub.order_tags").fetchall()}
-    assert tags == {("taobao:1", "high_value"): None, ("douyin:2", "repeat_buyer"): None,
-                    ("douyin:2", "remote_region"): 7, ("pdd:3", "remote_region"): 8, ("pdd:5", "remote_region"): 5}
+    tags = {
+        (r[0], r[1]): r[2]
+        for r in con.execute("select order_id, tag, expected_delivery_days from hub.order_tags").fetchall()
+    }
+    assert tags == {
+        ("taobao:1", "high_value"): None,
+        ("douyin:2", "repeat_buyer"): None,
+        ("douyin:2", "remote_region"): 7,
+        ("pdd:3", "remote_region"): 8,
+        ("pdd:5", "remote_region"): 5,
+    }
     assert counts == {"high_value": 1, "repeat_buyer": 1, "remote_region": 3}

@@ -7,8 +7,7 @@ import shutil
 import pytest
 import yaml
 
-from orderhub.after_sales.loader import (AFTER_SALES_DIR, all_ticket_mappings, load_ticket_mapping,
-                                        parse_ticket_mapping)
+from orderhub.after_sales.loader import AFTER_SALES_DIR, all_ticket_mappings, load_ticket_mapping, parse_ticket_mapping
 from orderhub.standardize.mapping import MappingError
 
 GOOD = (AFTER_SALES_DIR / "douyin_api.yaml").read_text(encoding="utf-8")
@@ -16,8 +15,12 @@ GOOD = (AFTER_SALES_DIR / "douyin_api.yaml").read_text(encoding="utf-8")
 
 def test_shipped_mappings_load():
     ms = all_ticket_mappings()
-    assert {n: m.feed for n, m in ms.items()} == {"taobao_api": "taobao", "douyin_api": "douyin", "pdd_api": "pdd",
-                                                  "cs_form": "cs"}
+    assert {n: m.feed for n, m in ms.items()} == {
+        "taobao_api": "taobao",
+        "douyin_api": "douyin",
+        "pdd_api": "pdd",
+        "cs_form": "cs",
+    }
     assert [m.name for m in ms.values() if m.own_code] == ["cs_form"]
     assert [r.ticket_type for r in ms["pdd_api"].reason_rules] == ["wrong_item", "damaged", "wrong_address"]
     assert ms["taobao_api"].reason_rules == () and ms["douyin_api"].exchange[0][1] == ("2",)
@@ -39,6 +42,7 @@ def _set(path: str, value):
             del node[last]
         else:
             node[last] = value
+
     return change
 
 
@@ -125,4 +129,9 @@ def test_the_readme_example_is_a_valid_mapping():
     doc = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
     m = parse_ticket_mapping(doc, "kuaishou_api", "README.md", all_ticket_mappings()["douyin_api"].reason_rules)
     assert (m.feed, m.status.map["5"], m.type.map["3"], m.exchange[0][1], len(m.reason_rules)) == (
-        "kuaishou", "success", "return", ("3",), 3)
+        "kuaishou",
+        "success",
+        "return",
+        ("3",),
+        3,
+    )

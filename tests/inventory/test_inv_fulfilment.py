@@ -22,8 +22,10 @@ def server():
 
 def _clients(server):
     nosleep = lambda _s: None  # noqa: E731 - retries without waiting
-    return (LogisticsApi(base_url=server.url, api_key="lg-key").with_sleep(nosleep),
-            WmsApi(base_url=server.url, api_key="wms-key").with_sleep(nosleep))
+    return (
+        LogisticsApi(base_url=server.url, api_key="lg-key").with_sleep(nosleep),
+        WmsApi(base_url=server.url, api_key="wms-key").with_sleep(nosleep),
+    )
 
 
 def _run(con, server, calls, now=NOW):
@@ -35,8 +37,12 @@ def _run(con, server, calls, now=NOW):
 
 
 def _tasks(con):
-    return {r[0]: r[1:] for r in con.execute(
-        "select order_id, status, warehouse_id, waybill_no, wms_task_id from hub.fulfilment_tasks").fetchall()}
+    return {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select order_id, status, warehouse_id, waybill_no, wms_task_id from hub.fulfilment_tasks"
+        ).fetchall()
+    }
 
 
 def test_exactly_one_waybill_under_retries_lost_responses_and_reruns(orderhub_home, server):
@@ -45,7 +51,7 @@ def test_exactly_one_waybill_under_retries_lost_responses_and_reruns(orderhub_ho
     add_order(con, "taobao:1", lines=[("SKU-1", 1)])
     add_order(con, "pdd:2", province="新疆维吾尔自治区", lines=[("SKU-1", 2)])
     server.state.faults["/logistics/waybills"] = [500, 429]  # retried inside one call
-    server.state.lose_response_after_commit.add("/logistics/waybills")   # answer lost after issuing
+    server.state.lose_response_after_commit.add("/logistics/waybills")  # answer lost after issuing
     calls = CallLog("run-1")
     wb, sent = _run(con, server, calls)
     assert wb == {"requested": 2, "issued": 2, "failed": 0} and sent["sent"] == 2
@@ -62,8 +68,14 @@ def test_exactly_one_waybill_under_retries_lost_responses_and_reruns(orderhub_ho
     con.execute("update hub.fulfilment_tasks set status = 'allocated', waybill_no = null where order_id = 'taobao:1'")
     _run(con, server, CallLog("run-3"))
     assert server.state.waybills == before
-    assert _tasks(con)["taobao:1"][2] == before[con.execute(
-        "select waybill_idempotency_key from hub.fulfilment_tasks where order_id = 'taobao:1'").fetchone()[0]]
+    assert (
+        _tasks(con)["taobao:1"][2]
+        == before[
+            con.execute(
+                "select waybill_idempotency_key from hub.fulfilment_tasks where order_id = 'taobao:1'"
+            ).fetchone()[0]
+        ]
+    )
     assert len(server.state.shipments) == 2  # WMS task idempotent too
 
 
@@ -96,8 +108,9 @@ def test_backorder_alerts_purchasing_and_recovers_when_stock_arrives(orderhub_ho
     add_stock(con, [("WH-GZ", "SKU-1", 3, 0)])
     later = NOW + timedelta(hours=1)
     _run(con, server, CallLog(), now=later)
-    row = con.execute("select status, warehouse_id, created_at, allocated_at from hub.fulfilment_tasks"
-                      " where order_id = 'taobao:2'").fetchone()
+    row = con.execute(
+        "select status, warehouse_id, created_at, allocated_at from hub.fulfilment_tasks where order_id = 'taobao:2'"
+    ).fetchone()
     assert row[:2] == ("sent_to_wms", "WH-GZ") and row[2] == created and row[3] == later
     assert "backorder:SKU-1" not in open_alerts(con)
 
@@ -114,8 +127,9 @@ def test_wms_rejection_cancellation_shipping_and_channel_write_back(orderhub_hom
     assert _tasks(con)["pdd:3"][0] == "wms_rejected"
     con.execute("update hub.orders set status = 'cancelled' where order_id = 'pdd:3'")
     _run(con, server, CallLog())
-    assert con.execute("select status, status_reason from hub.fulfilment_tasks where order_id = 'pdd:3'").fetchone() \
-        == ("cancelled", "order_cancelled")
+    assert con.execute(
+        "select status, status_reason from hub.fulfilment_tasks where order_id = 'pdd:3'"
+    ).fetchone() == ("cancelled", "order_cancelled")
 
     con.execute("update hub.orders set status = 'refunded' where order_id = 'douyin:2'")  # already in the WMS
     assert allocate(con, NOW)["to_intercept"] == 1
@@ -125,14 +139,42 @@ def test_wms_rejection_cancellation_shipping_and_channel_write_back(orderhub_hom
     lg, wms = _clients(server)
     task_t1 = _tasks(con)["taobao:1"][3]
     server.state.events += [
-        {"event_id": 1, "task_id": "PRE", "order_id": "taobao:1", "event_type": "ship", "operator_id": "op-3",
-         "warehouse_id": "WH-HZ", "occurred_at": "2026-11-20T11:00:00Z"},  # a part shipped before OrderHub
-        {"event_id": 2, "task_id": task_t1, "order_id": "taobao:1", "event_type": "pick", "operator_id": "op-1",
-         "warehouse_id": "WH-HZ", "occurred_at": "2026-11-20T12:10:00Z"},
-        {"event_id": 3, "task_id": task_t1, "order_id": "taobao:1", "event_type": "ship", "operator_id": "op-2",
-         "warehouse_id": "WH-HZ", "occurred_at": "2026-11-20T12:30:00Z"},
-        {"event_id": 4, "task_id": "OLD", "order_id": "legacy-9", "event_type": "ship", "operator_id": "op-2",
-         "warehouse_id": "WH-GZ", "occurred_at": "2026-10-01T08:00:00Z"},
+        {
+            "event_id": 1,
+            "task_id": "PRE",
+            "order_id": "taobao:1",
+            "event_type": "ship",
+            "operator_id": "op-3",
+            "warehouse_id": "WH-HZ",
+            "occurred_at": "2026-11-20T11:00:00Z",
+        },  # a part shipped before OrderHub
+        {
+            "event_id": 2,
+            "task_id": task_t1,
+            "order_id": "taobao:1",
+            "event_type": "pick",
+            "operator_id": "op-1",
+            "warehouse_id": "WH-HZ",
+            "occurred_at": "2026-11-20T12:10:00Z",
+        },
+        {
+            "event_id": 3,
+            "task_id": task_t1,
+            "order_id": "taobao:1",
+            "event_type": "ship",
+            "operator_id": "op-2",
+            "warehouse_id": "WH-HZ",
+            "occurred_at": "2026-11-20T12:30:00Z",
+        },
+        {
+            "event_id": 4,
+            "task_id": "OLD",
+            "order_id": "legacy-9",
+            "event_type": "ship",
+            "operator_id": "op-2",
+            "warehouse_id": "WH-GZ",
+            "occurred_at": "2026-10-01T08:00:00Z",
+        },
     ]
     calls = CallLog()
     batch, nxt = wms.fetch_events(events.last_event_id(con), 2, calls)
@@ -152,6 +194,7 @@ def test_wms_rejection_cancellation_shipping_and_channel_write_back(orderhub_hom
         attempts["n"] += 1
         if attempts["n"] == 1:
             from orderhub.http import ApiError
+
             raise ApiError("taobao", "logistics.offline.send", "HTTP 502")
         confirmed.append((order_id, tracking, carrier))
 
@@ -162,12 +205,15 @@ def test_wms_rejection_cancellation_shipping_and_channel_write_back(orderhub_hom
 
 
 def test_wms_stock_pages_and_bad_key(orderhub_home, server):
-    server.state.stock = [{"warehouse_id": "WH-HZ", "sku_id": f"SKU-{i}", "on_hand": i, "locked": 0,
-                           "updated_at": "2026-11-20T00:00:00Z"} for i in range(7)]
+    server.state.stock = [
+        {"warehouse_id": "WH-HZ", "sku_id": f"SKU-{i}", "on_hand": i, "locked": 0, "updated_at": "2026-11-20T00:00:00Z"}
+        for i in range(7)
+    ]
     calls = CallLog()
     wms = WmsApi(base_url=server.url, api_key="wms-key", page_size=3)
     assert len(wms.list_stock(calls)) == 7 and len(calls.records) == 3
     from orderhub.http import ApiError
+
     with pytest.raises(ApiError):
         WmsApi(base_url=server.url, api_key="wrong").create_shipment({"order_id": "x"}, calls)
 

@@ -8,14 +8,18 @@ from orderhub.inventory.reservations import build_reservations
 
 
 def _reservations(con) -> dict:
-    rows = con.execute("select order_id, line_no, reserved_qty, shipped_qty, status, release_reason, warehouse_id"
-                       " from inventory.reservations").fetchall()
+    rows = con.execute(
+        "select order_id, line_no, reserved_qty, shipped_qty, status, release_reason, warehouse_id"
+        " from inventory.reservations"
+    ).fetchall()
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
 def _avail(con) -> dict:
-    rows = con.execute("select sku_id, warehouse_id, on_hand, locked, reserved, safety_buffer, available, is_oversold"
-                       " from inventory.availability").fetchall()
+    rows = con.execute(
+        "select sku_id, warehouse_id, on_hand, locked, reserved, safety_buffer, available, is_oversold"
+        " from inventory.availability"
+    ).fetchall()
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
@@ -24,10 +28,10 @@ def test_partial_shipment_cancel_after_pay_and_refund(orderhub_home):
     add_stock(con, [("WH-HZ", "SKU-1", 10, 1), ("WH-HZ", "SKU-2", 5, 0)])
     # partial shipment: line 1 shipped, line 2 still waiting
     add_order(con, "taobao:1", status="shipped", lines=[("SKU-1", 2), ("SKU-2", 3)], line_status=["shipped", "paid"])
-    add_order(con, "taobao:2", status="cancelled", lines=[("SKU-1", 4)])          # cancelled after pay
-    add_order(con, "douyin:3", status="refunded", lines=[("SKU-1", 1)])           # refunded
+    add_order(con, "taobao:2", status="cancelled", lines=[("SKU-1", 4)])  # cancelled after pay
+    add_order(con, "douyin:3", status="refunded", lines=[("SKU-1", 1)])  # refunded
     add_order(con, "pdd:4", status="paid", lines=[("SKU-1", 3), ("SKU-2", 1)], line_status=["paid", "refunded"])
-    add_order(con, "pdd:5", status="pending_payment", lines=[("SKU-1", 9)])       # not paid: reserves nothing
+    add_order(con, "pdd:5", status="pending_payment", lines=[("SKU-1", 9)])  # not paid: reserves nothing
     add_order(con, "pdd:6", status="completed", lines=[("SKU-2", 2)], line_status=["paid"])
 
     build_reservations(con, NOW)
@@ -100,5 +104,6 @@ def test_safety_buffer_only_withholds_free_stock_so_negative_means_oversold(orde
     assert av[("SKU-1", "WH-HZ")] == (1, 0, 0, 1, 0, False)
     assert av[("SKU-1", "WH-GZ")] == (0, 0, 0, 0, 0, False)
     assert av[("SKU-1", "WH-CD")] == (10, 2, 3, 3, 2, False)
-    assert not con.execute("select count(*) from inventory.availability where (available < 0) <> is_oversold"
-                           ).fetchone()[0]
+    assert not con.execute(
+        "select count(*) from inventory.availability where (available < 0) <> is_oversold"
+    ).fetchone()[0]

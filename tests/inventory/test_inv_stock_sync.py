@@ -11,8 +11,16 @@ from orderhub.inventory.reservations import build_reservations
 
 
 def _setup(con):
-    add_stock(con, [("WH-HZ", "SKU-1", 10, 0), ("WH-GZ", "SKU-1", 5, 0), ("WH-HZ", "SKU-2", 0, 0),
-                    ("WH-HZ", "SKU-3", 40, 0), ("WH-HZ", "SKU-4", 20, 0)])
+    add_stock(
+        con,
+        [
+            ("WH-HZ", "SKU-1", 10, 0),
+            ("WH-GZ", "SKU-1", 5, 0),
+            ("WH-HZ", "SKU-2", 0, 0),
+            ("WH-HZ", "SKU-3", 40, 0),
+            ("WH-HZ", "SKU-4", 20, 0),
+        ],
+    )
     for sku in ("SKU-1", "SKU-2", "SKU-3", "SKU-4"):
         map_sku(con, "taobao", f"tb-{sku}", sku)
     build_reservations(con, NOW)
@@ -22,19 +30,31 @@ def _setup(con):
 def test_conflict_types_and_tolerance(orderhub_home):
     con = connect()
     _setup(con)  # available: SKU-1 9+4=13, SKU-2 -1 -> 0, SKU-3 39, SKU-4 19
-    land_listings(con, "taobao", [
-        {"channel_sku": "tb-SKU-1", "quantity": 15},   # off by 2: within tolerance
-        {"channel_sku": "tb-SKU-2", "quantity": 3},    # listed but we are sold out
-        {"channel_sku": "tb-SKU-3", "quantity": 0},    # sold out there, 39 here
-        {"channel_sku": "tb-SKU-4", "quantity": 30},   # off by 11
-        {"channel_sku": "tb-GHOST", "quantity": 1},    # nobody knows this listing
-    ], NOW)
+    land_listings(
+        con,
+        "taobao",
+        [
+            {"channel_sku": "tb-SKU-1", "quantity": 15},  # off by 2: within tolerance
+            {"channel_sku": "tb-SKU-2", "quantity": 3},  # listed but we are sold out
+            {"channel_sku": "tb-SKU-3", "quantity": 0},  # sold out there, 39 here
+            {"channel_sku": "tb-SKU-4", "quantity": 30},  # off by 11
+            {"channel_sku": "tb-GHOST", "quantity": 1},  # nobody knows this listing
+        ],
+        NOW,
+    )
     counts = build_conflicts(con, tolerance=5, now=NOW)
     rows = dict(con.execute("select channel_sku, conflict_type from inventory.stock_conflicts").fetchall())
-    assert rows == {"tb-SKU-2": "listed_but_sold_out", "tb-SKU-3": "sold_out_but_available",
-                    "tb-SKU-4": "quantity_mismatch", "tb-GHOST": "unmapped_listing"}
+    assert rows == {
+        "tb-SKU-2": "listed_but_sold_out",
+        "tb-SKU-3": "sold_out_but_available",
+        "tb-SKU-4": "quantity_mismatch",
+        "tb-GHOST": "unmapped_listing",
+    }
     assert sum(counts.values()) == 4
-    assert con.execute("select difference from inventory.stock_conflicts where channel_sku = 'tb-SKU-4'").fetchone()[0] == 11
+    assert (
+        con.execute("select difference from inventory.stock_conflicts where channel_sku = 'tb-SKU-4'").fetchone()[0]
+        == 11
+    )
 
 
 def test_push_failure_is_logged_alerted_and_retried_next_run(orderhub_home):
@@ -63,8 +83,12 @@ def test_push_failure_is_logged_alerted_and_retried_next_run(orderhub_home):
     assert failed_row[0] is False and "500" in failed_row[1]
 
     # Next run: the listing readback shows the successful pushes; the failed SKU is retried, nothing else.
-    land_listings(con, "taobao", [{"channel_sku": k, "quantity": v} for k, v in
-                                  {"tb-SKU-1": 13, **listed}.items()], NOW + timedelta(minutes=15))
+    land_listings(
+        con,
+        "taobao",
+        [{"channel_sku": k, "quantity": v} for k, v in {"tb-SKU-1": 13, **listed}.items()],
+        NOW + timedelta(minutes=15),
+    )
     failing.clear()
     second = push_channel(con, "taobao", push, dry_run=False, now=NOW + timedelta(minutes=15), run_id="r2")
     assert [i["channel_sku"] for i in sent[1]] == ["tb-SKU-3"]
@@ -81,8 +105,10 @@ def test_failed_sku_retried_even_if_listing_unreadable_and_unreported_sku_counts
 
     stats = push_channel(con, "taobao", silent, dry_run=False, now=NOW)
     assert stats["failed"] == 1
-    assert con.execute("select error from inventory.stock_push_log where channel_sku = 'tb-SKU-4'").fetchone()[0] \
+    assert (
+        con.execute("select error from inventory.stock_push_log where channel_sku = 'tb-SKU-4'").fetchone()[0]
         == "no result from channel client"
+    )
 
 
 def test_dry_run_sends_nothing_and_logs_plan(orderhub_home):
@@ -94,19 +120,24 @@ def test_dry_run_sends_nothing_and_logs_plan(orderhub_home):
 
     stats = push_channel(con, "taobao", boom, dry_run=True, now=NOW, extra_buffer=3)
     assert stats["planned"] == 4 and stats["dry_run"] == 1
-    rows = dict(con.execute("select channel_sku, quantity from inventory.stock_push_log where is_dry_run"
-                            " and ok is null").fetchall())
+    rows = dict(
+        con.execute(
+            "select channel_sku, quantity from inventory.stock_push_log where is_dry_run and ok is null"
+        ).fetchall()
+    )
     assert rows == {"tb-SKU-1": 10, "tb-SKU-2": 0, "tb-SKU-3": 36, "tb-SKU-4": 16}
 
 
 def test_percentage_tolerance_for_large_stock(orderhub_home):
     con = connect()
     _setup(con)  # SKU-3 available 39
-    land_listings(con, "taobao", [{"channel_sku": "tb-SKU-3", "quantity": 45},
-                                  {"channel_sku": "tb-SKU-4", "quantity": 30}], NOW)  # off by 6 and 11
+    land_listings(
+        con, "taobao", [{"channel_sku": "tb-SKU-3", "quantity": 45}, {"channel_sku": "tb-SKU-4", "quantity": 30}], NOW
+    )  # off by 6 and 11
     build_conflicts(con, tolerance=2, now=NOW, tolerance_pct=20)  # tolerates max(2, 8) for 39, max(2, 4) for 19
-    assert dict(con.execute("select channel_sku, tolerance from inventory.stock_conflicts").fetchall()) \
-        == {"tb-SKU-4": 4}
+    assert dict(con.execute("select channel_sku, tolerance from inventory.stock_conflicts").fetchall()) == {
+        "tb-SKU-4": 4
+    }
 
 
 def test_snapshot_refuses_empty_or_bad_answers_and_keeps_previous(orderhub_home):

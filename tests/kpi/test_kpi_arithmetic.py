@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import kpi_fixtures
 import numpy as np
 import pytest
 
-import kpi_fixtures
 from orderhub.sqlmodels import project, run
 
 
@@ -41,7 +41,8 @@ def test_order_counts_and_sla_breaches(con):
     assert not day["is_sla_target_met"]
     per_channel = con.execute(
         "select channel, sla_breaches from kpi.daily_fulfilment where order_day = '2026-11-19' and channel <> 'all' "
-        "order by channel").fetchall()
+        "order by channel"
+    ).fetchall()
     assert per_channel == [("douyin", 1), ("taobao", 1)]
 
 
@@ -83,8 +84,9 @@ def test_orders_per_operator_against_baseline(con):
 def test_configured_baseline_period_is_used(tmp_path):
     con = kpi_fixtures.seeded_warehouse(tmp_path / "w.duckdb")
     # a baseline that is the go-live day itself: change is 0
-    kpi_fixtures.build_all(con, {**kpi_fixtures.VARIABLES, "kpi_baseline_start": "2026-11-19",
-                                 "kpi_baseline_end": "2026-11-20"})
+    kpi_fixtures.build_all(
+        con, {**kpi_fixtures.VARIABLES, "kpi_baseline_start": "2026-11-19", "kpi_baseline_end": "2026-11-20"}
+    )
     day = row(con, "select * from kpi.daily_fulfilment where order_day = '2026-11-19' and channel = 'all'")
     assert day["baseline_orders_per_operator"] == pytest.approx(2.5) and day["orders_per_operator_change"] == 0
     kpi_fixtures.build_all(con)  # same connection, no baseline given: back to the data-driven default
@@ -93,8 +95,9 @@ def test_configured_baseline_period_is_used(tmp_path):
 
 
 def test_backlog_heatmap_stock_outs_and_suggestions(con):
-    backlog = con.execute("select channel, backlog_state, orders_waiting, oldest_wait_minutes "
-                          "from kpi.channel_backlog order by channel").fetchall()
+    backlog = con.execute(
+        "select channel, backlog_state, orders_waiting, oldest_wait_minutes from kpi.channel_backlog order by channel"
+    ).fetchall()
     assert backlog == [("douyin", "awaiting_processing", 1, 33 * 60.0), ("taobao", "awaiting_pick", 1, 30.0)]
 
     assert con.execute("select count(*) from kpi.hourly_heatmap").fetchone()[0] == 168
@@ -117,9 +120,6 @@ def test_reconciliation_summary_covers_the_last_seven_days(con):
 
 def test_every_yaml_test_passes_on_the_crafted_data(con):
     failures = [
-        (m.relation, r.name, r.sample)
-        for m in project.discover()
-        for r in run.run_tests(con, m)
-        if not r.passed
+        (m.relation, r.name, r.sample) for m in project.discover() for r in run.run_tests(con, m) if not r.passed
     ]
     assert failures == []

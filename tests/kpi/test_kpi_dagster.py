@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 import duckdb
-
 import kpi_fixtures
+
 from assets.exports.dashboard import dashboard
 from assets.sql_models import sql_models
 from orderhub.sqlmodels import project
@@ -72,8 +72,9 @@ def test_publish_sensor_queues_one_publish_run_after_any_other_success():
 
 def test_publish_job_publishes_the_copy(orderhub_home):
     kpi_fixtures.seeded_warehouse(orderhub_home.warehouse).close()
-    defs = dg.Definitions(jobs=[kpi.publish_readonly_job],
-                          resources={"warehouse": Warehouse(path=str(orderhub_home.warehouse))})
+    defs = dg.Definitions(
+        jobs=[kpi.publish_readonly_job], resources={"warehouse": Warehouse(path=str(orderhub_home.warehouse))}
+    )
     assert defs.resolve_job_def("publish_readonly_job").execute_in_process().success
     ro = duckdb.connect(str(orderhub_home.warehouse_readonly), read_only=True)
     assert ro.execute("select count(*) from kpi.daily_fulfilment").fetchone()[0] == 6

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -10,9 +11,9 @@ import subprocess
 import zlib
 from pathlib import Path
 
+import kpi_fixtures
 import pytest
 
-import kpi_fixtures
 from orderhub import alerts, warehouse
 from orderhub.dashboard import data as dashboard_data
 from orderhub.dashboard import metadata, render
@@ -20,9 +21,17 @@ from orderhub.dashboard.tiles import tiles
 
 CHARTS = ["daily_trends", "orders_by_channel", "backlog", "heatmap", "breach_stages"]
 ENSURE = Path(__file__).with_name("ensure_chromium.sh")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--virtual-time-budget=5000"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--virtual-time-budget=5000",
+]
 
 
 @pytest.fixture(scope="module")
@@ -88,17 +97,19 @@ def test_before_any_kpi_run_the_page_shows_empty_states(tmp_path):
 
 # -- headless Chromium ---------------------------------------------------------------------------------
 
+
 def chromium() -> str:
     found = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
     if not found and os.geteuid() == 0 and shutil.which("apt-get"):
-        try:  # stays under pytest's 300 s timeout; `make test` can run the script up front instead
+        # stays under pytest's 300 s timeout; `make test` can run the script up front instead
+        with contextlib.suppress(subprocess.TimeoutExpired):
             subprocess.run(["bash", str(ENSURE)], check=False, timeout=240, capture_output=True)
-        except subprocess.TimeoutExpired:
-            pass
         found = shutil.which("chromium")
     if not found:
-        pytest.skip("Chromium is not installed and cannot be installed here (needs root + apt-get); "
-                    "run tests/kpi/ensure_chromium.sh as root to enable the dashboard browser test")
+        pytest.skip(
+            "Chromium is not installed and cannot be installed here (needs root + apt-get); "
+            "run tests/kpi/ensure_chromium.sh as root to enable the dashboard browser test"
+        )
     return found
 
 
@@ -108,8 +119,8 @@ def png_colours(path: Path) -> int:
     assert blob[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, width = 8, b"", 0
     while pos < len(blob):
-        length, kind = struct.unpack(">I4s", blob[pos:pos + 8])
-        chunk = blob[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", blob[pos : pos + 8])
+        chunk = blob[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             width, height, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
             assert depth == 8 and colour_type in (2, 6) and interlace == 0
@@ -120,7 +131,7 @@ def png_colours(path: Path) -> int:
     raw, stride = zlib.decompress(idat), width * bpp
     prev, colours = bytearray(stride), set()
     for y in range(height):
-        ftype, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        ftype, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for i in range(stride):
             a = line[i - bpp] if i >= bpp else 0
             b, c = prev[i], (prev[i - bpp] if i >= bpp else 0)
@@ -134,7 +145,7 @@ def png_colours(path: Path) -> int:
                 p = a + b - c
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        colours.update(bytes(line[x:x + 3]) for x in range(0, stride, bpp * 3))  # every 3rd pixel is plenty
+        colours.update(bytes(line[x : x + 3]) for x in range(0, stride, bpp * 3))  # every 3rd pixel is plenty
         prev = line
     return len(colours)
 
@@ -150,7 +161,10 @@ def test_chromium_renders_every_chart_and_a_non_blank_page(seeded, tmp_path):
     assert dom.count('class="main-svg"') >= len(CHARTS)  # plotly drew its SVG layers, not just the divs
 
     shot = tmp_path / "shot.png"
-    subprocess.run([*base, "--window-size=1000,1600", "--force-device-scale-factor=0.5", f"--screenshot={shot}",
-                    path.as_uri()], capture_output=True, timeout=120)
+    subprocess.run(
+        [*base, "--window-size=1000,1600", "--force-device-scale-factor=0.5", f"--screenshot={shot}", path.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
     assert shot.exists(), "Chromium wrote no screenshot"
     assert png_colours(shot) > 20, "the screenshot is (nearly) blank"

@@ -6,13 +6,13 @@ import json
 import re
 import subprocess
 import sys
-import time  # noqa: F401 - pacing only, never asserted
+import time
 from pathlib import Path
 
 import duckdb
+import kpi_fixtures
 import pytest
 
-import kpi_fixtures
 from orderhub import publish
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "analysts.md"
@@ -64,8 +64,12 @@ def test_reader_process_sees_consistent_copies_while_writer_materializes(tmp_pat
     stop = tmp_path / "stop"
     script = tmp_path / "reader.py"
     script.write_text(READER, encoding="utf-8")
-    reader = subprocess.Popen([sys.executable, str(script), str(published), str(stop), INVARIANT_SQL],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, str(script), str(published), str(stop), INVARIANT_SQL],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         publish.publish_readonly(con, live, published)
         first = reader.stdout.readline()  # the reader is up and reading before the writer goes on
@@ -108,8 +112,14 @@ def test_publish_now_refuses_while_another_process_writes(tmp_path):
     live = tmp_path / "warehouse.duckdb"
     kpi_fixtures.seeded_warehouse(live).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(live)!r}); print('ok', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(live)!r}); print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ok"
         with pytest.raises(duckdb.IOException, match="lock"):

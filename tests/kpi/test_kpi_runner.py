@@ -7,9 +7,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from assets.sql_models import model_asset, model_assets
 from orderhub import warehouse
 from orderhub.sqlmodels import project, run
-from assets.sql_models import model_asset, model_assets
 from quality.sql_tests import build_model_tests
 from resources.warehouse import Warehouse
 
@@ -35,7 +35,11 @@ def test_referenced_relations_ignore_ctes_and_table_functions():
     left join (select order_id from HUB.After_Sales_Tickets) x using (order_id)
     """
     assert project.referenced_relations(sql) == {
-        "stg.stg_orders", "ops.api_calls", "hub.quarantine", "kpi.order_timings", "hub.after_sales_tickets"
+        "stg.stg_orders",
+        "ops.api_calls",
+        "hub.quarantine",
+        "kpi.order_timings",
+        "hub.after_sales_tickets",
     }
 
 
@@ -98,8 +102,9 @@ def test_dagster_failure_carries_the_file_name(tmp_path):
     root = tmp_path / "dbt_like_sql"
     write_model(root, "marts/kpi/broken.sql", "select order_idd as order_id from hub.orders", YML)
     (model,) = project.discover(root)
-    result = dg.materialize([model_asset(model)], resources={"warehouse": Warehouse(path=str(tmp_path / "w.duckdb"))},
-                            raise_on_error=False)
+    result = dg.materialize(
+        [model_asset(model)], resources={"warehouse": Warehouse(path=str(tmp_path / "w.duckdb"))}, raise_on_error=False
+    )
     assert not result.success
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
     text = str(failure.event_specific_data.error)
@@ -124,8 +129,11 @@ def test_yaml_tests_run_and_fail_with_samples(tmp_path):
     assert results["expression__not_jd"].failing == 1
     assert results["columns_documented"].passed
 
-    result = dg.materialize([model_asset(model), build_model_tests(model)],
-                            resources={"warehouse": Warehouse(path=str(tmp_path / "w.duckdb"))}, raise_on_error=False)
+    result = dg.materialize(
+        [model_asset(model), build_model_tests(model)],
+        resources={"warehouse": Warehouse(path=str(tmp_path / "w.duckdb"))},
+        raise_on_error=False,
+    )
     evals = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert evals["unique__order_id"] is False and evals["columns_documented"] is True
 

@@ -101,8 +101,16 @@ def run(args: argparse.Namespace) -> None:
     for key, api in channel_resources().items():
         if key == "jd_api":  # JD is optional and off here
             continue
-        pull_api(con, api, mapping=key, start_default=start, until=until, max_window=type(api).max_window,
-                 report=report, run_id="crash-test")
+        pull_api(
+            con,
+            api,
+            mapping=key,
+            start_default=start,
+            until=until,
+            max_window=type(api).max_window,
+            report=report,
+            run_id="crash-test",
+        )
     PHASE[0] = "erp"
     pull_erp(con, erp, report=report, run_id="crash-test")
     if report.errors:

@@ -25,9 +25,19 @@ ARGS = ["--start", "2026-11-18T00:00:00+08:00", "--until", NOW, "--now", NOW, "-
 SEED = 20261111
 # Columns stamped with the wall clock or a run/batch id: they legitimately differ between runs.
 VOLATILE = {"received_at", "ingested_at", "batch_id", "quarantined_at", "updated_at", "run_id"}
-COMPARED = ["raw.channel_orders", "hub.orders", "hub.order_lines", "hub.order_status_history", "hub.quarantine",
-            "hub.skus", "hub.sku_map", "ops.cursors", "inventory.stock_snapshot", "inventory.reservations",
-            "inventory.availability"]
+COMPARED = [
+    "raw.channel_orders",
+    "hub.orders",
+    "hub.order_lines",
+    "hub.order_status_history",
+    "hub.quarantine",
+    "hub.skus",
+    "hub.sku_map",
+    "ops.cursors",
+    "inventory.stock_snapshot",
+    "inventory.reservations",
+    "inventory.availability",
+]
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +57,14 @@ def _copy_erp(src: Path, dst: Path) -> None:
 
 
 def _env(home: Path, erp: Path, sim_url: str) -> dict:
-    return {**os.environ, "ORDERHUB_HOME": str(home), "ORDERHUB_ERP_URL": f"sqlite:///{erp}",
-            "ORDERHUB_SIMULATOR_URL": sim_url, "ORDERHUB_PII_SALT": "crash-salt", "PYTHONHASHSEED": "0"}
+    return {
+        **os.environ,
+        "ORDERHUB_HOME": str(home),
+        "ORDERHUB_ERP_URL": f"sqlite:///{erp}",
+        "ORDERHUB_SIMULATOR_URL": sim_url,
+        "ORDERHUB_PII_SALT": "crash-salt",
+        "PYTHONHASHSEED": "0",
+    }
 
 
 def _run(env: dict, sim_url: str, kill: str = "none", kill_after_s: float | None = None) -> subprocess.CompletedProcess:
@@ -68,20 +84,30 @@ def _hashes(path: Path) -> dict[str, tuple[int, str]]:
     out = {}
     for table in COMPARED:
         schema, name = table.split(".")
-        cols = [c for (c,) in con.execute("select column_name from information_schema.columns where table_schema = ? "
-                                          "and table_name = ? order by ordinal_position", [schema, name]).fetchall()
-                if c not in VOLATILE]
+        cols = [
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_schema = ? "
+                "and table_name = ? order by ordinal_position",
+                [schema, name],
+            ).fetchall()
+            if c not in VOLATILE
+        ]
         select = ", ".join(f'"{c}"' for c in cols)
-        out[table] = con.execute(f"select count(*), coalesce(md5(string_agg(t::varchar, chr(10) order by t::varchar)), '')"
-                                 f" from (select {select} from {table}) t").fetchone()
+        out[table] = con.execute(
+            f"select count(*), coalesce(md5(string_agg(t::varchar, chr(10) order by t::varchar)), '')"
+            f" from (select {select} from {table}) t"
+        ).fetchone()
     con.close()
     return out
 
 
 def _erp_state(erp: Path) -> tuple:
     with sqlite3.connect(erp) as c:
-        return c.execute("select count(*), sum(is_synced = 0), group_concat(order_no || ':' || is_synced) "
-                         "from (select * from so_header order by order_no)").fetchone()
+        return c.execute(
+            "select count(*), sum(is_synced = 0), group_concat(order_no || ':' || is_synced) "
+            "from (select * from so_header order by order_no)"
+        ).fetchone()
 
 
 def test_sigkill_anywhere_then_rerun_equals_an_uninterrupted_run(sim, tmp_path):
@@ -101,13 +127,15 @@ def test_sigkill_anywhere_then_rerun_equals_an_uninterrupted_run(sim, tmp_path):
     rng = random.Random(SEED)
     pick = lambda phase, what, low=1: rng.randint(low, max(low, counts[phase][what] // 2))  # noqa: E731
     # each kill hits the phase of an attempt that resumes from the previous crash, so indexes stay small
-    plan = [f"http:api:{pick('api', 'http', 2)}",
-            f"commit:api:{pick('api', 'commits')}:before",
-            f"commit:erp:{pick('erp', 'commits')}:after",      # landed, not yet marked synced
-            "commit:erp:1:before",                              # polled, landing never committed
-            f"commit:hub:{pick('hub', 'commits')}:before",
-            f"commit:inventory:{pick('inventory', 'commits')}:after",
-            f"http:inventory:{pick('inventory', 'http')}"]
+    plan = [
+        f"http:api:{pick('api', 'http', 2)}",
+        f"commit:api:{pick('api', 'commits')}:before",
+        f"commit:erp:{pick('erp', 'commits')}:after",  # landed, not yet marked synced
+        "commit:erp:1:before",  # polled, landing never committed
+        f"commit:hub:{pick('hub', 'commits')}:before",
+        f"commit:inventory:{pick('inventory', 'commits')}:after",
+        f"http:inventory:{pick('inventory', 'http')}",
+    ]
     crash_env = _env(tmp_path / "crash", crash_erp, s.url)
     killed = 0
     for spec in plan:
@@ -139,6 +167,7 @@ def test_sigkill_anywhere_then_rerun_equals_an_uninterrupted_run(sim, tmp_path):
     # accounting still adds up across the crashed and re-run batches, and raw holds what was stored
     received, stored, dedup, quarantined, raw = con.execute(
         "select sum(received), sum(stored), sum(deduplicated), sum(quarantined), "
-        "(select count(*) from raw.channel_orders) from ops.ingest_batches").fetchone()
+        "(select count(*) from raw.channel_orders) from ops.ingest_batches"
+    ).fetchone()
     assert received == stored + dedup + quarantined and stored + quarantined == raw
     con.close()

@@ -75,8 +75,9 @@ def test_compose_services_and_dockerfile_reference_existing_files():
         for volume in svc.get("volumes", []):
             source = volume.split(":")[0]
             assert source in compose["volumes"] or (DEPLOY / source).exists(), f"{name}: {volume}"
-        assert not any("PASSWORD" in k and "${" not in str(v) for k, v in dict(svc.get("environment", {})).items()
-                       ), f"{name}: literal password"
+        assert not any("PASSWORD" in k and "${" not in str(v) for k, v in dict(svc.get("environment", {})).items()), (
+            f"{name}: literal password"
+        )
     # only the user-code container (where runs execute) mounts the warehouse: one DuckDB writer process
     mounts = {n for n, s in services.items() if any(v.startswith("orderhub_data:") for v in s.get("volumes", []))}
     assert mounts == {"orderhub_user_code"}

@@ -52,7 +52,8 @@ def test_round_trip_restores_a_changed_mapping_byte_identical(orderhub_home, rep
     report = snapshot.restore(archive, root=repo_copy, prune=True)
     assert mapping.read_bytes() == original and after_sales.read_bytes() == after_sales_original
     assert (repo_copy / "dbt_like_sql/staging/stg_kpi_targets.sql").read_bytes() == (
-        snapshot.REPO / "dbt_like_sql/staging/stg_kpi_targets.sql").read_bytes()
+        snapshot.REPO / "dbt_like_sql/staging/stg_kpi_targets.sql"
+    ).read_bytes()
     assert report.pruned == ["orderhub/mappings/new_channel.yaml"]
     assert not (repo_copy / "orderhub/mappings/new_channel.yaml").exists()
     assert snapshot.restore(archive, root=repo_copy, dry_run=True).changed == []
@@ -99,8 +100,8 @@ def test_paths_outside_the_repo_are_refused(orderhub_home, repo_copy, tmp_path):
 
 
 def test_no_secret_from_the_environment_reaches_the_archive(orderhub_home, repo_copy, tmp_path, monkeypatch):
-    from resources.pii import PiiSettings
     from resources.erp import ErpBridge
+    from resources.pii import PiiSettings
 
     monkeypatch.setenv("ORDERHUB_PII_SALT", SECRET)
     monkeypatch.setenv("ORDERHUB_ERP_URL", f"mysql+pymysql://erp:{SECRET}@db/erp")
@@ -110,12 +111,14 @@ def test_no_secret_from_the_environment_reaches_the_archive(orderhub_home, repo_
         app_secret: str
         api_token: str = ""
 
-    defs = dg.Definitions(resources={
-        "pii": PiiSettings(salt=dg.EnvVar("ORDERHUB_PII_SALT")),
-        "erp": ErpBridge(url=dg.EnvVar("ORDERHUB_ERP_URL")),
-        "erp_literal": ErpBridge(url=f"mysql+pymysql://erp:{SECRET}@db/erp"),
-        "api": TokenApi(base_url="https://api.example.com", app_secret=SECRET, api_token=SECRET),
-    })
+    defs = dg.Definitions(
+        resources={
+            "pii": PiiSettings(salt=dg.EnvVar("ORDERHUB_PII_SALT")),
+            "erp": ErpBridge(url=dg.EnvVar("ORDERHUB_ERP_URL")),
+            "erp_literal": ErpBridge(url=f"mysql+pymysql://erp:{SECRET}@db/erp"),
+            "api": TokenApi(base_url="https://api.example.com", app_secret=SECRET, api_token=SECRET),
+        }
+    )
     flow = describe_flow(defs)
     archive = snapshot.create(out_dir=tmp_path / "snaps", root=repo_copy, flow=flow)
     assert SECRET.encode() not in _all_bytes(archive)
@@ -123,8 +126,11 @@ def test_no_secret_from_the_environment_reaches_the_archive(orderhub_home, repo_
     assert res["pii"]["fields"]["salt"] == {"env": "ORDERHUB_PII_SALT"}
     assert res["erp"]["fields"]["url"] == {"env": "ORDERHUB_ERP_URL"}
     assert res["erp_literal"]["fields"]["url"] == "mysql+pymysql://erp:<redacted>@db/erp"
-    assert res["api"]["fields"] == {"api_token": "<redacted>", "app_secret": "<redacted>",
-                                    "base_url": "https://api.example.com"}
+    assert res["api"]["fields"] == {
+        "api_token": "<redacted>",
+        "app_secret": "<redacted>",
+        "base_url": "https://api.example.com",
+    }
 
 
 def test_real_flow_description_has_schedules_sensors_thresholds_and_no_salt(orderhub_home, monkeypatch):

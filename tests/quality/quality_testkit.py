@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import duckdb
@@ -12,22 +12,38 @@ import pandas as pd
 
 from orderhub import warehouse
 
-T0 = datetime(2026, 11, 10, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
 
 
 def good_orders(n: int = 6, day: date = date(2026, 11, 10)) -> pd.DataFrame:
     rows = []
     for i in range(n):
         created = T0 + timedelta(minutes=i)
-        rows.append({
-            "order_id": f"taobao:26123456789012{i:02d}", "channel": "taobao", "shop_id": "tb-flagship",
-            "channel_order_id": f"26123456789012{i:02d}", "buyer_key": f"{i:064x}", "status": "shipped",
-            "order_date": day, "created_at": created, "paid_at": created + timedelta(minutes=5),
-            "shipped_at": created + timedelta(hours=20), "completed_at": None, "cancelled_at": None,
-            "total_fen": 10000, "discount_fen": 500, "freight_fen": 0, "paid_fen": 9500,
-            "promotion_type": "双11", "receiver_province": "浙江省", "receiver_city": "杭州市",
-            "source_updated_at": created, "ingested_at": created,
-        })
+        rows.append(
+            {
+                "order_id": f"taobao:26123456789012{i:02d}",
+                "channel": "taobao",
+                "shop_id": "tb-flagship",
+                "channel_order_id": f"26123456789012{i:02d}",
+                "buyer_key": f"{i:064x}",
+                "status": "shipped",
+                "order_date": day,
+                "created_at": created,
+                "paid_at": created + timedelta(minutes=5),
+                "shipped_at": created + timedelta(hours=20),
+                "completed_at": None,
+                "cancelled_at": None,
+                "total_fen": 10000,
+                "discount_fen": 500,
+                "freight_fen": 0,
+                "paid_fen": 9500,
+                "promotion_type": "双11",
+                "receiver_province": "浙江省",
+                "receiver_city": "杭州市",
+                "source_updated_at": created,
+                "ingested_at": created,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -35,11 +51,19 @@ def good_lines(orders: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for o in orders.itertuples():
         for line_no, paid in ((1, 6000), (2, 3600)):  # 9600 within [10000 - 500, 10000]
-            rows.append({
-                "order_id": o.order_id, "line_no": line_no, "order_date": o.order_date,
-                "channel_sku": f"TB-{line_no}", "sku_id": f"SKU-0000{line_no}", "quantity": 1,
-                "unit_price_fen": 5000, "paid_fen": paid, "status": "shipped",
-            })
+            rows.append(
+                {
+                    "order_id": o.order_id,
+                    "line_no": line_no,
+                    "order_date": o.order_date,
+                    "channel_sku": f"TB-{line_no}",
+                    "sku_id": f"SKU-0000{line_no}",
+                    "quantity": 1,
+                    "unit_price_fen": 5000,
+                    "paid_fen": paid,
+                    "status": "shipped",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -68,9 +92,13 @@ def _duck_type(table, column, values: pd.Series) -> str:
         probe = duckdb.connect()
         probe.execute("set TimeZone = 'UTC'")
         warehouse.apply_ddl(probe)
-        _TYPES[table] = dict(probe.execute(
-            "select column_name, data_type from information_schema.columns where table_schema || '.' || table_name = ?",
-            [table]).fetchall())
+        _TYPES[table] = dict(
+            probe.execute(
+                "select column_name, data_type from information_schema.columns where table_schema || '.' || "
+                "table_name = ?",
+                [table],
+            ).fetchall()
+        )
         probe.close()
     if column in _TYPES[table]:
         return _TYPES[table][column]
@@ -90,7 +118,7 @@ class Receiver:
         recv = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 recv.requests.append({"path": self.path, "json": json.loads(body)})
                 status, text = recv.script.pop(0) if recv.script else (200, ok_body)

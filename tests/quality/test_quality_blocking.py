@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from quality_testkit import crafted_db, good_lines, good_orders
 
+from quality.checks import load_suites
 from quality.framework import TableSuite, Window, run_suite
 from quality.pii import pii_rule
 from quality.report import sample
 from resources.quality_settings import QualitySettings
-from quality.checks import load_suites
 
 SUITES = load_suites()
 SETTINGS = QualitySettings()
@@ -101,12 +101,12 @@ def test_totals_rule_catches_orphan_lines_orders_without_lines_and_under_payment
 def test_pii_rule_flags_clear_values_but_not_masked_ones_or_long_order_ids():
     o = good_orders(5)
     o["receiver_city"] = o["receiver_city"].astype(object)
-    o.loc[0, "receiver_city"] = "138****1234"                 # masked phone: fine
-    o.loc[1, "channel_order_id"] = "6912345678901234567"       # 19-digit Douyin id: fine
+    o.loc[0, "receiver_city"] = "138****1234"  # masked phone: fine
+    o.loc[1, "channel_order_id"] = "6912345678901234567"  # 19-digit Douyin id: fine
     o.loc[1, "buyer_key"] = "b0c36c8c99fa5975cc06c9fa56a553668baac0be3fecce9d59ca19913812345678b"  # hex digest: fine
-    o.loc[2, "promotion_type"] = "身份证 110105199003071234"   # resident ID: flagged
-    o.loc[3, "receiver_city"] = "buyer@example.com"           # e-mail: flagged
-    o.loc[4, "receiver_city"] = "+86 13912345678"             # phone: flagged
+    o.loc[2, "promotion_type"] = "身份证 110105199003071234"  # resident ID: flagged
+    o.loc[3, "receiver_city"] = "buyer@example.com"  # e-mail: flagged
+    o.loc[4, "receiver_city"] = "+86 13912345678"  # phone: flagged
     bad, suite = _run("hub.orders", "no_clear_pii", hub__orders=o, hub__order_lines=good_lines(o))
     assert bad.failing_count == 3
     shown = sample(bad, suite, 10).to_string()
@@ -114,12 +114,21 @@ def test_pii_rule_flags_clear_values_but_not_masked_ones_or_long_order_ids():
 
 
 def test_inventory_availability_arithmetic_and_non_negative():
-    frame = pd.DataFrame({
-        "sku_id": ["SKU-00001", "SKU-00002"], "warehouse_id": ["WH-HZ", "WH-HZ"], "on_hand": [10, 5],
-        "locked": [1, 0], "reserved": [2, 0], "safety_buffer": [1, 0], "available": [6, 5],
-        "is_oversold": [False, False], "is_stock_out": [False, False],
-        "snapshot_at": pd.Timestamp.now(tz="UTC"), "computed_at": pd.Timestamp.now(tz="UTC"),
-    })
+    frame = pd.DataFrame(
+        {
+            "sku_id": ["SKU-00001", "SKU-00002"],
+            "warehouse_id": ["WH-HZ", "WH-HZ"],
+            "on_hand": [10, 5],
+            "locked": [1, 0],
+            "reserved": [2, 0],
+            "safety_buffer": [1, 0],
+            "available": [6, 5],
+            "is_oversold": [False, False],
+            "is_stock_out": [False, False],
+            "snapshot_at": pd.Timestamp.now(tz="UTC"),
+            "computed_at": pd.Timestamp.now(tz="UTC"),
+        }
+    )
     suite = SUITES["inventory.availability"]
     ok = run_suite(crafted_db(inventory__availability=frame), suite, SETTINGS, Window())
     assert all(r.passed for r in ok)
@@ -142,8 +151,12 @@ def test_pii_rule_scans_the_whole_table_when_the_partition_column_is_unknown():
 
     frame = pd.DataFrame({"sku_id": ["SKU-00001"], "note": ["call 13812345678"], "day": [date(2026, 11, 1)]})
     con = crafted_db(kpi__custom=frame)
-    (res,) = run_suite(con, TableSuite("kpi.custom", (pii_rule("kpi.custom", "order_date"),)),
-                       SETTINGS, Window(date(2026, 11, 5), date(2026, 11, 5)))
+    (res,) = run_suite(
+        con,
+        TableSuite("kpi.custom", (pii_rule("kpi.custom", "order_date"),)),
+        SETTINGS,
+        Window(date(2026, 11, 5), date(2026, 11, 5)),
+    )
     assert res.error is None and not res.passed and res.failing_count == 1
 
 

@@ -8,9 +8,9 @@ import pytest
 from quality_testkit import crafted_db, good_lines, good_orders
 
 from orderhub import warehouse
-from resources.quality_settings import QualitySettings
 from quality.checks import build_checks, load_suites
 from resources.notifier import Notifier
+from resources.quality_settings import QualitySettings
 from resources.warehouse import Warehouse
 
 PARTS = dg.DailyPartitionsDefinition(start_date="2026-11-01")
@@ -34,14 +34,16 @@ def downstream() -> None:
 def run(orderhub_home):
     checks = build_checks({"hub.orders": True}, {"hub.orders": load_suites()["hub.orders"]})
     resources = {
-        "warehouse": Warehouse(path=str(orderhub_home.warehouse)), "notifier": Notifier(),
+        "warehouse": Warehouse(path=str(orderhub_home.warehouse)),
+        "notifier": Notifier(),
         "quality_settings": QualitySettings(),
     }
 
     def _run(bad: bool) -> dg.ExecuteInProcessResult:
         STATE["bad"] = bad
-        return dg.materialize([orders, downstream, *checks], resources=resources, partition_key="2026-11-10",
-                              raise_on_error=False)
+        return dg.materialize(
+            [orders, downstream, *checks], resources=resources, partition_key="2026-11-10", raise_on_error=False
+        )
 
     return _run
 
@@ -68,7 +70,10 @@ def test_blocking_failure_skips_downstream_and_alerts_once_then_recovers(run, or
 
     res = run(bad=False)
     assert res.success
-    assert {tuple(e.asset_key.path) for e in res.get_asset_materialization_events()} == {("hub", "orders"), ("kpi", "downstream")}
+    assert {tuple(e.asset_key.path) for e in res.get_asset_materialization_events()} == {
+        ("hub", "orders"),
+        ("kpi", "downstream"),
+    }
     con = warehouse.connect(orderhub_home.warehouse)
     kinds = con.execute("select kind from ops.alerts order by created_at").fetchall()
     con.close()
@@ -76,8 +81,9 @@ def test_blocking_failure_skips_downstream_and_alerts_once_then_recovers(run, or
 
 
 def test_checks_attach_only_to_present_tables_and_pii_to_analytics_schemas():
-    checks = build_checks({"hub.orders": True, "kpi.daily_fulfilment": False, "stg.stg_orders": False,
-                           "hub.quarantine": False})
+    checks = build_checks(
+        {"hub.orders": True, "kpi.daily_fulfilment": False, "stg.stg_orders": False, "hub.quarantine": False}
+    )
     keys = {(".".join(k.asset_key.path), k.name) for c in checks for k in c.check_keys}
     assert ("hub.orders", "order_id_unique") in keys and ("hub.orders", "no_clear_pii") in keys
     assert ("kpi.daily_fulfilment", "no_clear_pii") in keys
@@ -94,7 +100,8 @@ def test_every_analytics_table_of_the_merged_definitions_gets_the_pii_check():
     graph = build().resolve_asset_graph()
     checked = {k.asset_key for k in graph.asset_check_keys if k.name == "no_clear_pii"}
     missing = [
-        key.to_user_string() for key in graph.materializable_asset_keys
+        key.to_user_string()
+        for key in graph.materializable_asset_keys
         if key.path[0] in PII_SCHEMAS and ".".join(key.path) not in EXEMPT_TABLES and key not in checked
     ]
     assert not missing

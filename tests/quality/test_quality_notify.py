@@ -36,13 +36,19 @@ def con(orderhub_home):
 
 
 def _notifier(receiver: Receiver, kind: str = "dingtalk", path: str = "/robot/send?access_token=tok123") -> Notifier:
-    return Notifier(webhook_url=receiver.url + path, secret=SECRET if kind == "dingtalk" else "", kind=kind,
-                    retries=2, backoff_base_seconds=0.01)
+    return Notifier(
+        webhook_url=receiver.url + path,
+        secret=SECRET if kind == "dingtalk" else "",
+        kind=kind,
+        retries=2,
+        backoff_base_seconds=0.01,
+    )
 
 
 def _raise(con, key="check:hub.orders:order_id_unique", severity="error"):
-    return alerts.raise_alert(con, kind="check_failed", severity=severity, message="2 duplicate order_id",
-                              dedupe_key=key, asset="hub.orders")
+    return alerts.raise_alert(
+        con, kind="check_failed", severity=severity, message="2 duplicate order_id", dedupe_key=key, asset="hub.orders"
+    )
 
 
 def test_dingtalk_signature_verifies_and_payload_is_markdown(con, receiver):
@@ -90,13 +96,17 @@ def test_failures_are_recorded_never_raised_and_retried_next_pass(con, receiver)
     _raise(con, key="check:hub.orders:status_valid")
     first = deliver_pending(con, _notifier(receiver), sleep=lambda s: None)
     assert (first.sent, first.failed) == (0, 1)  # the second alert waits: no hammering a dead webhook
-    status = con.execute("select delivery_status, delivery_attempts, last_error from ops.alerts order by created_at").fetchall()
+    status = con.execute(
+        "select delivery_status, delivery_attempts, last_error from ops.alerts order by created_at"
+    ).fetchall()
     assert status[0][0] == "failed" and status[0][1] == 3 and "500" in status[0][2]
     assert "tok123" not in status[0][2]  # the robot token never lands in the table
     assert status[1][0] == "pending"
     second = deliver_pending(con, _notifier(receiver), sleep=lambda s: None)  # errcode != 0 is a failure too
-    assert second.failed == 1 and "310000" in con.execute(
-        "select last_error from ops.alerts order by created_at limit 1").fetchone()[0]
+    assert (
+        second.failed == 1
+        and "310000" in con.execute("select last_error from ops.alerts order by created_at limit 1").fetchone()[0]
+    )
     third = deliver_pending(con, _notifier(receiver), sleep=lambda s: None)
     assert third.sent == 2
     assert {r[0] for r in con.execute("select delivery_status from ops.alerts").fetchall()} == {"sent"}
@@ -132,7 +142,10 @@ def test_without_webhook_alerts_go_to_table_and_log(con, caplog):
     with caplog.at_level("ERROR", logger="orderhub.alerts"):
         report = deliver_pending(con, Notifier())
     assert report.not_configured == 1
-    assert con.execute("select delivery_status, delivery_channel from ops.alerts").fetchone() == ("not_configured", "log")
+    assert con.execute("select delivery_status, delivery_channel from ops.alerts").fetchone() == (
+        "not_configured",
+        "log",
+    )
     assert "duplicate order_id" in caplog.text
 
 
@@ -149,7 +162,9 @@ def test_daemon_alert_sends_directly_dedupes_and_is_recorded_later(con, receiver
     assert daemon_alert(n, op="resolve", dedupe_key="run_failed:hub_job", message="job ok again") == "not_open"
     deliver_pending(con, n)
     assert len(receiver.requests) == 2
-    rows = con.execute("select kind, delivery_status, resolved_at is not null from ops.alerts order by created_at").fetchall()
+    rows = con.execute(
+        "select kind, delivery_status, resolved_at is not null from ops.alerts order by created_at"
+    ).fetchall()
     assert rows == [("run_failed", "sent", True), ("recovered", "sent", True)]
     assert not list(spool_dir().glob("*.json"))
 
@@ -170,14 +185,24 @@ def test_wecom_content_is_capped_in_bytes():
 def test_daemon_delivery_failure_is_recorded_and_retried_by_the_next_pass(con, receiver):
     receiver.script = [(502, "bad gateway")] * 3
     n = _notifier(receiver, "slack", "/hook")
-    assert daemon_alert(n, op="raise", dedupe_key="freshness:hub/orders:error", kind="freshness",
-                        severity="error", message="hub.orders is 3 h old") == "failed"
+    assert (
+        daemon_alert(
+            n,
+            op="raise",
+            dedupe_key="freshness:hub/orders:error",
+            kind="freshness",
+            severity="error",
+            message="hub.orders is 3 h old",
+        )
+        == "failed"
+    )
     report = deliver_pending(con, n)  # records the spooled failure, then retries it
     assert report.sent == 1 and len(receiver.requests) == 4
     assert con.execute("select delivery_status, delivery_attempts from ops.alerts").fetchone() == ("sent", 4)
     # the daemon's 3 failed attempts were logged too, once the warehouse was reachable
-    assert con.execute("select count(*) filter (where not ok), count(*) from ops.api_calls where channel = 'notifier'"
-                       ).fetchone() == (3, 4)
+    assert con.execute(
+        "select count(*) filter (where not ok), count(*) from ops.api_calls where channel = 'notifier'"
+    ).fetchone() == (3, 4)
 
 
 def test_a_corrupt_spool_file_is_set_aside_and_does_not_block_delivery(con, orderhub_home):
@@ -190,8 +215,14 @@ def test_a_corrupt_spool_file_is_set_aside_and_does_not_block_delivery(con, orde
 
 def test_a_burst_of_alerts_of_one_kind_goes_out_as_one_digest(con, receiver):
     for i in range(20):
-        alerts.raise_alert(con, kind="stock_out", severity="warning", message=f"SKU-{i:05d} is out of stock",
-                           dedupe_key=f"stock_out:SKU-{i:05d}", asset="inventory.availability")
+        alerts.raise_alert(
+            con,
+            kind="stock_out",
+            severity="warning",
+            message=f"SKU-{i:05d} is out of stock",
+            dedupe_key=f"stock_out:SKU-{i:05d}",
+            asset="inventory.availability",
+        )
     _raise(con)  # a different kind: its own message
     report = deliver_pending(con, _notifier(receiver, "slack", "/hook"))
     assert report.sent == 21 and len(receiver.requests) == 2

@@ -57,16 +57,20 @@ def test_run_failure_alert_is_sent_once_per_job_and_recovers(orderhub_home, rece
         for _ in range(2):
             res = dg.materialize([broken], instance=instance, raise_on_error=False)
             ctx = dg.build_run_status_sensor_context(
-                sensor_name="run_failure_alerts", dagster_event=res.get_run_failure_event(),
-                dagster_instance=instance, dagster_run=res.dagster_run,
+                sensor_name="run_failure_alerts",
+                dagster_event=res.get_run_failure_event(),
+                dagster_instance=instance,
+                dagster_run=res.dagster_run,
             ).for_run_failure()
             ops_sensors.run_failure_alerts(ctx, notifier=notifier)
         assert len(receiver.requests) == 1
         assert "failed" in receiver.requests[0]["json"]["text"] and "boom" in receiver.requests[0]["json"]["text"]
         ok = dg.materialize([orders], instance=instance)
         ctx = dg.build_run_status_sensor_context(
-            sensor_name="run_recovery_alerts", dagster_event=ok.get_run_success_event(),
-            dagster_instance=instance, dagster_run=res.dagster_run,  # same job name as the failure
+            sensor_name="run_recovery_alerts",
+            dagster_event=ok.get_run_success_event(),
+            dagster_instance=instance,
+            dagster_run=res.dagster_run,  # same job name as the failure
         )
         ops_sensors.run_recovery_alerts(ctx, notifier=notifier)
     assert len(receiver.requests) == 2 and "succeeded again" in receiver.requests[1]["json"]["text"]
@@ -122,10 +126,11 @@ def test_a_run_stopped_only_by_a_blocking_check_does_not_page_twice(orderhub_hom
             res = dg.materialize(selection, instance=instance, raise_on_error=False)
             assert not res.success
             ctx = dg.build_run_status_sensor_context(
-                sensor_name="run_failure_alerts", dagster_event=res.get_run_failure_event(),
-                dagster_instance=instance, dagster_run=res.dagster_run,
+                sensor_name="run_failure_alerts",
+                dagster_event=res.get_run_failure_event(),
+                dagster_instance=instance,
+                dagster_run=res.dagster_run,
             ).for_run_failure()
             ops_sensors.run_failure_alerts(ctx, notifier=notifier)
             assert len(receiver.requests) == pages
     assert "yaml_test" in receiver.requests[0]["json"]["text"]
-

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 from quality_testkit import crafted_db, good_orders
 
+from quality.checks import load_suites
 from quality.framework import Window, run_suite
 from resources.quality_settings import QualitySettings
-from quality.checks import load_suites
 
 SUITES = load_suites()
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def _rule(table: str, rule: str, settings: QualitySettings | None = None, window: Window = Window(), **tables):
@@ -53,11 +53,20 @@ def test_volume_is_not_judged_without_history_or_on_tiny_channels():
 
 
 def _calls(channel: str, n: int, failed: int) -> pd.DataFrame:
-    return pd.DataFrame({
-        "call_id": [f"{channel}{i}" for i in range(n)], "channel": channel, "endpoint": "x",
-        "started_at": NOW - timedelta(minutes=5), "duration_ms": 10.0, "http_status": 200, "attempt": 1,
-        "ok": [i >= failed for i in range(n)], "error": None, "run_id": None,
-    })
+    return pd.DataFrame(
+        {
+            "call_id": [f"{channel}{i}" for i in range(n)],
+            "channel": channel,
+            "endpoint": "x",
+            "started_at": NOW - timedelta(minutes=5),
+            "duration_ms": 10.0,
+            "http_status": 200,
+            "attempt": 1,
+            "ok": [i >= failed for i in range(n)],
+            "error": None,
+            "run_id": None,
+        }
+    )
 
 
 def test_api_success_rate_below_threshold_warns():
@@ -69,11 +78,25 @@ def test_api_success_rate_below_threshold_warns():
 
 
 def _batches(quarantined: int) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "batch_id": "b1", "source": "api", "channel": "taobao", "shop_id": "tb-flagship", "window_start": NOW,
-        "window_end": NOW, "received": 1000, "stored": 1000 - quarantined, "deduplicated": 0,
-        "quarantined": quarantined, "started_at": NOW, "finished_at": NOW, "run_id": None,
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "batch_id": "b1",
+                "source": "api",
+                "channel": "taobao",
+                "shop_id": "tb-flagship",
+                "window_start": NOW,
+                "window_end": NOW,
+                "received": 1000,
+                "stored": 1000 - quarantined,
+                "deduplicated": 0,
+                "quarantined": quarantined,
+                "started_at": NOW,
+                "finished_at": NOW,
+                "run_id": None,
+            }
+        ]
+    )
 
 
 def test_quarantine_share_threshold_is_configurable():
@@ -86,9 +109,23 @@ def test_quarantine_share_threshold_is_configurable():
 
 def test_stale_inventory_snapshot_warns():
     def availability(age: timedelta) -> pd.DataFrame:
-        return pd.DataFrame([{"sku_id": "SKU-00001", "warehouse_id": "WH-HZ", "on_hand": 3, "locked": 0,
-                              "reserved": 1, "safety_buffer": 0, "available": 2, "is_oversold": False,
-                              "is_stock_out": False, "snapshot_at": NOW - age, "computed_at": NOW}])
+        return pd.DataFrame(
+            [
+                {
+                    "sku_id": "SKU-00001",
+                    "warehouse_id": "WH-HZ",
+                    "on_hand": 3,
+                    "locked": 0,
+                    "reserved": 1,
+                    "safety_buffer": 0,
+                    "available": 2,
+                    "is_oversold": False,
+                    "is_stock_out": False,
+                    "snapshot_at": NOW - age,
+                    "computed_at": NOW,
+                }
+            ]
+        )
 
     fresh = availability(timedelta(minutes=5))
     assert _rule("inventory.availability", "snapshot_fresh", inventory__availability=fresh).passed
@@ -101,8 +138,12 @@ def test_one_spike_in_the_baseline_does_not_make_a_normal_day_look_low():
     orders = _history(day, 40)
     spike = good_orders(300, day - timedelta(days=7))  # a one-off spike a week earlier (not a listed festival)
     spike["order_id"] = [f"taobao:spike:{i}" for i in range(300)]
-    res = _rule("hub.orders", "channel_volume_normal", window=Window(day, day),
-                hub__orders=pd.concat([orders, spike], ignore_index=True))
+    res = _rule(
+        "hub.orders",
+        "channel_volume_normal",
+        window=Window(day, day),
+        hub__orders=pd.concat([orders, spike], ignore_index=True),
+    )
     assert res.passed, res.frame
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -28,7 +28,7 @@ def test_time_formatting_fast_paths():
     assert iso_many(ts) == [iso(t) for t in ts]
     assert bj_days(ts) == [bj(t, "%Y%m%d") for t in ts]
     assert bj_days(ts, "-") == [bj(t, "%Y-%m-%d") for t in ts]
-    assert iso(ts[3]) == datetime.fromtimestamp(int(ts[3]), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert iso(ts[3]) == datetime.fromtimestamp(int(ts[3]), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_vectorised_ids_and_cached_rows_match_scalar_code():

@@ -54,7 +54,8 @@ def test_slow_response_times_out(sim):
 def test_malformed_records_are_stable(sim):
     _set(sim, malformed_rate=0.3)
     trades = client.taobao(sim.url, "taobao.trades.sold.increment.get", page_size=100, **ARGS).json()[
-        "trades_sold_increment_get_response"]["trades"]["trade"]
+        "trades_sold_increment_get_response"
+    ]["trades"]["trade"]
 
     def broken(t):
         if "status" not in t:
@@ -69,14 +70,16 @@ def test_malformed_records_are_stable(sim):
     bad = [t["tid"] for t in trades if broken(t)]
     assert 10 <= len(bad) <= 60
     again = client.taobao(sim.url, "taobao.trades.sold.increment.get", page_size=100, **ARGS).json()[
-        "trades_sold_increment_get_response"]["trades"]["trade"]
+        "trades_sold_increment_get_response"
+    ]["trades"]["trade"]
     assert [t["tid"] for t in again if broken(t)] == bad
 
 
 def test_schema_drift_adds_fields(sim):
     _set(sim, schema_drift=True)
-    d = client.douyin(sim.url, "order.searchList", {"update_time_start": END - 3600, "update_time_end": END,
-                                                    "page": 0, "size": 5}).json()["data"]
+    d = client.douyin(
+        sim.url, "order.searchList", {"update_time_start": END - 3600, "update_time_end": END, "page": 0, "size": 5}
+    ).json()["data"]
     assert all("x_ext_field" in o for o in d["shop_order_list"])
 
 
@@ -105,7 +108,9 @@ def test_mutation_while_paging_moves_an_order(sim):
 
 
 def test_default_rate_limit_is_generous(sim):
-    codes = {client.taobao(sim.url, "taobao.items.inventory.list", page_no=1, page_size=10).status_code for _ in range(40)}
+    codes = {
+        client.taobao(sim.url, "taobao.items.inventory.list", page_no=1, page_size=10).status_code for _ in range(40)
+    }
     assert codes == {200}
 
 
@@ -121,8 +126,9 @@ def test_fault_flag_parsing():
 def _taobao_codes(sim) -> list[str]:
     codes, page = [], 1
     while True:
-        body = client.taobao(sim.url, "taobao.trades.sold.increment.get", page_no=page, page_size=100, use_has_next="true",
-                             **ARGS).json()["trades_sold_increment_get_response"]
+        body = client.taobao(
+            sim.url, "taobao.trades.sold.increment.get", page_no=page, page_size=100, use_has_next="true", **ARGS
+        ).json()["trades_sold_increment_get_response"]
         codes += [o["outer_sku_id"] for t in body["trades"]["trade"] for o in t["orders"]["order"]]
         if not body["has_next"]:
             return codes
@@ -142,7 +148,9 @@ def test_unmapped_skus_only_as_a_fault(sim):
     assert len(faulty) == len(default) and 0 < len(hits) < 0.15 * len(default)
     assert {faulty[i] for i in hits} == {"SKU-NEW-0901"}
     listed = requests.get(f"{sim.url}/admin/channel_stock", params={"channel": "taobao"}).json()["items"]
-    assert {"channel_sku": "SKU-NEW-0901", "quantity": 50} in [{k: i[k] for k in ("channel_sku", "quantity")} for i in listed]
+    assert {"channel_sku": "SKU-NEW-0901", "quantity": 50} in [
+        {k: i[k] for k in ("channel_sku", "quantity")} for i in listed
+    ]
     assert _taobao_codes(sim) == faulty  # the same lines every time (a pure function of seed and line)
     _set(sim, unmapped_sku_rate=0.0)
     assert _taobao_codes(sim) == default

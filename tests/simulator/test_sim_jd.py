@@ -30,12 +30,20 @@ def test_jd_pages_cover_truth(sim):
     total, ids = res["orderTotal"], [o["orderId"] for o in res["orderInfoList"]]
     page = 2
     while len(ids) < total:
-        ids += [o["orderId"] for o in _search(sim, start, end, page=page)[ROOT]["searchorderinfo_result"]["orderInfoList"]]
+        ids += [
+            o["orderId"] for o in _search(sim, start, end, page=page)[ROOT]["searchorderinfo_result"]["orderInfoList"]
+        ]
         page += 1
     assert len(ids) == len(set(ids)) == total > 10
     truth = requests.get(f"{sim.url}/admin/truth/orders", params={"channel": "jd"}).json()["orders"]
     in_window = {o["channel_order_id"] for o in truth if start <= parse_iso(o["modified_at"]) < end}
     assert set(ids) == in_window
     o = res["orderInfoList"][0]
-    assert o["orderState"] in {"WAIT_SELLER_STOCK_OUT", "WAIT_GOODS_RECEIVE_CONFIRM", "FINISHED_L", "TRADE_CANCELED", "LOCKED"}
+    assert o["orderState"] in {
+        "WAIT_SELLER_STOCK_OUT",
+        "WAIT_GOODS_RECEIVE_CONFIRM",
+        "FINISHED_L",
+        "TRADE_CANCELED",
+        "LOCKED",
+    }
     assert o["itemInfoList"] and "*" in o["consigneeInfo"]["mobile"]

@@ -22,8 +22,9 @@ def _wait_for(cond, limit_s: float = 20.0) -> bool:
 
 
 def test_live_mode_keeps_producing(tmp_path):
-    sim = simulator.start(seed=2, days=3, now="2026-11-25T00:00:00Z", erp_db=tmp_path / "erp.sqlite",
-                          live_rate=20, speed=600)
+    sim = simulator.start(
+        seed=2, days=3, now="2026-11-25T00:00:00Z", erp_db=tmp_path / "erp.sqlite", live_rate=20, speed=600
+    )
     try:
         t0 = requests.get(f"{sim.url}/admin/clock").json()
         n0 = requests.get(f"{sim.url}/admin/truth/orders", params={"channel": "taobao"}).json()["count"]
@@ -46,9 +47,28 @@ def test_live_mode_keeps_producing(tmp_path):
 
 
 def test_cli_prints_url(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", "0", "--seed", "3", "--days", "3",
-                             "--now", "2026-11-25T00:00:00Z", "--erp-db", str(tmp_path / "e.sqlite"),
-                             "--faults", "schema_drift=true"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "serve",
+            "--port",
+            "0",
+            "--seed",
+            "3",
+            "--days",
+            "3",
+            "--now",
+            "2026-11-25T00:00:00Z",
+            "--erp-db",
+            str(tmp_path / "e.sqlite"),
+            "--faults",
+            "schema_drift=true",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline().strip()
         assert line.startswith("SIMULATOR_URL=http://127.0.0.1:")

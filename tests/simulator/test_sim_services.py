@@ -15,7 +15,12 @@ LG = {"X-Api-Key": "sim-lg-key"}
 
 
 def test_waybills_are_idempotent(sim):
-    body = {"order_id": "taobao:1", "idempotency_key": "wb-1", "receiver_province": "西藏自治区", "parcel_weight_g": 800}
+    body = {
+        "order_id": "taobao:1",
+        "idempotency_key": "wb-1",
+        "receiver_province": "西藏自治区",
+        "parcel_weight_g": 800,
+    }
     a = requests.post(f"{sim.url}/logistics/waybills", json=body, headers=LG).json()
     b = requests.post(f"{sim.url}/logistics/waybills", json=body, headers=LG).json()
     c = requests.post(f"{sim.url}/logistics/waybills", json={**body, "idempotency_key": "wb-2"}, headers=LG).json()
@@ -45,8 +50,14 @@ def test_wms_stock_has_stockouts(sim):
 def test_wms_shipments_idempotent_and_stock_checked(sim):
     items = [i for i in _stock(sim) if i["on_hand"] - i["locked"] >= 2]
     it = items[0]
-    body = {"idempotency_key": "ship-1", "order_id": "taobao:42", "warehouse_id": it["warehouse_id"],
-            "waybill_no": "SF1", "carrier": "SF", "lines": [{"sku_id": it["sku_id"], "quantity": 1}]}
+    body = {
+        "idempotency_key": "ship-1",
+        "order_id": "taobao:42",
+        "warehouse_id": it["warehouse_id"],
+        "waybill_no": "SF1",
+        "carrier": "SF",
+        "lines": [{"sku_id": it["sku_id"], "quantity": 1}],
+    }
     a = requests.post(f"{sim.url}/wms/shipments", json=body, headers=WMS)
     b = requests.post(f"{sim.url}/wms/shipments", json=body, headers=WMS)
     assert a.status_code == b.status_code == 200
@@ -102,7 +113,9 @@ def test_export_csv_gbk_and_xlsx(sim):
 
 
 def test_cs_tickets(sim):
-    t = requests.get(f"{sim.url}/cs/tickets", params={"updated_after": "2026-10-01T00:00:00Z", "limit": 5000}).json()["tickets"]
+    t = requests.get(f"{sim.url}/cs/tickets", params={"updated_after": "2026-10-01T00:00:00Z", "limit": 5000}).json()[
+        "tickets"
+    ]
     assert len(t) > 20
     assert {x["source"] for x in t} == {"wechat", "email"}
     assert {x["ticket_type"] for x in t} >= {"refund_only", "return", "damaged"}
@@ -117,10 +130,15 @@ def test_channel_stock_push_and_conflicts(sim):
     assert r["item_quantity_update_response"]["item"]["num"] == 7
     inv = client.taobao(sim.url, "taobao.items.inventory.list", page_no=1, page_size=5).json()
     assert inv["items_inventory_list_response"]["items"]["item"][0] == {
-        "outer_id": "SKU-00001", "num": 7, "modified": r["item_quantity_update_response"]["item"]["modified"]}
+        "outer_id": "SKU-00001",
+        "num": 7,
+        "modified": r["item_quantity_update_response"]["item"]["modified"],
+    }
     dy = client.douyin(sim.url, "sku.syncStock", {"out_sku_id": "DY00002", "stock_num": 3, "incremental": False}).json()
     assert dy["code"] == 10000
-    assert client.pdd(sim.url, "pdd.goods.quantity.update", outer_id="nope", quantity=1, update_type=1).json()["error_response"]
+    assert client.pdd(sim.url, "pdd.goods.quantity.update", outer_id="nope", quantity=1, update_type=1).json()[
+        "error_response"
+    ]
 
 
 def test_confirm_shipment_and_after_sales(sim):
@@ -128,14 +146,20 @@ def test_confirm_shipment_and_after_sales(sim):
 
     truth = rq.get(f"{sim.url}/admin/truth/orders", params={"channel": "douyin"}).json()["orders"]
     oid = truth[0]["channel_order_id"]
-    r = client.douyin(sim.url, "order.logisticsAdd", {"order_id": oid, "logistics_code": "SF123", "company": "shunfeng"}).json()
+    r = client.douyin(
+        sim.url, "order.logisticsAdd", {"order_id": oid, "logistics_code": "SF123", "company": "shunfeng"}
+    ).json()
     assert r["code"] == 10000
     end = int(sim.world.now())
-    a = client.douyin(sim.url, "afterSale.List", {"update_time_start": end - 7 * 86400, "update_time_end": end,
-                                                  "page": 0, "size": 100}).json()["data"]
+    a = client.douyin(
+        sim.url,
+        "afterSale.List",
+        {"update_time_start": end - 7 * 86400, "update_time_end": end, "page": 0, "size": 100},
+    ).json()["data"]
     assert a["total"] > 0 and {i["aftersale_status"] for i in a["items"]} <= {6, 12, 28}
-    p = client.pdd(sim.url, "pdd.refund.list.increment.get", start_updated_at=end - 1800, end_updated_at=end,
-                   page=1, page_size=100).json()
+    p = client.pdd(
+        sim.url, "pdd.refund.list.increment.get", start_updated_at=end - 1800, end_updated_at=end, page=1, page_size=100
+    ).json()
     assert "refund_increment_get_response" in p
 
 
@@ -148,10 +172,16 @@ def test_purchase_suggestions(sim):
 def test_export_has_goods_total_for_every_status(sim):
     import csv
 
-    text = requests.get(f"{sim.url}/admin/exports/taobao", params={"date": "2026-11-20", "encoding": "utf-8-sig"}).content
+    text = requests.get(
+        f"{sim.url}/admin/exports/taobao", params={"date": "2026-11-20", "encoding": "utf-8-sig"}
+    ).content
     rows = list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
-    truth = {o["channel_order_id"]: o for o in requests.get(f"{sim.url}/admin/truth/orders",
-                                                            params={"channel": "taobao", "shop": "tm-outlet"}).json()["orders"]}
+    truth = {
+        o["channel_order_id"]: o
+        for o in requests.get(
+            f"{sim.url}/admin/truth/orders", params={"channel": "taobao", "shop": "tm-outlet"}
+        ).json()["orders"]
+    }
     fen = lambda v: int(v.replace(".", ""))  # noqa: E731  ("129.00" → 12900, exact)
     closed_unpaid = 0
     for r in rows:

@@ -23,13 +23,22 @@ def test_taobao_signature(sim):
 def test_taobao_sign_covers_every_param(sim):
     """Tampering with a parameter after signing must break the signature."""
     import time
+
     import requests
+
     from simulator.channels.common import md5_sign
     from simulator.timeutil import bj
 
-    p = {"method": "taobao.trades.sold.increment.get", "app_key": "sim-tb-key", "timestamp": bj(time.time()),
-         "format": "json", "v": "2.0", "sign_method": "md5", "start_modified": "2026-11-24 00:00:00",
-         "end_modified": "2026-11-25 00:00:00"}
+    p = {
+        "method": "taobao.trades.sold.increment.get",
+        "app_key": "sim-tb-key",
+        "timestamp": bj(time.time()),
+        "format": "json",
+        "v": "2.0",
+        "sign_method": "md5",
+        "start_modified": "2026-11-24 00:00:00",
+        "end_modified": "2026-11-25 00:00:00",
+    }
     p["sign"] = md5_sign("sim-tb-secret", p)
     assert "trades_sold_increment_get_response" in requests.get(f"{sim.url}/taobao/router/rest", params=p).json()
     p["page_size"] = "7"
@@ -57,6 +66,7 @@ def test_wms_and_logistics_need_api_key(sim):
 
     assert requests.get(f"{sim.url}/wms/stock").status_code == 401
     assert requests.get(f"{sim.url}/wms/stock", headers={"X-Api-Key": "sim-wms-key"}).status_code == 200
-    r = requests.post(f"{sim.url}/logistics/waybills", json={"order_id": "x", "idempotency_key": "k"},
-                      headers={"X-Api-Key": "wrong"})
+    r = requests.post(
+        f"{sim.url}/logistics/waybills", json={"order_id": "x", "idempotency_key": "k"}, headers={"X-Api-Key": "wrong"}
+    )
     assert r.status_code == 401

@@ -91,8 +91,14 @@ def test_api_events_have_receive_then_operator_steps(sim):
     full = [v for v in by_order.values() if len(v) == 4]
     assert full and all([e["event_type"] for e in v] == ["receive", "pick", "pack", "ship"] for v in full)
     stock = requests.get(f"{sim.url}/wms/stock", params={"page_size": 1}, headers=WMS).json()["items"][0]
-    body = {"idempotency_key": "rcv-1", "order_id": "taobao:1", "warehouse_id": stock["warehouse_id"],
-            "waybill_no": "SF1", "carrier": "SF", "lines": [{"sku_id": stock["sku_id"], "quantity": 1}]}
+    body = {
+        "idempotency_key": "rcv-1",
+        "order_id": "taobao:1",
+        "warehouse_id": stock["warehouse_id"],
+        "waybill_no": "SF1",
+        "carrier": "SF",
+        "lines": [{"sku_id": stock["sku_id"], "quantity": 1}],
+    }
     task = requests.post(f"{sim.url}/wms/shipments", json=body, headers=WMS).json()
     requests.post(f"{sim.url}/admin/clock", json={"advance_seconds": 3 * 3600})
     after = ev[-1]["event_id"] if len(ev) < 5000 else 0

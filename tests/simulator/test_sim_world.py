@@ -35,6 +35,7 @@ def test_realism():
     assert per_day.median() > 600
     assert per_day[pd.Timestamp("2026-11-11").date()] > 3 * per_day.median()  # Double 11 peak
     from simulator.catalog import PROVINCES
+
     provs = {list(PROVINCES)[p] for p in vis["prov"].unique()}
     assert {"新疆维吾尔自治区", "西藏自治区", "青海省", "内蒙古自治区"} <= provs
     assert 0.5 < vis["buyer"].nunique() / len(vis) < 0.9  # returning buyers
@@ -59,7 +60,7 @@ def test_orders_progress_as_clock_moves():
     st1 = w.state(NOW + 6 * 3600)
     moved = (st1["modified"] > st0["modified"]) & st0["visible"]
     assert moved.sum() > 100
-    assert (st1["visible"].sum() > st0["visible"].sum())  # new orders keep arriving
+    assert st1["visible"].sum() > st0["visible"].sum()  # new orders keep arriving
 
 
 def test_same_seed_same_api_answers(tmp_path):
@@ -69,13 +70,24 @@ def test_same_seed_same_api_answers(tmp_path):
 
     bodies = []
     for i in range(2):
-        s = simulator.start(seed=9, days=5, now="2026-11-25T00:00:00Z", erp_db=tmp_path / f"e{i}.sqlite",
-                            faults={"error_rate": 0.3, "malformed_rate": 0.1})
+        s = simulator.start(
+            seed=9,
+            days=5,
+            now="2026-11-25T00:00:00Z",
+            erp_db=tmp_path / f"e{i}.sqlite",
+            faults={"error_rate": 0.3, "malformed_rate": 0.1},
+        )
         try:
             got = []
             for p in range(1, 4):
-                r = client.taobao(s.url, "taobao.trades.sold.increment.get", start_modified=bj(NOW - 86400),
-                                  end_modified=bj(NOW), page_no=p, page_size=50)
+                r = client.taobao(
+                    s.url,
+                    "taobao.trades.sold.increment.get",
+                    start_modified=bj(NOW - 86400),
+                    end_modified=bj(NOW),
+                    page_no=p,
+                    page_size=50,
+                )
                 got.append((r.status_code, r.text))
             bodies.append(got)
         finally:

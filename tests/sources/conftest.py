@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from sources_fakes import BASE, T0, FakePlatform
 
 
@@ -20,8 +19,9 @@ def fake_platform():
         fake = FakePlatform(channel)
         fake.orders = [{"id": str(1000 + i), "modified": T0 + i * spacing} for i in range(n_orders)]
         sleeps: list[float] = []
-        api = classes[channel](base_url=f"{BASE}/{channel}", app_key="k", app_secret="s", page_size=page_size,
-                               overlap_s=0).with_transport(fake.session_factory, sleeps.append)
+        api = classes[channel](
+            base_url=f"{BASE}/{channel}", app_key="k", app_secret="s", page_size=page_size, overlap_s=0
+        ).with_transport(fake.session_factory, sleeps.append)
         return fake, api, sleeps
 
     return make

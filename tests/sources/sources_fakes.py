@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlsplit
 
 import requests
@@ -16,7 +16,7 @@ from orderhub.sources.signing import douyin_sign, top_md5_sign
 from orderhub.sources.timefmt import beijing_str, epoch_s
 
 BASE = "http://fake.test"
-T0 = datetime(2026, 11, 11, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 11, 0, 0, tzinfo=UTC)
 
 
 class FakeAdapter(BaseAdapter):
@@ -46,8 +46,8 @@ class FakePlatform:
         self.channel, self.key, self.secret = channel, key, secret
         self.orders: list[dict] = []
         self.stock: dict[str, int] = {}
-        self.faults: list[tuple] = []          # scripted: ("status", code[, retry_after]) | ("timeout",) | ("garbage",)
-        self.requests: list[dict] = []          # every parsed request that got past the faults
+        self.faults: list[tuple] = []  # scripted: ("status", code[, retry_after]) | ("timeout",) | ("garbage",)
+        self.requests: list[dict] = []  # every parsed request that got past the faults
         self.windows: list[tuple[datetime, datetime]] = []
         self.before_page: Callable[[FakePlatform, int], None] | None = None
         self.failing_skus: set[str] = set()
@@ -75,7 +75,11 @@ class FakePlatform:
         if self.before_page:  # state changes between two page requests
             page = params.get("page_no") or params.get("page") or json.loads(params.get("param_json", "{}")).get("page")
             self.before_page(self, int(page or 0))
-        return 200, {"Content-Type": "application/json"}, json.dumps(getattr(self, f"_{self.channel}")(params), ensure_ascii=False)
+        return (
+            200,
+            {"Content-Type": "application/json"},
+            json.dumps(getattr(self, f"_{self.channel}")(params), ensure_ascii=False),
+        )
 
     # ---- shared listing ----------------------------------------------------------------------
     def _window_orders(self, start: datetime, end: datetime) -> list[dict]:
@@ -84,7 +88,7 @@ class FakePlatform:
         return sorted(hits, key=lambda o: (-o["modified"].timestamp(), o["id"]))
 
     def _page(self, hits: list[dict], page: int, size: int, first: int) -> list[dict]:
-        return hits[(page - first) * size:(page - first + 1) * size]
+        return hits[(page - first) * size : (page - first + 1) * size]
 
     # ---- taobao -------------------------------------------------------------------------------
     def _taobao(self, p: dict) -> dict:
@@ -99,14 +103,20 @@ class FakePlatform:
             size, page = int(p["page_size"]), int(p["page_no"])
             hits = self._window_orders(start, end)
             total = len(hits)
-            trades = [{"tid": int(o["id"]), "tid_str": o["id"], "modified": beijing_str(o["modified"])}
-                      for o in self._page(hits, page, size, 1)]
+            trades = [
+                {"tid": int(o["id"]), "tid_str": o["id"], "modified": beijing_str(o["modified"])}
+                for o in self._page(hits, page, size, 1)
+            ]
             return {"trades_sold_increment_get_response": {"total_results": total, "trades": {"trade": trades}}}
         if method == "taobao.items.inventory.list":
             items = [{"outer_id": k, "num": v} for k, v in sorted(self.stock.items())]
             size, page = int(p["page_size"]), int(p["page_no"])
-            return {"items_inventory_list_response": {"total_results": len(items),
-                                                      "items": {"item": items[(page - 1) * size:page * size]}}}
+            return {
+                "items_inventory_list_response": {
+                    "total_results": len(items),
+                    "items": {"item": items[(page - 1) * size : page * size]},
+                }
+            }
         if method == "taobao.item.quantity.update":
             if p["outer_id"] in self.failing_skus:
                 return {"error_response": {"code": 15, "msg": "Remote service error", "sub_msg": "商品不存在"}}
@@ -124,13 +134,15 @@ class FakePlatform:
             return {"code": 40004, "msg": "签名校验失败", "data": None}
         biz = json.loads(p["param_json"])
         if p["_path"] == "/douyin/order/searchList":
-            start = datetime.fromtimestamp(biz["update_time_start"], timezone.utc)
-            end = datetime.fromtimestamp(biz["update_time_end"], timezone.utc)
+            start = datetime.fromtimestamp(biz["update_time_start"], UTC)
+            end = datetime.fromtimestamp(biz["update_time_end"], UTC)
             if end - start > self.max_window["douyin"]:
                 return {"code": 40001, "msg": "时间范围超过7天", "data": None}
             hits = self._window_orders(start, end)
-            rows = [{"order_id": o["id"], "update_time": epoch_s(o["modified"])}
-                    for o in self._page(hits, biz["page"], biz["size"], 0)]
+            rows = [
+                {"order_id": o["id"], "update_time": epoch_s(o["modified"])}
+                for o in self._page(hits, biz["page"], biz["size"], 0)
+            ]
             return {"code": 10000, "msg": "success", "data": {"shop_order_list": rows, "total": len(hits)}}
         if p["_path"] == "/douyin/sku/syncStock":
             self.stock[biz["out_sku_id"]] = biz["stock_num"]
@@ -140,21 +152,30 @@ class FakePlatform:
     # ---- pdd ----------------------------------------------------------------------------------
     def _pdd(self, p: dict) -> dict:
         given = p.pop("sign")
-        if p["client_id"] != self.key or top_md5_sign({k: v for k, v in p.items() if k != "_path"}, self.secret) != given:
+        if (
+            p["client_id"] != self.key
+            or top_md5_sign({k: v for k, v in p.items() if k != "_path"}, self.secret) != given
+        ):
             return {"error_response": {"error_code": 10019, "error_msg": "签名错误"}}
         if p["type"] == "pdd.order.number.list.increment.get":
-            start = datetime.fromtimestamp(int(p["start_updated_at"]), timezone.utc)
-            end = datetime.fromtimestamp(int(p["end_updated_at"]), timezone.utc)
+            start = datetime.fromtimestamp(int(p["start_updated_at"]), UTC)
+            end = datetime.fromtimestamp(int(p["end_updated_at"]), UTC)
             if end - start > self.max_window["pdd"]:
                 return {"error_response": {"error_code": 10000, "error_msg": "时间范围过大"}}
             size, page = int(p["page_size"]), int(p["page"])
             hits = self._window_orders(start, end)
-            rows = [{"order_sn": o["id"], "updated_at": beijing_str(o["modified"])} for o in self._page(hits, page, size, 1)]
-            return {"order_sn_increment_get_response": {"total_count": len(hits),
-                                                        "has_next": page < math.ceil(len(hits) / size),
-                                                        "order_sn_list": rows}}
+            rows = [
+                {"order_sn": o["id"], "updated_at": beijing_str(o["modified"])} for o in self._page(hits, page, size, 1)
+            ]
+            return {
+                "order_sn_increment_get_response": {
+                    "total_count": len(hits),
+                    "has_next": page < math.ceil(len(hits) / size),
+                    "order_sn_list": rows,
+                }
+            }
         return {"error_response": {"error_code": 10001, "error_msg": "unknown type"}}
 
 
 def _bj(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone(timedelta(hours=8))).astimezone(timezone.utc)
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone(timedelta(hours=8))).astimezone(UTC)

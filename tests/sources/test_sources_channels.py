@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sources_fakes import T0  # tests/sources is on sys.path (rootdir-less test layout)
 
 from orderhub.calllog import CallLog
 from orderhub.http import ApiError
 from resources.channels import DouyinApi, PddApi, TaobaoApi
-
-from sources_fakes import T0  # tests/sources is on sys.path (rootdir-less test layout)
 
 ID_KEY = {"taobao": "tid_str", "douyin": "order_id", "pdd": "order_sn"}
 
@@ -70,7 +69,11 @@ def test_retries_500_429_and_timeouts_then_succeeds_logging_every_attempt(fake_p
     records = api.fetch_orders(T0, T0 + timedelta(hours=1), calls)
     assert len(records) == 3
     assert [(r.attempt, r.ok, r.http_status) for r in calls.records] == [
-        (1, False, 500), (2, False, 429), (3, False, None), (4, True, 200)]
+        (1, False, 500),
+        (2, False, 429),
+        (3, False, None),
+        (4, True, 200),
+    ]
     assert len(sleeps) == 3 and 7 <= sleeps[1] <= 60  # Retry-After honoured
     assert all(r.endpoint == "taobao.trades.sold.increment.get" for r in calls.records)
 
@@ -87,7 +90,9 @@ def test_api_error_after_four_failed_attempts(fake_platform, fault):
     assert len(fake.faults) == 1  # the fifth was never requested
 
 
-@pytest.mark.parametrize(("channel", "message"), [("taobao", "Invalid signature"), ("douyin", "签名校验失败"), ("pdd", "签名错误")])
+@pytest.mark.parametrize(
+    ("channel", "message"), [("taobao", "Invalid signature"), ("douyin", "签名校验失败"), ("pdd", "签名错误")]
+)
 def test_bad_signature_raises_with_the_platform_message(fake_platform, channel, message):
     fake, api, _ = fake_platform(channel, n_orders=3)
     fake.secret = "another-secret"

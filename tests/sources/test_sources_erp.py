@@ -26,11 +26,17 @@ def make_erp(path, n: int) -> None:
     con.executescript(DDL)
     for i in range(n):
         # ids ascend while update times descend: "oldest first" must follow update_time, not id
-        con.execute("insert into so_header(order_no, shop_code, cust_name, status, amount, update_time) values (?,?,?,?,?,?)",
-                    (f"SO{i:04d}", "erp-wholesale", "王小明", "NEW", "1290.5", f"2026/11/11 10:{59 - i % 60:02d}:00"))
-        con.executemany("insert into so_line values (?,?,?,?,?)",
-                        [(f"SO{i:04d}", ln, f"SKU-{ln:05d}", 2, "645.25") for ln in (1, 2)])
-    con.execute("insert into erp_items values ('SKU-00001','保温杯','家居','59.90',1,10,7,'SUP-1','2026/11/01 00:00:00')")
+        con.execute(
+            "insert into so_header(order_no, shop_code, cust_name, status, amount, update_time) values (?,?,?,?,?,?)",
+            (f"SO{i:04d}", "erp-wholesale", "王小明", "NEW", "1290.5", f"2026/11/11 10:{59 - i % 60:02d}:00"),
+        )
+        con.executemany(
+            "insert into so_line values (?,?,?,?,?)",
+            [(f"SO{i:04d}", ln, f"SKU-{ln:05d}", 2, "645.25") for ln in (1, 2)],
+        )
+    con.execute(
+        "insert into erp_items values ('SKU-00001','保温杯','家居','59.90',1,10,7,'SUP-1','2026/11/01 00:00:00')"
+    )
     con.execute("insert into erp_channel_skus values ('taobao','TB-1','SKU-00001')")
     con.commit()
     con.close()
@@ -38,7 +44,10 @@ def make_erp(path, n: int) -> None:
 
 def erp_update(path, order_no: str, status: str, update_time: str | None = "2026/11/11 11:00:00") -> None:
     con = sqlite3.connect(path)
-    con.execute("update so_header set status = ?, update_time = ?, is_synced = 0 where order_no = ?", (status, update_time, order_no))
+    con.execute(
+        "update so_header set status = ?, update_time = ?, is_synced = 0 where order_no = ?",
+        (status, update_time, order_no),
+    )
     con.commit()
     con.close()
 
@@ -105,7 +114,9 @@ def test_item_master_and_channel_sku_map(erp):
     _, bridge = erp
     items = bridge.read_items()
     assert items.loc[0, "sku_code"] == "SKU-00001" and items.loc[0, "price_yuan"] == "59.90"
-    assert bridge.read_channel_skus().to_dict("records") == [{"channel": "taobao", "channel_sku": "TB-1", "sku_code": "SKU-00001"}]
+    assert bridge.read_channel_skus().to_dict("records") == [
+        {"channel": "taobao", "channel_sku": "TB-1", "sku_code": "SKU-00001"}
+    ]
 
 
 def test_missing_database_is_a_clear_error(tmp_path):

@@ -13,16 +13,70 @@ from hypothesis import strategies as st
 
 from orderhub.exports import REQUIRED_HEADERS, ExportReadError, read_export
 
-COLUMNS = ["订单编号", "买家会员名", "买家实际支付金额", "订单状态", "买家留言", "收货人姓名", "收货地址", "联系手机",
-           "订单创建时间", "订单付款时间", "宝贝标题", "宝贝种类", "物流单号", "发货时间", "商家编码", "宝贝总数量",
-           "店铺名称", "运费", "优惠金额"]
+COLUMNS = [
+    "订单编号",
+    "买家会员名",
+    "买家实际支付金额",
+    "订单状态",
+    "买家留言",
+    "收货人姓名",
+    "收货地址",
+    "联系手机",
+    "订单创建时间",
+    "订单付款时间",
+    "宝贝标题",
+    "宝贝种类",
+    "物流单号",
+    "发货时间",
+    "商家编码",
+    "宝贝总数量",
+    "店铺名称",
+    "运费",
+    "优惠金额",
+]
 ROWS = [
-    ['="2612345678901234"', "t**8", "129.00", "买家已付款，等待卖家发货", "", "张三", "浙江省 杭州市 西湖区 文三路1号",
-     '="13812345678"', "2026-11-11 00:03:17", "2026-11-11 00:04:01", "保温杯 500ml", "1", "", "", "SKU-00001", "1",
-     "天猫奥莱店", "0.00", "10.00"],
-    ['="2612345678905678"', "小**红", "259.80", "交易成功", "请尽快发货, 谢谢", "李四", "新疆维吾尔自治区 乌鲁木齐市 天山区 x路2号",
-     '="13987654321"', "2026-11-11 09:15:00", "2026-11-11 09:16:00", "茶具套装;杯垫", "2", '="SF1234567890123"',
-     "2026-11-12 10:00:00", "SKU-00002;SKU-00003", "2;1", "天猫奥莱店", "8.00", "0.00"],
+    [
+        '="2612345678901234"',
+        "t**8",
+        "129.00",
+        "买家已付款，等待卖家发货",
+        "",
+        "张三",
+        "浙江省 杭州市 西湖区 文三路1号",
+        '="13812345678"',
+        "2026-11-11 00:03:17",
+        "2026-11-11 00:04:01",
+        "保温杯 500ml",
+        "1",
+        "",
+        "",
+        "SKU-00001",
+        "1",
+        "天猫奥莱店",
+        "0.00",
+        "10.00",
+    ],
+    [
+        '="2612345678905678"',
+        "小**红",
+        "259.80",
+        "交易成功",
+        "请尽快发货, 谢谢",
+        "李四",
+        "新疆维吾尔自治区 乌鲁木齐市 天山区 x路2号",
+        '="13987654321"',
+        "2026-11-11 09:15:00",
+        "2026-11-11 09:16:00",
+        "茶具套装;杯垫",
+        "2",
+        '="SF1234567890123"',
+        "2026-11-12 10:00:00",
+        "SKU-00002;SKU-00003",
+        "2;1",
+        "天猫奥莱店",
+        "8.00",
+        "0.00",
+    ],
 ]
 
 
@@ -84,9 +138,9 @@ def test_xlsx_with_text_numeric_and_date_cells(tmp_path):
     for row in ROWS:
         ws.append(row)
     ws.append([""] * len(COLUMNS))  # trailing blank row
-    ws["C2"] = 129.0                  # a number cell
+    ws["C2"] = 129.0  # a number cell
     ws["I2"] = datetime(2026, 11, 11, 0, 3, 17)
-    ws["S3"] = None                   # short last row: empty trailing cells are not stored
+    ws["S3"] = None  # short last row: empty trailing cells are not stored
     path = tmp_path / "orders.xlsx"
     wb.save(path)
     mapping, records = read_export(path)
@@ -154,12 +208,16 @@ def test_error_survives_pickling():
     assert (err.reason, err.message, err.path) == ("ragged_row", "record 3 has 4 fields", "/x.csv")
 
 
-_text = st.text(alphabet=st.sampled_from('订单交易成功，。、保温杯 ,;"\'\n-0123456789abcXYZ'), max_size=12).map(str.strip)
+_text = st.text(alphabet=st.sampled_from("订单交易成功，。、保温杯 ,;\"'\n-0123456789abcXYZ"), max_size=12).map(
+    str.strip
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(_text, min_size=len(REQUIRED_HEADERS), max_size=len(REQUIRED_HEADERS)), max_size=6),
-       encoding=st.sampled_from(["gbk", "utf-8-sig"]))
+@given(
+    rows=st.lists(st.lists(_text, min_size=len(REQUIRED_HEADERS), max_size=len(REQUIRED_HEADERS)), max_size=6),
+    encoding=st.sampled_from(["gbk", "utf-8-sig"]),
+)
 def test_property_any_cell_text_round_trips(tmp_path, rows, encoding):
     buf = io.StringIO()
     csv.writer(buf).writerows([list(REQUIRED_HEADERS), *rows])

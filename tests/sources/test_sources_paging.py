@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orderhub.sources.paging import Page, back_to_front, stable_window
 
-T = datetime(2026, 11, 11, tzinfo=timezone.utc)
+T = datetime(2026, 11, 11, tzinfo=UTC)
 
 
 class Listing:
@@ -38,15 +38,22 @@ class Listing:
                 self.orders[oid] = self.end + timedelta(hours=1) if self.left else self.clock
                 self.version[oid] += 1
                 self.mutated.add(oid)
-            hits = sorted((o for o, m in self.orders.items() if s <= m < e), key=lambda o: (-self.orders[o].timestamp(), o))
-            page = hits[(page_no - 1) * page_size: page_no * page_size]
+            hits = sorted(
+                (o for o, m in self.orders.items() if s <= m < e), key=lambda o: (-self.orders[o].timestamp(), o)
+            )
+            page = hits[(page_no - 1) * page_size : page_no * page_size]
             return Page([{"id": o, "v": self.version[o]} for o in page], total=len(hits))
+
         return fetch
 
 
 @settings(max_examples=150, deadline=None)
-@given(n=st.integers(0, 80), extra_s=st.integers(0, 4000), page_size=st.integers(2, 9),
-       plan=st.lists(st.tuples(st.integers(0, 1000), st.booleans()), max_size=6))
+@given(
+    n=st.integers(0, 80),
+    extra_s=st.integers(0, 4000),
+    page_size=st.integers(2, 9),
+    plan=st.lists(st.tuples(st.integers(0, 1000), st.booleans()), max_size=6),
+)
 def test_property_no_order_is_missed_whatever_moves_while_paging(n, extra_s, page_size, plan):
     # (a window is never split below one second, so more orders than a page in one second stay a limit)
     world = Listing(n, n + 8 + extra_s, plan)

@@ -11,8 +11,13 @@ from resources.erp import ErpBridge
 
 
 def test_defaults_point_at_the_simulator_when_a_call_is_made(monkeypatch):
-    for name in ("ORDERHUB_SIMULATOR_URL", "ORDERHUB_ENABLE_JD", "ORDERHUB_JD_APP_KEY", "ORDERHUB_TAOBAO_APP_KEY",
-                 "ORDERHUB_TAOBAO_BASE_URL"):
+    for name in (
+        "ORDERHUB_SIMULATOR_URL",
+        "ORDERHUB_ENABLE_JD",
+        "ORDERHUB_JD_APP_KEY",
+        "ORDERHUB_TAOBAO_APP_KEY",
+        "ORDERHUB_TAOBAO_BASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     res = bound()
     assert {"taobao_api", "douyin_api", "pdd_api", "jd_api"} <= set(res)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -14,7 +14,7 @@ from resources.channels import CHANNEL_APIS
 from resources.erp import ErpBridge
 
 pytestmark = pytest.mark.slow
-NOW = datetime(2026, 11, 11, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
 ID_KEY = {"taobao": "tid_str", "douyin": "order_id", "pdd": "order_sn", "jd": "orderId"}
 QUIET = {"error_rate": 0, "rate_limit_rate": 0, "slow_rate": 0, "duplicate_rate": 0, "mutate_while_paging": False}
 
@@ -38,7 +38,9 @@ def client(sim, channel: str, **config):
 
 def truth_ids(sim, channel: str, start: datetime, end: datetime) -> set[str]:
     shop = CHANNEL_APIS[channel][3]  # e.g. taobao also has the export-only shop tm-outlet
-    orders = requests.get(f"{sim.url}/admin/truth/orders", params={"channel": channel, "shop": shop}, timeout=30).json()["orders"]
+    orders = requests.get(
+        f"{sim.url}/admin/truth/orders", params={"channel": channel, "shop": shop}, timeout=30
+    ).json()["orders"]
     lo, hi = start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ")
     return {str(o["channel_order_id"]) for o in orders if lo <= o["modified_at"] < hi}
 
@@ -61,17 +63,27 @@ def test_fetch_matches_the_simulator_truth(sim, channel):
         assert len(api.fetch_after_sales(NOW - timedelta(days=2), NOW, CallLog())) > 0
 
 
-@pytest.mark.parametrize(("channel", "minutes", "page_size"),
-                         [("taobao", 45, 40), ("douyin", 45, 40), ("pdd", 45, 40), ("jd", 1440, 10)])
-def test_nothing_lost_with_errors_rate_limits_timeouts_duplicates_and_changes_while_paging(sim, channel, minutes,
-                                                                                         page_size):
+@pytest.mark.parametrize(
+    ("channel", "minutes", "page_size"), [("taobao", 45, 40), ("douyin", 45, 40), ("pdd", 45, 40), ("jd", 1440, 10)]
+)
+def test_nothing_lost_with_errors_rate_limits_timeouts_duplicates_and_changes_while_paging(
+    sim, channel, minutes, page_size
+):
     # JD sells less: a longer window and smaller pages so enough calls are made for faults to be drawn
     start = NOW - timedelta(minutes=minutes)
     set_faults(sim)
     api = client(sim, channel, timeout_s=0.3, page_size=page_size)
     expected = truth_ids(sim, channel, start - timedelta(seconds=api.overlap_s), NOW)
-    set_faults(sim, error_rate=0.1, rate_limit_rate=0.05, slow_rate=0.02, slow_seconds=0.6, duplicate_rate=0.2,
-               mutate_while_paging=True, channels=[channel])
+    set_faults(
+        sim,
+        error_rate=0.1,
+        rate_limit_rate=0.05,
+        slow_rate=0.02,
+        slow_seconds=0.6,
+        duplicate_rate=0.2,
+        mutate_while_paging=True,
+        channels=[channel],
+    )
     calls = CallLog()
     try:
         records = api.fetch_orders(start, NOW, calls)
@@ -85,8 +97,10 @@ def test_nothing_lost_with_errors_rate_limits_timeouts_duplicates_and_changes_wh
     assert faults.get("mutate_while_paging", 0) > 0 and faults.get("duplicate", 0) > 0
 
 
-@pytest.mark.parametrize(("channel", "message"), [("taobao", "Invalid signature"), ("douyin", "签名校验失败"),
-                                                  ("pdd", "签名错误"), ("jd", "签名无效")])
+@pytest.mark.parametrize(
+    ("channel", "message"),
+    [("taobao", "Invalid signature"), ("douyin", "签名校验失败"), ("pdd", "签名错误"), ("jd", "签名无效")],
+)
 def test_wrong_secret_is_the_platform_error(sim, channel, message):
     set_faults(sim)
     api = client(sim, channel).model_copy(update={"app_secret": "wrong"})
@@ -101,9 +115,13 @@ def test_stock_push_list_and_shipment_confirmation(sim, channel):
     listed = api.list_stock(CallLog())
     assert len(listed) == len({r["channel_sku"] for r in listed}) > 100
     sku = listed[0]["channel_sku"]
-    result = api.push_stock([{"channel_sku": sku, "quantity": 7}, {"channel_sku": "NO-SUCH-SKU", "quantity": 1}], CallLog())
+    result = api.push_stock(
+        [{"channel_sku": sku, "quantity": 7}, {"channel_sku": "NO-SUCH-SKU", "quantity": 1}], CallLog()
+    )
     assert result[0]["ok"], result
-    on_platform = requests.get(f"{sim.url}/admin/channel_stock", params={"channel": channel}, timeout=10).json()["items"]
+    on_platform = requests.get(f"{sim.url}/admin/channel_stock", params={"channel": channel}, timeout=10).json()[
+        "items"
+    ]
     assert {i["channel_sku"]: i["quantity"] for i in on_platform}[sku] == 7
     order = api.fetch_orders(NOW - timedelta(minutes=20), NOW, CallLog())[0]
     api.confirm_shipment(str(order[ID_KEY[channel]]), "SF1234567890123", "SF", CallLog())
@@ -113,8 +131,11 @@ def test_stock_push_list_and_shipment_confirmation(sim, channel):
 
 @pytest.mark.parametrize(("encoding", "fmt"), [("gbk", "csv"), ("utf-8-sig", "csv"), ("utf-8-sig", "xlsx")])
 def test_simulator_seller_center_exports_read_back(sim, tmp_path, encoding, fmt):
-    resp = requests.get(f"{sim.url}/admin/exports/taobao", params={"date": "2026-11-10", "encoding": encoding, "format": fmt},
-                        timeout=30)
+    resp = requests.get(
+        f"{sim.url}/admin/exports/taobao",
+        params={"date": "2026-11-10", "encoding": encoding, "format": fmt},
+        timeout=30,
+    )
     resp.raise_for_status()
     path = tmp_path / f"report.{fmt}"
     path.write_bytes(resp.content)

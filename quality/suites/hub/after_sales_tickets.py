@@ -11,12 +11,15 @@ SUITE = TableSuite(
     key_columns=("ticket_code",),
     rules=(
         Rule(
-            "closed_tickets_resolved", "Warning: closed tickets all have a recorded refund or reshipment.",
-            blocking=False, sample_columns=("status", "refund_recorded_at", "reshipment_recorded_at"),
+            "closed_tickets_resolved",
+            "Warning: closed tickets all have a recorded refund or reshipment.",
+            blocking=False,
+            sample_columns=("status", "refund_recorded_at", "reshipment_recorded_at"),
             frame=lambda con, w, s: con.execute(
                 "select ticket_code, status, refund_recorded_at, reshipment_recorded_at,"
                 " (refund_recorded_at is not null or reshipment_recorded_at is not null) as has_resolution"
-                " from hub.after_sales_tickets where status = 'closed'").df(),
+                " from hub.after_sales_tickets where status = 'closed'"
+            ).df(),
             expectations=lambda s, f: [gxe.ExpectColumnValuesToBeInSet(column="has_resolution", value_set=[True])],
         ),
     ),

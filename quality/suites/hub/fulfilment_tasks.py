@@ -11,10 +11,13 @@ SUITE = TableSuite(
     key_columns=("task_id",),
     rules=(
         Rule(
-            "one_waybill_per_order", "Never two tasks share one e-waybill.",
-            blocking=True, sample_columns=("order_id", "waybill_no"),
+            "one_waybill_per_order",
+            "Never two tasks share one e-waybill.",
+            blocking=True,
+            sample_columns=("order_id", "waybill_no"),
             frame=lambda con, w, s: con.execute(
-                "select task_id, order_id, waybill_no from hub.fulfilment_tasks where waybill_no is not null").df(),
+                "select task_id, order_id, waybill_no from hub.fulfilment_tasks where waybill_no is not null"
+            ).df(),
             expectations=lambda s, f: [gxe.ExpectColumnValuesToBeUnique(column="waybill_no")],
         ),
     ),

@@ -48,24 +48,33 @@ SUITE = TableSuite(
     key_columns=("order_id", "line_no"),
     rules=(
         Rule(
-            "line_unique", "Each (order_id, line_no) appears once: the table has no primary-key index (faster "
+            "line_unique",
+            "Each (order_id, line_no) appears once: the table has no primary-key index (faster "
             "window replacement), so uniqueness is proven here.",
-            blocking=True, columns=("order_id", "line_no"),
+            blocking=True,
+            columns=("order_id", "line_no"),
             expectations=lambda s, f: [gxe.ExpectCompoundColumnsToBeUnique(column_list=["order_id", "line_no"])],
         ),
         Rule(
-            "keys_not_null", "Every line has its order, line number, date, quantity and status.",
-            blocking=True, columns=KEYS,
+            "keys_not_null",
+            "Every line has its order, line number, date, quantity and status.",
+            blocking=True,
+            columns=KEYS,
             expectations=lambda s, f: [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in KEYS],
         ),
         Rule(
-            "money_non_negative", "Unit price, paid amount (fen) and quantity are never negative.",
-            blocking=True, columns=MONEY,
+            "money_non_negative",
+            "Unit price, paid amount (fen) and quantity are never negative.",
+            blocking=True,
+            columns=MONEY,
             expectations=lambda s, f: [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in MONEY],
         ),
         Rule(
-            "sku_mapped", "Every line's channel SKU is mapped to a hub SKU (hub.sku_map); fix the map, then re-run.",
-            blocking=True, columns=("sku_id",), sample_columns=("channel_sku", "sku_id"),
+            "sku_mapped",
+            "Every line's channel SKU is mapped to a hub SKU (hub.sku_map); fix the map, then re-run.",
+            blocking=True,
+            columns=("sku_id",),
+            sample_columns=("channel_sku", "sku_id"),
             expectations=lambda s, f: [gxe.ExpectColumnValuesToNotBeNull(column="sku_id")],
         ),
         Rule(
@@ -73,17 +82,24 @@ SUITE = TableSuite(
             "Sum of line payments lies between the order's goods total minus its discount and the goods total "
             "(±1 fen per line; an unpaid order may have zero line payments); every order has lines and every "
             "line belongs to an order in hub.orders.",
-            blocking=True, frame=totals_frame,
+            blocking=True,
+            frame=totals_frame,
             sample_columns=("order_id", "total_fen", "discount_fen", "paid_fen", "line_count", "lines_paid_fen"),
             expectations=lambda s, f: [
                 gxe.ExpectColumnValuesToNotBeNull(column="total_fen"),
                 gxe.ExpectColumnValuesToBeBetween(column="line_count", min_value=1),
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="lines_paid_fen", column_B="lines_min_fen", or_equal=True,
-                    ignore_row_if="either_value_is_missing"),
+                    column_A="lines_paid_fen",
+                    column_B="lines_min_fen",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="lines_max_fen", column_B="lines_paid_fen", or_equal=True,
-                    ignore_row_if="either_value_is_missing"),
+                    column_A="lines_max_fen",
+                    column_B="lines_paid_fen",
+                    or_equal=True,
+                    ignore_row_if="either_value_is_missing",
+                ),
             ],
         ),
     ),

@@ -17,7 +17,9 @@ SUITE = TableSuite(
         Rule(
             "transitions_valid",
             "Every transition names its order, time and source; both ends are hub lifecycle states.",
-            blocking=True, columns=KEYS + ("from_status",), sample_columns=("from_status", "to_status", "source"),
+            blocking=True,
+            columns=KEYS + ("from_status",),
+            sample_columns=("from_status", "to_status", "source"),
             expectations=lambda s, f: [
                 *[gxe.ExpectColumnValuesToNotBeNull(column=c) for c in KEYS],
                 gxe.ExpectColumnValuesToBeInSet(column="to_status", value_set=STATUSES),

@@ -44,7 +44,8 @@ def volume_frame(con: duckdb.DuckDBPyConnection, window: Window, s: QualitySetti
         f"""
         with orders as (select channel, order_date from hub.orders),
         bounds as (select min(order_date) as first_day from orders),
-        channels as (select distinct channel from orders where order_date between ?::date - (7 * ?)::integer and ?::date),
+        channels as (select distinct channel from orders
+                     where order_date between ?::date - (7 * ?)::integer and ?::date),
         days as (select unnest(generate_series(?::date, ?::date, interval 1 day))::date as day),
         daily as (select channel, order_date as day, count(*) as orders from orders group by all),
         grid as (
@@ -76,33 +77,46 @@ SUITE = TableSuite(
     key_columns=("order_id",),
     rules=(
         Rule(
-            "order_id_unique", "Each order appears once: duplicates would double-count sales and ship twice.",
-            blocking=True, columns=("order_id",),
+            "order_id_unique",
+            "Each order appears once: duplicates would double-count sales and ship twice.",
+            blocking=True,
+            columns=("order_id",),
             expectations=lambda s, f: [gxe.ExpectColumnValuesToBeUnique(column="order_id")],
         ),
         Rule(
-            "keys_not_null", "Identity, channel, status and dates are always present.",
-            blocking=True, columns=KEYS,
+            "keys_not_null",
+            "Identity, channel, status and dates are always present.",
+            blocking=True,
+            columns=KEYS,
             expectations=lambda s, f: [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in KEYS],
         ),
         Rule(
-            "status_valid", f"Status is one of the hub's lifecycle states: {', '.join(STATUSES)}.",
-            blocking=True, columns=("status",), sample_columns=("status",),
+            "status_valid",
+            f"Status is one of the hub's lifecycle states: {', '.join(STATUSES)}.",
+            blocking=True,
+            columns=("status",),
+            sample_columns=("status",),
             expectations=lambda s, f: [gxe.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES)],
         ),
         Rule(
-            "money_non_negative", "Goods total, discount, freight and paid amounts (fen) are never negative.",
-            blocking=True, columns=MONEY,
+            "money_non_negative",
+            "Goods total, discount, freight and paid amounts (fen) are never negative.",
+            blocking=True,
+            columns=MONEY,
             expectations=lambda s, f: [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in MONEY],
         ),
         Rule(
-            "timestamps_ordered", "An order is paid after it was created and shipped after it was paid.",
-            blocking=True, columns=("created_at", "paid_at", "shipped_at"),
+            "timestamps_ordered",
+            "An order is paid after it was created and shipped after it was paid.",
+            blocking=True,
+            columns=("created_at", "paid_at", "shipped_at"),
             expectations=lambda s, f: [
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="paid_at", column_B="created_at", or_equal=True, ignore_row_if="either_value_is_missing"),
+                    column_A="paid_at", column_B="created_at", or_equal=True, ignore_row_if="either_value_is_missing"
+                ),
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="shipped_at", column_B="paid_at", or_equal=True, ignore_row_if="either_value_is_missing"),
+                    column_A="shipped_at", column_B="paid_at", or_equal=True, ignore_row_if="either_value_is_missing"
+                ),
             ],
         ),
         Rule(
@@ -111,9 +125,14 @@ SUITE = TableSuite(
             "over the previous volume_weeks weeks (at least volume_min_weeks of non-promotion history). On "
             "promotion days (volume_promotion_windows) only drops warn. Judges complete business days of the "
             "materialized window (else yesterday).",
-            blocking=False, frame=volume_frame, sample_columns=("channel", "day", "orders", "baseline", "ratio", "is_promotion_day"),
-            expectations=lambda s, f: [gxe.ExpectColumnValuesToBeBetween(
-                column="ratio", min_value=1 - s.volume_tolerance, max_value=1 + s.volume_tolerance)],
+            blocking=False,
+            frame=volume_frame,
+            sample_columns=("channel", "day", "orders", "baseline", "ratio", "is_promotion_day"),
+            expectations=lambda s, f: [
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="ratio", min_value=1 - s.volume_tolerance, max_value=1 + s.volume_tolerance
+                )
+            ],
         ),
     ),
 )

@@ -31,9 +31,12 @@ SUITE = TableSuite(
             "quarantine_share_low",
             "Warning: per channel, quarantined / received records over the last quarantine_window_hours of "
             "ops.ingest_batches stays at or below quarantine_max_share (default 1%).",
-            blocking=False, frame=share_frame, sample_columns=("channel", "received", "quarantined", "quarantine_share"),
+            blocking=False,
+            frame=share_frame,
+            sample_columns=("channel", "received", "quarantined", "quarantine_share"),
             expectations=lambda s, f: [
-                gxe.ExpectColumnValuesToBeBetween(column="quarantine_share", max_value=s.quarantine_max_share)],
+                gxe.ExpectColumnValuesToBeBetween(column="quarantine_share", max_value=s.quarantine_max_share)
+            ],
         ),
     ),
 )

@@ -26,16 +26,21 @@ SUITE = TableSuite(
     key_columns=("channel", "channel_sku"),
     rules=(
         Rule(
-            "one_mapping_per_channel_sku", "Each (channel, channel SKU) maps to exactly one hub SKU.",
-            blocking=True, columns=("sku_id",),
+            "one_mapping_per_channel_sku",
+            "Each (channel, channel SKU) maps to exactly one hub SKU.",
+            blocking=True,
+            columns=("sku_id",),
             expectations=lambda s, f: [
                 gxe.ExpectCompoundColumnsToBeUnique(column_list=["channel", "channel_sku"]),
                 gxe.ExpectColumnValuesToNotBeNull(column="sku_id"),
             ],
         ),
         Rule(
-            "maps_to_known_sku", "Every mapped hub SKU exists in hub.skus.",
-            blocking=True, frame=known_frame, sample_columns=("sku_id",),
+            "maps_to_known_sku",
+            "Every mapped hub SKU exists in hub.skus.",
+            blocking=True,
+            frame=known_frame,
+            sample_columns=("sku_id",),
             expectations=lambda s, f: [gxe.ExpectColumnValuesToNotBeNull(column="known_sku_id")],
         ),
     ),

@@ -15,14 +15,20 @@ SUITE = TableSuite(
     key_columns=("warehouse_id", "sku_id"),
     rules=(
         Rule(
-            "keys_not_null", "Every row names its warehouse, SKU, quantities and pull time.",
-            blocking=True, columns=KEYS,
+            "keys_not_null",
+            "Every row names its warehouse, SKU, quantities and pull time.",
+            blocking=True,
+            columns=KEYS,
             expectations=lambda s, f: [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in KEYS],
         ),
         Rule(
-            "quantities_non_negative", "On-hand and WMS-locked quantities are never negative.",
-            blocking=True, columns=("on_hand", "locked"),
-            expectations=lambda s, f: [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in ("on_hand", "locked")],
+            "quantities_non_negative",
+            "On-hand and WMS-locked quantities are never negative.",
+            blocking=True,
+            columns=("on_hand", "locked"),
+            expectations=lambda s, f: [
+                gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in ("on_hand", "locked")
+            ],
         ),
     ),
 )

@@ -14,8 +14,10 @@ SUITE = TableSuite(
     key_columns=("order_day", "channel"),
     rules=(
         Rule(
-            "ge_keys_unique", "One row per business day and channel (incl. 'all'), both always present.",
-            blocking=True, columns=("order_day", "channel"),
+            "ge_keys_unique",
+            "One row per business day and channel (incl. 'all'), both always present.",
+            blocking=True,
+            columns=("order_day", "channel"),
             expectations=lambda s, f: [
                 gxe.ExpectColumnValuesToNotBeNull(column="order_day"),
                 gxe.ExpectColumnValuesToNotBeNull(column="channel"),
@@ -23,17 +25,30 @@ SUITE = TableSuite(
             ],
         ),
         Rule(
-            "counts_consistent", "Counts are never negative; shipped ≤ paid ≤ orders.",
-            blocking=True, columns=COUNTS,
-            expectations=lambda s, f: [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in COUNTS] + [
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="orders", column_B="paid_orders", or_equal=True),
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="paid_orders", column_B="shipped_orders", or_equal=True),
-            ],
+            "counts_consistent",
+            "Counts are never negative; shipped ≤ paid ≤ orders.",
+            blocking=True,
+            columns=COUNTS,
+            expectations=lambda s, f: (
+                [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in COUNTS]
+                + [
+                    gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                        column_A="orders", column_B="paid_orders", or_equal=True
+                    ),
+                    gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                        column_A="paid_orders", column_B="shipped_orders", or_equal=True
+                    ),
+                ]
+            ),
         ),
         Rule(
-            "rates_in_range", "API success rate and SLA breach rate are shares between 0 and 1.",
-            blocking=True, columns=RATES,
-            expectations=lambda s, f: [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1) for c in RATES],
+            "rates_in_range",
+            "API success rate and SLA breach rate are shares between 0 and 1.",
+            blocking=True,
+            columns=RATES,
+            expectations=lambda s, f: [
+                gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1) for c in RATES
+            ],
         ),
     ),
 )

@@ -32,9 +32,12 @@ SUITE = TableSuite(
             "api_success_rate",
             "Warning: per channel, the share of successful HTTP attempts over the last api_window_hours is at "
             "least api_min_success_rate (default 99.2%).",
-            blocking=False, frame=success_frame, sample_columns=("channel", "calls", "ok_calls", "success_rate"),
+            blocking=False,
+            frame=success_frame,
+            sample_columns=("channel", "calls", "ok_calls", "success_rate"),
             expectations=lambda s, f: [
-                gxe.ExpectColumnValuesToBeBetween(column="success_rate", min_value=s.api_min_success_rate)],
+                gxe.ExpectColumnValuesToBeBetween(column="success_rate", min_value=s.api_min_success_rate)
+            ],
         ),
     ),
 )

@@ -29,7 +29,8 @@ SUITE = TableSuite(
         Rule(
             "hub_agrees_with_old_way",
             "Warning: the hub differs from the ERP or the export files (differences still in flight excepted).",
-            blocking=False, frame=latest_diffs,
+            blocking=False,
+            frame=latest_diffs,
             sample_columns=("reason", "source_status", "hub_status", "source_paid_fen", "hub_paid_fen"),
             expectations=lambda s, f: [gxe.ExpectColumnValuesToBeInSet(column="is_in_flight", value_set=[True])],
         ),
