@@ -104,12 +104,13 @@ class Pipeline:
 
     def __init__(self, home: Path, lag_s: int):
         from orderhub import settings, warehouse
-        from resources.channels import channel_resources
-        from resources.erp import ErpBridge
+        from resources.bindings import resolved
+        from resources.channels import enabled_channels
 
         self.con = warehouse.connect(settings.paths().warehouse)
-        self.apis = channel_resources(include_jd=False)
-        self.erp = ErpBridge()
+        # the same resources a run gets, settings read the same way (the simulator's URL, no EnvVar names)
+        self.apis = {f"{ch}_api": resolved(f"{ch}_api") for ch in enabled_channels()}
+        self.erp = resolved("erp")
         self.lag = timedelta(seconds=lag_s)
 
     def load_skus(self) -> None:
@@ -156,8 +157,9 @@ class DagsterPipeline(Pipeline):
         super().__init__(home, lag_s)
         import dagster as dg
 
-        from pipelines.definitions import defs
+        from pipelines.definitions import build
 
+        defs = build()
         self.con.close()  # the jobs open the warehouse themselves; one writer at a time
         self.con = None
         self.defs, self.instance = defs, dg.DagsterInstance.local_temp(str(home / "dagster_home"))
@@ -217,9 +219,7 @@ def run_rate(rate: float, args: argparse.Namespace) -> dict:
 
     settings.paths().ensure()
     proc, url = start_simulator(home, rate, args.seed)
-    os.environ["ORDERHUB_SIMULATOR_URL"] = url
-    for channel in ("TAOBAO", "DOUYIN", "PDD"):  # set => EnvVar resolved per run (definitions import once)
-        os.environ[f"ORDERHUB_{channel}_BASE_URL"] = f"{url}/{channel.lower()}"
+    os.environ["ORDERHUB_SIMULATOR_URL"] = url  # resources resolve the simulator's URL when they call it
     try:
         offset = clock_offset(url)
         vnow = lambda: datetime.fromtimestamp(time.time() + offset, tz=UTC)  # noqa: E731
@@ -352,17 +352,8 @@ def main() -> None:
         f"peak day bench ({mode}): {args.seconds:g}s per rate, cycle every {args.interval:g}s, lag {args.lag}s, "
         f"faults {FAULTS}"
     )
-    rates = [float(x) for x in args.rates.split(",")]
-    if args.dagster and len(rates) > 1:
-        # resources (warehouse path, ERP URL) are fixed when the definitions are imported: one process per rate
-        for rate in rates:
-            argv = [a for a in sys.argv[1:] if not a.startswith("--rates")]
-            if "--rates" in sys.argv:
-                i = argv.index(args.rates) if args.rates in argv else -1
-                argv = argv[:i] + argv[i + 1 :] if i >= 0 else argv
-            subprocess.run([sys.executable, __file__, *argv, "--rates", f"{rate:g}"], check=True)
-        return
-    for rate in rates:
+    # resources resolve ORDERHUB_HOME and the simulator's URL when a run uses them: every rate in one process
+    for rate in [float(x) for x in args.rates.split(",")]:
         report(run_rate(rate, args))
 
 
