@@ -21,7 +21,7 @@ def sync_check_alerts(
 ) -> None:
     """Never raises: a broken alert path must not turn a passing check into a failed step."""
     try:
-        for r in results:
+        for r in (r for r in results if r.rule.alerts):
             key = dedupe_key(suite, r.rule.name)
             if r.passed:
                 # One key per table+rule (not per partition) so a failing backfill alerts once; the recovery

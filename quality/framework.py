@@ -47,6 +47,7 @@ class Rule:
     frame: Frame | None = None
     sample_columns: tuple[str, ...] = ()
     mask_sample: bool = False  # PII findings: never echo clear-text values into the UI or a webhook
+    alerts: bool = True  # False where the asset already raises one alert per finding (one page per problem)
 
 
 @dataclass(frozen=True)

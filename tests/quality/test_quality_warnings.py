@@ -160,3 +160,22 @@ def test_on_a_promotion_day_a_spike_is_expected_but_a_drop_still_warns():
     assert _rule("hub.orders", "channel_volume_normal", window=Window(day, day), hub__orders=_history(day, 400)).passed
     res = _rule("hub.orders", "channel_volume_normal", window=Window(day, day), hub__orders=_history(day, 10))
     assert not res.passed and bool(res.failing_rows["is_promotion_day"].iloc[0])
+
+
+def test_oversell_warns_without_a_second_page_for_the_same_problem():
+    """The asset already raises one 'oversell' alert per SKU: the check shows the finding, it does not page."""
+    from quality.alerting import sync_check_alerts
+
+    row = {"sku_id": "SKU-00001", "warehouse_id": "WH-HZ", "on_hand": 3, "locked": 1, "reserved": 5,
+           "safety_buffer": 0, "available": -3, "is_oversold": True, "is_stock_out": False,
+           "snapshot_at": NOW, "computed_at": NOW}  # fmt: skip
+    con = crafted_db(inventory__availability=pd.DataFrame([row]))
+    suite = SUITES["inventory.availability"]
+    results = run_suite(con, suite, QualitySettings(), Window(), only={"no_oversell", "snapshot_fresh"})
+    oversell = next(r for r in results if r.rule.name == "no_oversell")
+    assert not oversell.passed and oversell.failing_rows["holdable"].iloc[0] == 2
+    stale = next(r for r in results if r.rule.name == "snapshot_fresh")
+    stale.outcomes[0].success = False  # an alerting rule that fails, beside it
+    sync_check_alerts(con, suite, results, notifier=None, log=__import__("logging").getLogger("t"))
+    keys = [k for (k,) in con.execute("select dedupe_key from ops.alerts").fetchall()]
+    assert keys == ["check:inventory.availability:snapshot_fresh"]
