@@ -73,11 +73,19 @@ def ui(port: int, sim_port: int, seed: int, days: int, live_rate: float) -> None
     # `dg dev` reads the project from pyproject.toml ([tool.dg]), like `dg check defs` does
     dg = Path(sys.executable).with_name("dg")
     dagster = subprocess.Popen([str(dg), "dev", "--host", "127.0.0.1", "--port", str(args.port)], env=env, cwd=repo)
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop must not orphan dg dev or the simulator
     try:
         dagster.wait()
     except KeyboardInterrupt:
         dagster.send_signal(signal.SIGINT)
-        dagster.wait(timeout=30)
+        try:
+            dagster.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            dagster.kill()
     finally:
         sim.terminate()
         sim.wait(timeout=10)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
