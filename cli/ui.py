@@ -6,6 +6,7 @@ have live work; the UI shows the demo's history, partitions, checks and alerts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -72,16 +73,15 @@ def ui(port: int, sim_port: int, seed: int, days: int, live_rate: float) -> None
     repo = Path(__file__).resolve().parents[1]
     # `dg dev` reads the project from pyproject.toml ([tool.dg]), like `dg check defs` does
     dg = Path(sys.executable).with_name("dg")
-    dagster = subprocess.Popen([str(dg), "dev", "--host", "127.0.0.1", "--port", str(args.port)], env=env, cwd=repo)
+    # its own process group: stopping it reaches the webserver, daemon and code servers it started
+    dagster = subprocess.Popen(
+        [str(dg), "dev", "--host", "127.0.0.1", "--port", str(args.port)], env=env, cwd=repo, start_new_session=True
+    )
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop must not orphan dg dev or the simulator
     try:
         dagster.wait()
     except KeyboardInterrupt:
-        dagster.send_signal(signal.SIGINT)
-        try:
-            dagster.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            dagster.kill()
+        _stop_group(dagster)
     finally:
         sim.terminate()
         sim.wait(timeout=10)
@@ -89,3 +89,13 @@ def ui(port: int, sim_port: int, seed: int, days: int, live_rate: float) -> None
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
+
+
+def _stop_group(proc: subprocess.Popen, grace_seconds: float = 20) -> None:
+    """SIGINT to dg dev's whole group (what Ctrl-C does in a terminal), SIGKILL whatever outlives the grace."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGINT)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=grace_seconds)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
