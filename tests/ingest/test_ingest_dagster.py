@@ -27,6 +27,10 @@ def test_files_then_hub_partitions_through_dagster(orderhub_home):
     md = raw.asset_materializations_for_node("raw__channel_orders")[0].metadata
     assert (md["received"].value, md["stored"].value, md["quarantined"].value) == (2, 2, 0)
     assert md["touched_start"].value == md["touched_end"].value == "2026-11-11"
+    (seen,) = [
+        e.event_specific_data.asset_observation for e in raw.all_events if e.event_type_value == "ASSET_OBSERVATION"
+    ]
+    assert seen.asset_key == dg.AssetKey(["ops", "api_calls"]) and "dagster/row_count" in seen.metadata
 
     hub = dg.materialize(
         [hub_orders],
