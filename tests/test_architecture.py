@@ -1,12 +1,14 @@
 """Guard rails: the layers import one way, and a table's name leads to its code in one step.
 
-Imports are read from the source with `ast` (every import, also those inside functions), so a late import
-cannot hide an upward dependency or a circle.
+Imports are read from the source with `ast` (every import, also those inside functions; tests/arch_scan.py), so a
+late import cannot hide an upward dependency or a circle.
 """
 
 from __future__ import annotations
 
-import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,13 @@ DAGSTER_FREE = ("orderhub", "forecasts", "simulator")
 LAUNCHERS = {"cli/demo.py", "cli/ui.py"}  # the only code that imports both the simulator and pipelines/
 
 
+SCAN: dict[str, dict] = json.loads(
+    subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("arch_scan.py"))], capture_output=True, text=True, check=True
+    ).stdout
+)
+
+
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -38,21 +47,7 @@ def sources(*packages: str) -> list[Path]:
 
 
 def imports(path: Path) -> set[str]:
-    """Every module the file imports, absolute, wherever the import statement stands."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    here = module_name(path).split(".")
-    package = here if path.name == "__init__.py" else here[:-1]
-    out: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            out |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
-            out.add(base)
-            out |= {f"{base}.{a.name}" for a in node.names}  # `from pkg import module`
-    return out
+    return set(SCAN[path.relative_to(ROOT).as_posix()]["imports"])
 
 
 def project_imports(path: Path) -> set[str]:
@@ -123,7 +118,7 @@ def test_no_import_circles():
 
 # ---- a table's name leads to its code ----------------------------------------------------------------------
 def _docstring(path: Path) -> str:
-    return ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    return SCAN[path.relative_to(ROOT).as_posix()]["doc"]
 
 
 def _asset_modules() -> dict[str, Path]:
