@@ -31,8 +31,16 @@ class Warehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = warehouse.connect(self.resolved_path)
+        con = warehouse.connect(self.resolved_path, log=_step_log())
         try:
             yield con
         finally:
             con.close()
+
+
+def _step_log():
+    """The running step's log, so a wait for the busy warehouse file shows in the run's event log."""
+    try:
+        return dg.OpExecutionContext.get().log
+    except dg.DagsterInvariantViolationError:  # outside a step (CLI, tests): orderhub.warehouse's logger
+        return None
