@@ -108,7 +108,8 @@ def test_open_session_keeps_reading_its_copy_across_a_publish(tmp_path):
     assert after[0] == before[0] + 50 and len(set(after)) == 1
 
 
-def test_publish_now_refuses_while_another_process_writes(tmp_path):
+def test_publish_now_gives_up_after_its_bounded_wait_while_another_process_writes(tmp_path, monkeypatch):
+    monkeypatch.setenv("ORDERHUB_WAREHOUSE_WAIT_SECONDS", "1")  # orderhub.warehouse waits its turn, bounded
     live = tmp_path / "warehouse.duckdb"
     kpi_fixtures.seeded_warehouse(live).close()
     holder = subprocess.Popen(
@@ -122,7 +123,7 @@ def test_publish_now_refuses_while_another_process_writes(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "ok"
-        with pytest.raises(duckdb.IOException, match="lock"):
+        with pytest.raises(duckdb.IOException, match="stayed locked by PID"):
             publish.publish_now(live, tmp_path / "ro.duckdb")
         assert not (tmp_path / "ro.duckdb").exists()
     finally:
