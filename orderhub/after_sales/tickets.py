@@ -38,7 +38,8 @@ from latest s left join hub.orders o on o.order_id = s.channel || ':' || s.chann
 """
 
 QUARANTINE_SQL = """
-insert into hub.quarantine
+insert into hub.quarantine (quarantine_id, entity, source, channel, batch_id, content_hash, reason, message,
+                            record, quarantined_at)
 select sha256('ticket|' || content_hash || '|' || problem), 'ticket',
        case when source = 'channel_api' then 'api' else 'cs_form' end, channel, $batch_id, content_hash, problem,
        'after-sales ticket ' || coalesce(ticket_code, '?') || ' for order ' || coalesce(order_id, '?') || ': ' ||

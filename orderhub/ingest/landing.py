@@ -26,7 +26,8 @@ import pyarrow as pa
 from orderhub.calllog import CallLog
 from orderhub.standardize.compiler import lit
 from orderhub.standardize.facts import FACT_COLUMNS, facts_sql
-from orderhub.standardize.mapping import load_mapping
+from orderhub.standardize.loader import load_mapping
+from orderhub.standardize.moves import QUARANTINE_COLUMNS
 from orderhub.transaction import transaction
 
 
@@ -174,9 +175,12 @@ def land_sql(
             from _land_std s join {text} i using (seq)""",
             [started],
         )
-        con.execute(f"insert into raw.channel_order_facts select {FACT_COLUMNS} from _land_std where reason is null")
         con.execute(
-            f"""insert into hub.quarantine
+            f"insert into raw.channel_order_facts ({FACT_COLUMNS}) select {FACT_COLUMNS} from _land_std"
+            " where reason is null"
+        )
+        con.execute(
+            f"""insert into hub.quarantine ({QUARANTINE_COLUMNS})
             select sha256('order|' || s.content_hash || '|' || s.reason), 'order', {lit(source)}, {lit(channel)},
                    {lit(batch_id)}, s.content_hash::varchar, s.reason, s.message, i.record_text, cast(? as timestamptz)
             from _land_std s join {text} i using (seq) where s.reason is not null
@@ -229,7 +233,8 @@ def quarantine_file(
     now = datetime.now(UTC)
     record = canonical_json({"path": path, "reason": reason, "message": message})
     con.execute(
-        """insert into hub.quarantine values (sha256('file|' || ? || '|' || ?), 'file', 'file', ?, ?,
-                   sha256(?), ?, ?, cast(? as json), ?) on conflict do nothing""",
+        f"""insert into hub.quarantine ({QUARANTINE_COLUMNS})
+            values (sha256('file|' || ? || '|' || ?), 'file', 'file', ?, ?, sha256(?), ?, ?, cast(? as json), ?)
+            on conflict do nothing""",
         [path + now.isoformat(), reason, channel, batch_id, record, reason, message, record, now],
     )

@@ -10,19 +10,24 @@ edited mapping file, a compiler change), so the hub stays a function of raw alon
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import logging
+from datetime import UTC, date, datetime
 
 import duckdb
 
 from orderhub.standardize.compiler import lit, standardize_sql
-from orderhub.standardize.mapping import Mapping, load_mapping
+from orderhub.standardize.loader import load_mapping
+from orderhub.standardize.mapping import Mapping
+from orderhub.standardize.moves import apply_outcome, new_move, record_move
 from orderhub.transaction import transaction
+
+log = logging.getLogger(__name__)
 
 FACT_COLUMNS = (
     "content_hash, mapping_version, order_id, mapping, channel, shop_id, source, received_at, channel_order_id,"
     " source_updated_at, created_at, order_date, paid_at, shipped_at, completed_at, cancelled_at, status,"
     " total_fen, discount_fen, freight_fen, paid_fen, buyer_id, promotion_type, receiver_province, receiver_city,"
-    " line_sku, line_qty, line_unit_fen, line_paid_fen, line_status"
+    " line_sku, line_qty, line_unit_fen, line_paid_fen, line_status, currency"
 )
 
 
@@ -67,17 +72,29 @@ def ensure_facts(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
                 f"where content_hash in (select content_hash from _facts_missing where mapping = {lit(name)})"
             )
             con.execute(f"create or replace temp table _facts_new as {facts_sql(load_mapping(name), src)}")
-            bad = con.execute("select count(*), any_value(reason) from _facts_new where reason is not null").fetchone()
-            if bad[0]:  # landed as standardizable, rejected by today's mapping: never drop it silently
-                raise ValueError(
-                    f"{bad[0]} raw {name} records no longer standardize under the current mapping "
-                    f"(e.g. {bad[1]}): fix the mapping, or re-land them so they are quarantined"
-                )
+            bad = con.execute("select count(*) from _facts_new where reason is not null").fetchone()[0]
+            if bad:  # landed as standardizable, rejected by today's mapping: quarantined, never dropped silently
+                _requarantine(con, name)
             added += con.execute(
-                f"insert into raw.channel_order_facts select {FACT_COLUMNS} from _facts_new"
+                f"insert into raw.channel_order_facts ({FACT_COLUMNS}) select {FACT_COLUMNS} from _facts_new"
+                " where reason is null"
             ).fetchone()[0]
         con.execute("drop table if exists _facts_new; drop table if exists _facts_missing")
     return added
+
+
+def _requarantine(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Records stored under an earlier mapping that today's rejects (e.g. a newly added plausibility check):
+    flagged in raw with a hub.quarantine row, the move counted in ops.quarantine_moves (kind restandardize)."""
+    started = datetime.now(UTC)
+    con.execute("create or replace temp table _facts_moved as select *, null::varchar as old_reason from _facts_new")
+    move = new_move("restandardize")
+    apply_outcome(con, "_facts_moved", move, started)
+    record_move(con, move, started, mapping=name)
+    con.execute("drop table _facts_moved")
+    log.warning(
+        "%s: %d stored records no longer standardize and were quarantined (%s)", name, move.to_quarantine, move.reasons
+    )
 
 
 def _in_step(con: duckdb.DuckDBPyConnection, window: str, current: str) -> bool:

@@ -30,7 +30,7 @@ RANK = (
 ORDER_COLUMNS = (
     "order_id, channel, shop_id, channel_order_id, buyer_key, status, order_date, created_at, paid_at,"
     " shipped_at, completed_at, cancelled_at, total_fen, discount_fen, freight_fen, paid_fen,"
-    " promotion_type, receiver_province, receiver_city, source_updated_at, ingested_at"
+    " promotion_type, receiver_province, receiver_city, source_updated_at, ingested_at, currency"
 )
 LINE_COLUMNS = "order_id, line_no, order_date, channel_sku, sku_id, quantity, unit_price_fen, paid_fen, status"
 HISTORY_COLUMNS = "order_id, order_date, from_status, to_status, changed_at, source, content_hash, is_illegal"
@@ -182,7 +182,7 @@ def build_hub(
         "order_id, channel, shop_id, channel_order_id, buyer_id, status, order_date,"
         " created_at, paid_at, shipped_at, completed_at, cancelled_at, total_fen, discount_fen,"
         " freight_fen, paid_fen, promotion_type, receiver_province, receiver_city,"
-        " source_updated_at, received_at",
+        " source_updated_at, received_at, currency",
     )
     latest_lines = latest_sql(
         facts_window,
@@ -208,7 +208,7 @@ def build_hub(
                 coalesce(reached_completed_at, case when status = 'completed' then completed_at end),
                 case when status = 'cancelled' then reached_cancelled_at end,
                 total_fen, discount_fen, freight_fen, paid_fen, promotion_type, receiver_province,
-                receiver_city, source_updated_at, received_at
+                receiver_city, source_updated_at, received_at, currency
             from ({latest_orders})""").fetchone()[0]
             n_lines = con.execute(f"""insert into hub.order_lines ({LINE_COLUMNS})
             with exploded as (

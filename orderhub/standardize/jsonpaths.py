@@ -4,22 +4,10 @@ structure that reads every path a mapping uses in one parse."""
 from __future__ import annotations
 
 import json
-import re
 
 from orderhub.standardize.mapping import Mapping
+from orderhub.standardize.paths import segments
 from orderhub.standardize.sqlvalues import lit
-
-SEG = re.compile(r"^(?P<name>[^\[\]]+)(\[(?P<idx>\d+)\])?$")
-
-
-def segments(path: str) -> list[tuple[str, int | None]]:
-    out = []
-    for seg in path.split("."):
-        m = SEG.match(seg)
-        if not m:
-            raise ValueError(f"bad path segment {seg!r} in {path!r}")
-        out.append((m["name"], int(m["idx"]) if m["idx"] is not None else None))
-    return out
 
 
 def insert_path(tree: dict, path: str, leaf: object = "VARCHAR") -> None:
@@ -55,29 +43,47 @@ def access(base: str, path: str) -> str:
 
 
 def structure(m: Mapping) -> str:
+    """The from_json structure of every path the mapping reads (order fields, {path}s of computes, status,
+    currency, and the line fields inside the lines list; group_by sums read every row of that list)."""
     tree: dict = {}
+    line_tree: dict = {}
     for f in m.fields.values():
         if f.path:
-            insert_path(tree, f.path)
+            insert_path(tree if f.agg == "first" else line_tree, f.path)
+        for p in f.placeholders:
+            insert_path(tree, p)
     insert_path(tree, m.status.path)
     for o in m.status.overrides:
         insert_path(tree, o.path)
+    if m.currency.path:
+        insert_path(tree, m.currency.path)
+    for f in m.lines.fields.values():
+        for p in ([f.path] if f.path else []) + list(f.placeholders):
+            insert_path(line_tree if m.lines.path is not None else tree, p)
     if m.lines.path is not None:
-        line_tree: dict = {}
-        for f in m.lines.fields.values():
-            if f.path:
-                insert_path(line_tree, f.path)
         insert_list(tree, m.lines.path, line_tree)
-    else:
-        for f in m.lines.fields.values():
-            if f.path:
-                insert_path(tree, f.path)
     return json.dumps(tree, ensure_ascii=False)
 
 
 def insert_list(tree: dict, path: str, element: dict) -> None:
+    """A list of `element` structs at `path`, merged with what other paths already put into its elements
+    (group_by: order fields read rows[0], line fields read every row)."""
     segs = path.split(".")
     node = tree
     for seg in segs[:-1]:
         node = node.setdefault(seg, {})
-    node[segs[-1]] = [element]
+    current = node.get(segs[-1])
+    if isinstance(current, list) and isinstance(current[0], dict):
+        _merge(current[0], element)
+    else:
+        node[segs[-1]] = [element]
+
+
+def _merge(into: dict, other: dict) -> None:
+    for k, v in other.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            _merge(into[k], v)
+        elif isinstance(v, list) and isinstance(into.get(k), list) and isinstance(v[0], dict):
+            _merge(into[k][0], v[0]) if isinstance(into[k][0], dict) else into.__setitem__(k, v)
+        else:
+            into.setdefault(k, v)

@@ -35,7 +35,8 @@ def load_skus(con: duckdb.DuckDBPyConnection, items: pd.DataFrame) -> int:
                        where sku_id is not null and title is not null and price_fen is not null
                          and pack_size is not null and min_order_qty is not null and lead_time_days is not null""")
         con.execute(
-            """insert into hub.quarantine
+            """insert into hub.quarantine (quarantine_id, entity, source, channel, batch_id, content_hash, reason,
+                                         message, record, quarantined_at)
             select sha256('sku|' || sha256(record::varchar) || '|bad_item'), 'sku', 'erp', 'erp', null,
                    sha256(record::varchar), 'bad_item', 'ERP item ' || coalesce(sku_id, '?') ||
                    ' has an empty or unreadable code, title, price, pack size, MOQ or lead time', record, ?

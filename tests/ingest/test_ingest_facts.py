@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from ingest_kit import land_fixture, rebuild, snapshot
 
 from orderhub.standardize.facts import FACT_COLUMNS
+from orderhub.standardize.moves import ledger
 
 
 def _land_all(con):
@@ -35,12 +35,22 @@ def test_missing_and_stale_facts_are_restandardized_from_raw(con):
     assert snapshot(con) == hub and _facts(con) == facts
 
 
-def test_a_record_the_current_mapping_rejects_is_an_error_not_a_gap(con):
+def test_a_record_the_current_mapping_rejects_is_quarantined_and_counted_not_a_gap(con):
     _land_all(con)
+    before = ledger(con)
     con.execute("delete from raw.channel_order_facts where mapping = 'erp'")
     con.execute("update raw.channel_orders set record = '{}' where mapping = 'erp' and quarantine_reason is null")
-    with pytest.raises(ValueError, match="no longer standardize"):
-        rebuild(con)
+    rebuild(con)
+    assert con.execute("select count(*) from hub.orders where channel = 'erp'").fetchone()[0] == 0
+    moved = con.execute("select kind, mapping, to_quarantine, to_stored from ops.quarantine_moves").fetchall()
+    assert moved == [("restandardize", "erp", 1, 0)]
+    open_rows = con.execute(
+        "select reason from hub.quarantine where channel = 'erp' and resolved_at is null order by 1"
+    ).fetchall()
+    assert open_rows == [("bad_amount",), ("missing_field",)]  # the one landed quarantined, and this one
+    after = ledger(con)
+    assert (after["stored"], after["quarantined"]) == (before["stored"] - 1, before["quarantined"] + 1)
+    assert (after["stored"], after["quarantined"]) == (after["raw_stored"], after["raw_quarantined"])
 
 
 def test_a_stale_fact_alone_is_restandardized(con):

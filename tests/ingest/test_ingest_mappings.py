@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from ingest_kit import land_fixture, payloads, rebuild
 
-from orderhub.standardize.mapping import MappingError, all_mappings, parse_mapping
+from orderhub.standardize.loader import all_mappings
+from orderhub.standardize.mapping import MappingError, parse_mapping
 
 
 def _order(con, order_id: str) -> dict:

@@ -24,7 +24,9 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 def build(con, n: int) -> None:
     con.execute(
         """
-        insert into hub.orders
+        insert into hub.orders (order_id, channel, shop_id, channel_order_id, buyer_key, status, order_date, created_at,
+            paid_at, shipped_at, completed_at, cancelled_at, total_fen, discount_fen, freight_fen, paid_fen,
+            promotion_type, receiver_province, receiver_city, source_updated_at, ingested_at)
         select 'taobao:' || i, 'taobao', 'shop', cast(i as varchar), 'b' || (i % (? // 3)),
                case when i % 50 = 0 then 'paid' when i % 20 = 1 then 'cancelled' else 'completed' end,
                date '2026-11-01' + cast(i % 19 as integer), timestamptz '2026-11-01' + to_seconds(i * 7),

@@ -24,3 +24,5 @@ create table if not exists hub.orders (
     source_updated_at  timestamptz not null,
     ingested_at        timestamptz not null
 );
+alter table hub.orders add column if not exists currency varchar default 'CNY';  -- ISO 4217 code: every *_fen
+        -- amount of the order and its lines is in this currency's minor unit (fen, centavos, pence; yen for JPY)

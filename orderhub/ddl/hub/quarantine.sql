@@ -11,3 +11,6 @@ create table if not exists hub.quarantine (
     record          json,                 -- raw payload (PII is only ever here and in raw.*)
     quarantined_at  timestamptz not null
 );
+alter table hub.quarantine add column if not exists resolved_at timestamptz;  -- when a replay stored the record, or
+        -- quarantined it for another reason (null = still open)
+alter table hub.quarantine add column if not exists resolved_by varchar;  -- the ops.quarantine_moves move_id

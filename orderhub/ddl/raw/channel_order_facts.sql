@@ -35,3 +35,5 @@ create table if not exists raw.channel_order_facts (
     line_paid_fen      bigint[] not null,
     line_status        varchar[] not null
 );
+alter table raw.channel_order_facts add column if not exists currency varchar default 'CNY';  -- ISO 4217 code of the
+        -- amounts (minor units)
