@@ -10,8 +10,13 @@ Environment variables (all optional; unset means "talk to the local simulator wi
 - ``ORDERHUB_<CH>_APP_KEY`` / ``ORDERHUB_<CH>_APP_SECRET``  app credentials (PDD: client_id / client_secret).
 - ``ORDERHUB_<CH>_SHOP_ID``  OrderHub's id for the shop, default the simulator's shop
   (``tb-flagship``, ``dy-official``, ``pdd-store``, ``jd-pop``).
-- ``ORDERHUB_TAOBAO_SESSION``  the seller's TOP authorisation token (``session`` parameter), default empty.
-- ``ORDERHUB_JD_ACCESS_TOKEN``  the seller's JD ``access_token``, default empty (not sent).
+- ``ORDERHUB_<CH>_ACCESS_TOKEN``  the seller's authorization token for that shop (TOP: the ``session`` key;
+  ``ORDERHUB_TAOBAO_SESSION`` is read too), default the simulator's demo token; ``ORDERHUB_<CH>_TOKEN_EXPIRES_AT``,
+  ``ORDERHUB_<CH>_REFRESH_TOKEN``, ``ORDERHUB_<CH>_REFRESH_TOKEN_EXPIRES_AT`` (ISO or epoch seconds) as the
+  platform returned them. ``ORDERHUB_SECRETS_FILE``: the token store refreshed tokens are written to
+  (default ``$ORDERHUB_HOME/secrets/shops.json``; ``orderhub shops`` manages it), read when a call is made.
+- ``ORDERHUB_JD_OAUTH_URL``  JD's OAuth root for token refresh (default ``https://open-oauth.jd.com`` when
+  ``ORDERHUB_JD_BASE_URL`` is set, else the simulator).
 - ``ORDERHUB_ENABLE_JD=1``  include JD in default pulls (also on whenever any ``ORDERHUB_JD_*`` variable above
   is set); the ``jd_api`` resource itself is always bound.
 
@@ -24,7 +29,7 @@ from __future__ import annotations
 
 import os
 
-from resources.channels.base import ApiError, ChannelApi
+from resources.channels.base import ApiError, AuthorizationError, ChannelApi
 from resources.channels.douyin import DouyinApi
 from resources.channels.jd import JdApi
 from resources.channels.pdd import PddApi
@@ -33,6 +38,7 @@ from resources.env import env_or
 
 __all__ = [
     "ApiError",
+    "AuthorizationError",
     "ChannelApi",
     "DouyinApi",
     "JdApi",
@@ -44,14 +50,19 @@ __all__ = [
     "CHANNEL_APIS",
 ]
 
-# channel -> (client class, simulator app key, simulator secret, simulator shop)
-CHANNEL_APIS: dict[str, tuple[type[ChannelApi], str, str, str]] = {
-    "taobao": (TaobaoApi, "sim-tb-key", "sim-tb-secret", "tb-flagship"),
-    "douyin": (DouyinApi, "sim-dy-key", "sim-dy-secret", "dy-official"),
-    "pdd": (PddApi, "sim-pdd-id", "sim-pdd-secret", "pdd-store"),
-    "jd": (JdApi, "sim-jd-key", "sim-jd-secret", "jd-pop"),
+# channel -> (client class, simulator app key, simulator secret, simulator shop, simulator demo token)
+CHANNEL_APIS: dict[str, tuple[type[ChannelApi], str, str, str, str]] = {
+    "taobao": (TaobaoApi, "sim-tb-key", "sim-tb-secret", "tb-flagship", "sim-tb-token"),
+    "douyin": (DouyinApi, "sim-dy-key", "sim-dy-secret", "dy-official", "sim-dy-token"),
+    "pdd": (PddApi, "sim-pdd-id", "sim-pdd-secret", "pdd-store", "sim-pdd-token"),
+    "jd": (JdApi, "sim-jd-key", "sim-jd-secret", "jd-pop", "sim-jd-token"),
 }
 _JD_VARIABLES = ("BASE_URL", "APP_KEY", "APP_SECRET", "SHOP_ID", "ACCESS_TOKEN")
+TOKEN_SETTINGS = {
+    "token_expires_at": "TOKEN_EXPIRES_AT",
+    "refresh_token": "REFRESH_TOKEN",
+    "refresh_token_expires_at": "REFRESH_TOKEN_EXPIRES_AT",
+}
 
 
 def jd_enabled() -> bool:
@@ -71,19 +82,19 @@ def channel_resources() -> dict[str, ChannelApi]:
     the definitions do not depend on the environment; `enabled_channels()` decides which a default pull reads.
     JD only supports order search (`JdApi.capabilities`)."""
     resources: dict[str, ChannelApi] = {}
-    for channel, (cls, key, secret, shop) in CHANNEL_APIS.items():
+    for channel, (cls, key, secret, shop, token) in CHANNEL_APIS.items():
         env = f"ORDERHUB_{channel.upper()}"
-        extra: dict = {}
-        if cls is TaobaoApi:
-            extra = {"session_key": env_or("ORDERHUB_TAOBAO_SESSION", "")}
-        elif cls is JdApi:
-            extra = {"access_token": env_or("ORDERHUB_JD_ACCESS_TOKEN", "")}
+        if cls is TaobaoApi:  # TOP calls the token "session": accept the older variable name too
+            token = env_or("ORDERHUB_TAOBAO_SESSION", token)
+        extra: dict = {"oauth_url": env_or("ORDERHUB_JD_OAUTH_URL", "")} if cls is JdApi else {}
         resources[f"{channel}_api"] = cls(
             channel=channel,
             shop_id=env_or(f"{env}_SHOP_ID", shop),
             base_url=env_or(f"{env}_BASE_URL", ""),
             app_key=env_or(f"{env}_APP_KEY", key),
             app_secret=env_or(f"{env}_APP_SECRET", secret),
+            access_token=env_or(f"{env}_ACCESS_TOKEN", token),
+            **{field: env_or(f"{env}_{name}", "") for field, name in TOKEN_SETTINGS.items()},
             **extra,
         )
     return resources

@@ -1,7 +1,9 @@
 """JD POP open platform router: `POST {base_url}/routerjson`, TOP-style md5 over 360buy_param_json.
 
-Only order search is wired (it is all the simulator offers): after-sales, stock and shipment calls raise
-NotImplementedError, and `capabilities` says so, so callers can skip JD for those.
+Only order search is wired: JD's after-sales status codes, the response of its SKU lookup
+(`jingdong.sku.read.searchSkuList`, needed to push stock by skuId) and its carrier ids (`logiCoprId`) were
+not found in the public documentation reachable here, so after-sales, stock and shipment raise
+NotImplementedError and `capabilities` says so (simulator/API.md, "JD").
 """
 
 from __future__ import annotations
@@ -10,73 +12,87 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import requests
+from pydantic import Field
 
 from orderhub.calllog import CallLog
+from orderhub.sources.errors import classify_jd
+from orderhub.sources.paging import Page
 from orderhub.sources.signing import douyin_param_json, jd_md5_sign, stringify
 from orderhub.sources.timefmt import beijing_str, jd_timestamp
-from resources.channels.base import ApiError, ChannelApi, Listing, Page
+from resources.channels.base import ApiError, ChannelApi, Listing
 
-ROOT = "jingdong_pop_order_enSearch_responce"  # sic: JD's own spelling
+ORDER_STATES = (
+    "WAIT_SELLER_STOCK_OUT,WAIT_SELLER_DELIVERY,WAIT_GOODS_RECEIVE_CONFIRM,FINISHED_L,TRADE_CANCELED,LOCKED,PAUSE,"
+    "POP_ORDER_PAUSE"
+)
+# what orderhub/mappings/jd_api.yaml reads ("不填或者为空则请求被拒绝")
+OPTIONAL_FIELDS = (
+    "orderId,orderState,orderType,orderTotalPrice,orderSellerPrice,orderPayment,freightPrice,sellerDiscount,"
+    "orderStartTime,paymentConfirmTime,orderEndTime,modified,pin,consigneeInfo,itemInfoList"
+)
+REAL_OAUTH = "https://open-oauth.jd.com"
 
 
 class JdApi(ChannelApi):
-    """JD POP seller API. `access_token` is the seller's authorisation token (sent only when set)."""
+    """JD POP seller API. `access_token` is the seller's authorization token."""
 
     channel: str = "jd"
     shop_id: str = "jd-pop"
-    access_token: str = ""
+    oauth_url: str = Field(
+        default="",
+        description="JD OAuth root (token refresh/exchange); empty = https://open-oauth.jd.com when base_url is "
+        "api.jd.com, else base_url itself (the simulator serves /jd/oauth2/*)",
+    )
 
     order_key: ClassVar[str] = "orderId"
     max_window: ClassVar[timedelta] = timedelta(days=1)
+    max_page_size: ClassVar[int] = 50  # enSearch: "最大 page_size 50条"
     capabilities: ClassVar[frozenset[str]] = frozenset({"orders"})
     path: ClassVar[str] = "/routerjson"
 
-    def _call(self, session: requests.Session, method: str, business: dict[str, Any], calls: CallLog) -> dict:
+    def classify(self, body: Any):
+        if not isinstance(body, dict):
+            return classify_jd({"error_response": {"code": "?", "zh_desc": str(body)[:200]}})
+        return classify_jd(body)
+
+    def _send(self, session: requests.Session, endpoint: str, business: dict, token: str, calls: CallLog):
         params = stringify(
             {
-                "method": method,
+                "method": endpoint,
                 "app_key": self.app_key,
-                "access_token": self.access_token or None,
+                "access_token": token or None,
                 "timestamp": jd_timestamp(datetime.now(UTC)),
                 "v": "2.0",
                 "360buy_param_json": douyin_param_json(business),  # same compact sorted JSON
             }
         )
         params["sign"] = jd_md5_sign(params, self.app_secret)
-        body = self._post_json(session, self.root + self.path, method, calls, data=params)
-        if not isinstance(body, dict):
-            raise ApiError(self.channel, method, f"unexpected response body: {str(body)[:200]}", 200)
-        if "error_response" in body:
-            err = body["error_response"] or {}
-            raise ApiError(
-                self.channel,
-                method,
-                f"platform error {err.get('code')}: {err.get('zh_desc')} {err.get('en_desc') or ''}".strip(),
-                200,
-            )
-        result = (body.get(ROOT) or {}).get("searchorderinfo_result")
+        return self._post(session, self.root + self.path, endpoint, calls, data=params)
+
+    def _unwrap(self, endpoint: str, body: Any) -> dict:
+        root = endpoint.replace(".", "_") + "_responce"  # sic: JD's own spelling
+        result = (body.get(root) or {}).get("searchorderinfo_result")
         if not isinstance(result, dict):
-            raise ApiError(self.channel, method, f"response lacks {ROOT!r}: {str(body)[:200]}", 200)
+            raise ApiError(self.channel, endpoint, f"response lacks {root!r}: {str(body)[:200]}", 200)
         api_result = result.get("apiResult") or {}
         if api_result.get("success") is False:
-            raise ApiError(
-                self.channel,
-                method,
-                f"platform error {api_result.get('resultCode')}: {api_result.get('chineseErrCode')}",
-                200,
-            )
+            code, text = api_result.get("resultCode"), api_result.get("chineseErrCode")
+            raise ApiError(self.channel, endpoint, f"platform error {code}: {text}", 200)
         return result
 
     def _order_window(self, session, start, end, calls) -> Listing:
-        business = {"start_date": beijing_str(start), "end_date": beijing_str(end), "date_type": 0}
+        business = {
+            "start_date": beijing_str(start),
+            "end_date": beijing_str(end),
+            "order_state": ORDER_STATES,
+            "optional_fields": OPTIONAL_FIELDS,
+            "dateType": 0,  # by modification time (1 = by creation)
+            "sortType": 1,  # newest first
+        }
 
         def page(page_no: int) -> Page:
-            result = self._call(
-                session,
-                "jingdong.pop.order.enSearch",
-                {**business, "page": page_no, "page_size": self.page_size},
-                calls,
-            )
+            paging = {"page": page_no, "page_size": self.effective_page_size}
+            result = self._call(session, "jingdong.pop.order.enSearch", {**business, **paging}, calls)
             total = result.get("orderTotal")
             return Page(list(result.get("orderInfoList") or []), int(total) if total is not None else None)
 
@@ -85,7 +101,7 @@ class JdApi(ChannelApi):
     def _after_sales_window(self, session, start, end, calls) -> Listing:
         raise NotImplementedError("JD after-sales are not connected (capabilities: orders)")
 
-    def _stock_page(self, session, page_no, calls) -> Page:
+    def _listed(self, session, calls) -> list[dict]:
         raise NotImplementedError("JD stock listing is not connected (capabilities: orders)")
 
     def _push_one(self, session, channel_sku, quantity, calls) -> None:
@@ -93,3 +109,22 @@ class JdApi(ChannelApi):
 
     def _confirm(self, session, order_id, tracking_no, carrier, calls) -> None:
         raise NotImplementedError("JD shipment confirmation is not connected (capabilities: orders)")
+
+    # ---- tokens (open-oauth.jd.com/oauth2/*, plain GETs) -----------------------------------------
+    @property
+    def oauth_root(self) -> str:
+        return (self.oauth_url or (REAL_OAUTH if "api.jd.com" in self.base_url else self.root)).rstrip("/")
+
+    def _oauth(self, session, path: str, query: dict, calls) -> dict:
+        params = {"app_key": self.app_key, "app_secret": self.app_secret, **query}
+        body = self._request(session, "GET", f"{self.oauth_root}/oauth2/{path}", f"oauth2/{path}", calls, params=params)
+        if not isinstance(body, dict) or not body.get("access_token"):
+            raise ApiError(self.channel, f"oauth2/{path}", f"no token in the answer: {str(body)[:200]}", 200)
+        return body
+
+    def _refresh_call(self, session, token, calls) -> dict:
+        query = {"grant_type": "refresh_token", "refresh_token": token.refresh_token}
+        return self._oauth(session, "refresh_token", query, calls)
+
+    def _create_call(self, session, code, calls) -> dict:
+        return self._oauth(session, "access_token", {"grant_type": "authorization_code", "code": code}, calls)
