@@ -28,6 +28,7 @@ def start(
     faults: dict | str | None = None,
     creds: dict | None = None,
     rate_limit_per_s: float = 200.0,
+    strict: bool = True,
 ):
     """Build the world and serve it on 127.0.0.1:port (0 = any free port) from a daemon thread."""
     from simulator.app import Simulator
@@ -49,6 +50,7 @@ def start(
         faults=faults,
         creds=creds,
         rate_limit_per_s=rate_limit_per_s,
+        strict=strict,
     )
     return sim.serve(port=port)
 

@@ -24,7 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--live-rate", type=float, default=0.0, help="live mode: extra orders per wall second")
     s.add_argument("--speed", type=float, default=1.0, help="live mode: virtual seconds per wall second")
     s.add_argument("--faults", default="", help="k=v,... e.g. error_rate=0.1,schema_drift=true,channels=taobao+pdd")
-    s.add_argument("--rate-limit", type=float, default=200.0, help="requests/second before 429s")
+    s.add_argument("--rate-limit", type=float, default=200.0, help="requests/second before the platforms throttle")
+    s.add_argument(
+        "--lenient",
+        action="store_true",
+        help="accept calls the real platforms reject (no token, missing required parameters, Douyin form body)",
+    )
     for ch in ("taobao", "douyin", "pdd", "jd"):
         s.add_argument(f"--{ch}-key", default=None)
         s.add_argument(f"--{ch}-secret", default=None)
@@ -59,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         faults=a.faults or None,
         creds=creds,
         rate_limit_per_s=a.rate_limit,
+        strict=not a.lenient,
     )
     print(f"SIMULATOR_URL={sim.url}", flush=True)
     print(

@@ -1,4 +1,4 @@
-"""Admin endpoints for tests and the demo: health, clock, faults, ground truth, channel stock, stats."""
+"""Admin endpoints for tests and the demo: health, clock, faults, ground truth, channel stock, tokens, stats."""
 
 from __future__ import annotations
 
@@ -97,6 +97,13 @@ def handle(sim, req: Request) -> Response:
                 "golive_at": iso(w.golive),
             }
         )
+    if path == "/admin/faults/ban" and req.method == "POST":  # {"channel", "seconds"}: throttled meanwhile
+        body = req.json if isinstance(req.json, dict) else dict(p)
+        try:
+            sim.faults.ban(str(body["channel"]), float(body["seconds"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            return ok({"error": "invalid_request", "detail": str(exc)}, 400)
+        return ok({"banned": body["channel"], "seconds": float(body["seconds"])})
     if path == "/admin/faults":
         if req.method == "POST":
             try:
@@ -128,6 +135,13 @@ def handle(sim, req: Request) -> Response:
                 ],
             }
         )
+    if path == "/admin/tokens":  # authorization state for tests: expire / revoke / restore / issue / code
+        if req.method == "POST":
+            try:
+                return ok(sim.tokens.admin(req.json if isinstance(req.json, dict) else dict(p)))
+            except ValueError as exc:
+                return ok({"error": "invalid_request", "detail": str(exc)}, 400)
+        return ok({"strict": sim.strict, "tokens": sim.tokens.summary()})
     if path == "/admin/stats":
         return ok(
             {

@@ -7,6 +7,7 @@ import time
 from collections import Counter
 
 from simulator import admin, cs, exports, logistics, wms
+from simulator.auth import Tokens
 from simulator.channels import common as c
 from simulator.channels import douyin, jd, pdd, taobao
 from simulator.erp import Erp
@@ -22,12 +23,15 @@ DEFAULT_CREDS = {
     "jd": ("sim-jd-key", "sim-jd-secret"),
 }
 API_KEYS = {"wms": "sim-wms-key", "logistics": "sim-lg-key"}
+# the marketplaces' own HTTP-200 throttle bodies (a float fault = the ban in seconds)
+THROTTLED = {"taobao": taobao.throttled, "douyin": douyin.throttled, "pdd": pdd.throttled, "jd": jd.throttled}
 # path prefix → (fault/stat channel, handler)
 ROUTES = [
     ("/taobao/router/rest", "taobao", taobao.handle),
     ("/douyin/", "douyin", douyin.handle),
     ("/pdd/api/router", "pdd", pdd.handle),
     ("/jd/routerjson", "jd", jd.handle),
+    ("/jd/oauth2/", "jd", jd.handle),
     ("/wms/", "wms", wms.handle),
     ("/logistics/", "logistics", logistics.handle),
     ("/cs/", "cs", cs.handle),
@@ -50,12 +54,16 @@ class Simulator:
         faults: dict | None = None,
         creds: dict | None = None,
         rate_limit_per_s: float = 200.0,
+        strict: bool = True,
     ):
         self.world = World(
             seed=seed, days=days, now=now, golive_days_ago=golive_days_ago, live_rate=live_rate, speed=speed
         )
         self.faults = Faults(seed, faults, rate_per_s=rate_limit_per_s)
         self.creds = {**DEFAULT_CREDS, **(creds or {})}
+        # strict: reject what the real platforms reject (missing token or required parameter, old transport)
+        self.strict = bool(strict)
+        self.tokens = Tokens()
         self.api_keys = dict(API_KEYS)
         self.stats: Counter = Counter()  # requests per "METHOD path"
         self.counters: Counter = Counter()  # waybills_created, shipments_received, stock_updates_<channel>
@@ -77,6 +85,8 @@ class Simulator:
                 self.stats[f"{req.method} {req.path}"] += 1
                 if channel != "admin":
                     fault = self.faults.request_fault(channel)
+                    if isinstance(fault, float):
+                        return THROTTLED[channel](fault)
                     if fault is not None:
                         status, headers, body = fault
                         return Response(status, body, headers)

@@ -1,4 +1,7 @@
-"""Minimal signed clients for the simulator's platform APIs (tests, demos, and a reference for connectors)."""
+"""Minimal signed clients for the simulator's platform APIs (tests, demos, and a reference for connectors).
+
+They send the demo tokens and each platform's transport; the caller gives every business parameter
+(including the required ones: the strict simulator rejects a call without them, as the platform would)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,22 @@ import time
 import requests
 
 from simulator.channels.common import douyin_sign, md5_sign
+from simulator.channels.jd import STATE as _JD_STATES
+from simulator.channels.taobao import ALL_REFUND_FIELDS, ALL_TRADE_FIELDS
 from simulator.timeutil import bj
+
+# The required business parameters, for callers that want "everything" (the strict simulator rejects a call
+# without them, as the platforms do): TOP's fields + every trade type, PDD's status filters, JD's states.
+TOP_TYPES = "fixed,auction,guarantee_trade,step,auto_delivery,ec,cod,o2o_offlinetrade"
+TOP_TRADES = {"fields": ALL_TRADE_FIELDS, "type": TOP_TYPES}
+TOP_REFUNDS = {"fields": ALL_REFUND_FIELDS, "type": TOP_TYPES}
+PDD_ORDERS = {"order_status": 5, "refund_status": 5, "is_lucky_flag": 0, "page": 1}
+PDD_REFUNDS = {"after_sales_status": 1, "after_sales_type": 1}
+JD_SEARCH = {
+    "order_state": ",".join(sorted(set(_JD_STATES.values()) | {"LOCKED"})),
+    "optional_fields": "orderId,orderState,orderStartTime,paymentConfirmTime,modified,orderTotalPrice,sellerDiscount,"
+    "freightPrice,orderPayment,pin,consigneeInfo,itemInfoList",
+}
 
 
 def taobao(
@@ -18,12 +36,13 @@ def taobao(
     secret: str = "sim-tb-secret",
     timeout: float = 10,
     sign: str | None = None,
+    session: str | None = "sim-tb-token",
     **params,
 ) -> requests.Response:
     p = {
         "method": method,
         "app_key": key,
-        "session": "sim-session",
+        **({"session": session} if session else {}),
         "timestamp": bj(time.time()),
         "format": "json",
         "v": "2.0",
@@ -42,19 +61,22 @@ def douyin(
     secret: str = "sim-dy-secret",
     timeout: float = 10,
     sign: str | None = None,
+    access_token: str | None = "sim-dy-token",
 ) -> requests.Response:
+    """As the official SDK: system parameters in the URL, param_json as the raw JSON body."""
     param_json = json.dumps(biz, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    ts = bj(time.time())
-    p = {
-        "app_key": key,
-        "method": method,
-        "param_json": param_json,
-        "timestamp": ts,
-        "v": "2",
-        "sign_method": "hmac-sha256",
-    }
-    p["sign"] = sign or douyin_sign(secret, key, method, param_json, ts, "2")
-    return requests.post(f"{url}/douyin/{method.replace('.', '/')}", data=p, timeout=timeout)
+    ts = str(int(time.time()))
+    q = {"app_key": key, "method": method, "timestamp": ts, "v": "2", "sign_method": "hmac-sha256"}
+    q["sign"] = sign or douyin_sign(secret, key, method, param_json, ts, "2")
+    if access_token:
+        q["access_token"] = access_token
+    return requests.post(
+        f"{url}/douyin/{method.replace('.', '/')}",
+        params=q,
+        data=param_json.encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+        timeout=timeout,
+    )
 
 
 def pdd(
@@ -64,11 +86,13 @@ def pdd(
     secret: str = "sim-pdd-secret",
     timeout: float = 10,
     sign: str | None = None,
+    access_token: str | None = "sim-pdd-token",
     **params,
 ) -> requests.Response:
     p = {
         "type": type_,
         "client_id": client_id,
+        **({"access_token": access_token} if access_token else {}),
         "timestamp": str(int(time.time())),
         "data_type": "JSON",
         **{k: str(v) for k, v in params.items()},
@@ -85,6 +109,7 @@ def jd(
     secret: str = "sim-jd-secret",
     timeout: float = 10,
     sign: str | None = None,
+    access_token: str | None = "sim-jd-token",
 ) -> requests.Response:
     from datetime import datetime
 
@@ -94,6 +119,7 @@ def jd(
     p = {
         "method": method,
         "app_key": key,
+        **({"access_token": access_token} if access_token else {}),
         "timestamp": ts,
         "v": "2.0",
         "360buy_param_json": json.dumps(biz, ensure_ascii=False, separators=(",", ":")),

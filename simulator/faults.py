@@ -27,7 +27,12 @@ DEFAULTS = {
     "channels": [],
 }
 BAD_AMOUNTS = ["12.3.4", "abc", "", "-"]
+# The marketplaces never answer 429: they throttle with HTTP 200 and their own error body (API.md, "Errors").
+PLATFORMS = frozenset({"taobao", "douyin", "pdd", "jd"})
 BAD_TIMES = ["2026-13-45 25:61:00", "not-a-time", "0000-00-00 00:00:00"]
+
+
+_LIMITED = {"error": "rate_limited"}
 
 
 def parse_flag(text: str) -> dict:
@@ -47,9 +52,12 @@ class Faults:
         self._lock = threading.Lock()
         self.injected: dict[str, int] = {}
         self._bucket = {"tokens": rate_per_s * 2, "at": time.monotonic(), "rate": rate_per_s}
+        self._banned_until: dict[str, float] = {}  # channel -> monotonic end of a TOP-style ban
         self.update(config or {})
 
     def update(self, values: dict) -> dict:
+        with self._lock:
+            self._banned_until.clear()  # new fault settings start without a ban in force
         for k, v in values.items():
             if k not in DEFAULTS:
                 raise ValueError(f"unknown fault setting {k!r}")
@@ -76,18 +84,26 @@ class Faults:
                 rng = self._rngs[channel] = np.random.default_rng([self.seed, 99, zlib.crc32(channel.encode())])
             return float(rng.random())
 
-    def request_fault(self, channel: str) -> tuple[int, dict, dict] | None:
-        """Maybe answer with an HTTP error (500/502/503, or 429 + Retry-After) or sleep first."""
+    def request_fault(self, channel: str) -> tuple[int, dict, dict] | float | None:
+        """Maybe answer with an HTTP error (500/502/503, or 429 + Retry-After) or sleep first. A marketplace
+        channel is throttled the platform's way instead: the answer is a float, the ban in seconds, for the
+        platform's own HTTP-200 throttle body; the channel stays banned that long (TOP says so)."""
+        banned = self._ban_left(channel)
+        if banned is not None:
+            self._count("rate_limit_ban")
+            return banned
         if not self._take_token():
             self._count("rate_limit_bucket")
-            return 429, {"Retry-After": "1"}, {"error": "rate_limited"}
+            return self._throttle(channel, 1.0) if channel in PLATFORMS else (429, {"Retry-After": "1"}, _LIMITED)
         if not self.applies(channel):
             return None
         c = self.cfg
         r_err, r_429, r_slow = self._draw(channel), self._draw(channel), self._draw(channel)
         if r_429 < c["rate_limit_rate"]:
             self._count("rate_limit")
-            return 429, {"Retry-After": str(int(c["retry_after"]))}, {"error": "rate_limited"}
+            if channel in PLATFORMS:
+                return self._throttle(channel, float(c["retry_after"]))
+            return 429, {"Retry-After": str(int(c["retry_after"]))}, _LIMITED
         if r_err < c["error_rate"]:
             self._count("error")
             status = (500, 502, 503)[int(r_err * 1e6) % 3]
@@ -96,6 +112,26 @@ class Faults:
             self._count("slow")
             time.sleep(c["slow_seconds"])
         return None
+
+    def ban(self, channel: str, seconds: float) -> None:
+        """Throttle a marketplace channel from now on for `seconds` (tests: a TOP-style ban in force)."""
+        with self._lock:
+            self._banned_until[channel] = time.monotonic() + float(seconds)
+
+    def _throttle(self, channel: str, seconds: float) -> float:
+        if channel == "taobao":  # TOP bans the app for the time it names; the others document no ban
+            with self._lock:
+                self._banned_until[channel] = time.monotonic() + seconds
+        return seconds
+
+    def _ban_left(self, channel: str) -> float | None:
+        with self._lock:
+            until = self._banned_until.get(channel)
+            left = None if until is None else until - time.monotonic()
+            if left is not None and left <= 0:
+                del self._banned_until[channel]
+                return None
+            return left
 
     def _take_token(self) -> bool:
         with self._lock:

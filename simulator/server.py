@@ -21,6 +21,7 @@ class Request:
     json: dict | list | None
     headers: dict
     body: bytes = b""
+    query: dict = field(default_factory=dict)  # the URL's own parameters (Douyin wants its system params there)
 
 
 @dataclass
@@ -37,7 +38,8 @@ def ok(body, status: int = 200, **headers) -> Response:
 
 def _parse(handler: BaseHTTPRequestHandler) -> Request:
     url = urlparse(handler.path)
-    params = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+    query = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+    params = dict(query)
     length = int(handler.headers.get("Content-Length") or 0)
     raw = handler.rfile.read(length) if length else b""
     body_json = None
@@ -53,7 +55,7 @@ def _parse(handler: BaseHTTPRequestHandler) -> Request:
                 {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()}
             )
     headers = {k.lower(): v for k, v in handler.headers.items()}
-    return Request(handler.command, url.path.rstrip("/") or "/", params, body_json, headers, raw)
+    return Request(handler.command, url.path.rstrip("/") or "/", params, body_json, headers, raw, query)
 
 
 def make_handler(dispatch):

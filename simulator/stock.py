@@ -8,6 +8,7 @@ import numpy as np
 
 from simulator.catalog import CHANNEL_SKU_FORMAT, N_SKUS, UNMAPPED_CODES, WAREHOUSES
 from simulator.hashing import unit
+from simulator.listings import index_of
 
 CONFLICTS_PER_CHANNEL = 8
 
@@ -40,7 +41,7 @@ class ChannelStock:
         out = []
         for i, code in enumerate(self.codes(channel)):
             qty = int(avail[i]) + self.drift[channel].get(i, 0) if i < N_SKUS else 50
-            item = {"sku": code, "qty": qty, "modified": synced_at}
+            item = {"sku": code, "qty": qty, "modified": synced_at, "i": i}
             out.append(self.pushed.get((channel, code), item))
         return out
 
@@ -49,7 +50,7 @@ class ChannelStock:
             raise ValueError(f"unknown listing {code!r}")
         if qty < 0:
             raise ValueError("quantity must be >= 0")
-        item = {"sku": code, "qty": int(qty), "modified": self.sim.world.now()}
+        item = {"sku": code, "qty": int(qty), "modified": self.sim.world.now(), "i": index_of(channel, code)}
         self.pushed[(channel, code)] = item
         self.sim.counters[f"stock_updates_{channel}"] += 1
         return item

@@ -72,6 +72,16 @@ def buyer_profile(buyer: int, prov: int) -> dict:
     }
 
 
+def opaque(tag: str, text: str) -> str:
+    """A stand-in ciphertext: stable per value, reveals nothing (the platforms' real formats differ)."""
+    return "~" + hashlib.sha256(f"{tag}:{text}".encode()).hexdigest()[:40] + "~"
+
+
+def missing(params: dict, names: tuple[str, ...]) -> str | None:
+    """The first required parameter that is absent or empty."""
+    return next((n for n in names if params.get(n) in (None, "")), None)
+
+
 def mask_name(name: str) -> str:
     return name[0] + "*" * max(1, len(name) - 1)
 
@@ -192,11 +202,14 @@ def refund_rows(world, src: str, start: float, end: float, now: float) -> tuple[
     return rows[lo:hi], -neg[lo:hi]
 
 
-def refund_page(world, src: str, start: float, end: float, first: int, size: int) -> tuple[list[tuple], int]:
+def refund_page(world, src: str, start: float, end: float, first: int, size: int, keep=None) -> tuple[list[tuple], int]:
     """One page of refund_rows from index `first` (the caller holds world.lock): (order row, after-sales
-    step, modified) each, and the total the platform reports."""
+    step, modified) each, and the total the platform reports. `keep(rows) -> mask` filters (e.g. by type)."""
     now = world.now()
     rows, mods = refund_rows(world, src, start, end, now)
+    if keep is not None:
+        mask = keep(rows)
+        rows, mods = rows[mask], mods[mask]
     steps = world.state_cols(now)["rf_step"]
     page = [
         (world.row(int(r)), int(steps[int(r)]), m)

@@ -1,4 +1,9 @@
-"""Douyin shop open platform: `POST /douyin/{method path}` (see API.md)."""
+"""Douyin shop open platform: `POST /douyin/{method path}` (see API.md, "Douyin shop").
+
+Strict (the default) it takes what the official SDK sends and nothing else: system parameters (app_key,
+method, timestamp, v, sign, sign_method, access_token) in the URL query and the business parameters as
+the raw JSON body; the signature is checked over that body text as sent.
+"""
 
 from __future__ import annotations
 
@@ -7,65 +12,104 @@ import json
 
 from simulator import lifecycle as lc
 from simulator.channels import common as c
+from simulator.channels import douyin_more as more
 from simulator.server import Request, Response, ok
 from simulator.timeutil import DAY, epoch_int
 
 STATUS = {lc.WAIT_PAY: 1, lc.PAID: 105, lc.PICKED: 2, lc.PART_SHIPPED: 101, lc.SHIPPED: 3, lc.DONE: 5, lc.CANCELLED: 4}
 DESC = {1: "待支付", 105: "已支付", 2: "备货中", 101: "部分发货", 3: "已发货", 4: "已取消", 5: "已完成"}
-RF = {lc.RF_NONE: 0, lc.RF_PENDING: 1, lc.RF_SUCCESS: 3, lc.RF_CLOSED: 0}
-AS_TYPE = {0: 1, 1: 0, 2: 2, 3: 0, 4: 1}  # our dispute kind → 0 return+refund, 1 refund only, 2 exchange
-AS_STATUS = {lc.RF_PENDING: 6, lc.RF_SUCCESS: 12, lc.RF_CLOSED: 28}
+# per line: after_sale_info.refund_status 1 待退款 · 3 退款成功 · 4 退款失败 (0 = no after-sale)
+LINE_RF = {lc.RF_NONE: 0, lc.RF_PENDING: 1, lc.RF_SUCCESS: 3, lc.RF_CLOSED: 1}
+LINE_AS_STATUS = {lc.RF_NONE: 0, lc.RF_PENDING: 6, lc.RF_SUCCESS: 12, lc.RF_CLOSED: 28}
+SYSTEM = ("app_key", "method", "timestamp", "v", "sign")
+NO_TOKEN = {"token.create", "token.refresh"}
 
 
-def envelope(data, code: int = 10000, msg: str = "success") -> Response:
-    return ok({"code": code, "msg": msg, "data": data})
+def envelope(data, code: int = 10000, msg: str = "success", sub_code: str = "", sub_msg: str = "") -> Response:
+    log_id = hashlib.md5(f"{code}{msg}{sub_code}".encode()).hexdigest()[:20]
+    return ok({"code": code, "msg": msg, "sub_code": sub_code, "sub_msg": sub_msg, "log_id": log_id, "data": data})
 
 
 def bad(msg: str) -> Response:
-    return envelope(None, 40001, f"参数错误: {msg}")
+    return envelope(None, 40004, "非法的参数（业务校验）", "isv.business-failed", msg)
+
+
+def missing(name: str) -> Response:
+    return envelope(None, 40002, "缺少必选参数（业务校验）", "isv.missing-parameter", f"缺少参数 {name}")
+
+
+def throttled(ban: float) -> Response:
+    return envelope(None, 60000, "触发限流，请稍后重试")
+
+
+TOKEN_ERRORS = {
+    "missing": (40001, "缺少必选参数（平台校验）", "isv.access-token-missing", "access_token不能为空"),
+    "unknown": (40003, "非法的参数（平台校验）", "isv.access-token-no-existed", "access_token不存在"),
+    "expired": (40003, "非法的参数（平台校验）", "isv.access-token-expired", "access_token已过期"),
+    "revoked": (30001, "操作权限不足", "dop.authorization-closed", "店铺授权已被关闭"),
+}
+
+
+def _request_parts(sim, req: Request) -> tuple[dict, str] | Response:
+    """(system params, param_json text) as sent; strict: query + raw JSON body, else also one form body."""
+    if req.body and not req.params.get("param_json"):
+        sysp, param_json = dict(req.query), req.body.decode("utf-8", "replace")
+    else:
+        sysp, param_json = dict(req.params), req.params.get("param_json") or ""
+        if sim.strict:  # the old single-form transport: the gateway finds no system params in the URL
+            sysp = dict(req.query)
+    for name, sub in (("app_key", "isv.app-id-missing"), ("sign", "isv.signature-missing")):
+        if not sysp.get(name):
+            return envelope(None, 40001, "缺少必选参数（平台校验）", sub, f"缺少 {name}（系统参数须在 URL 中）")
+    return sysp, param_json
 
 
 def handle(sim, req: Request) -> Response:
-    p = dict(req.params)
-    if isinstance(req.json, dict):
-        p.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in req.json.items()})
+    parts = _request_parts(sim, req)
+    if isinstance(parts, Response):
+        return parts
+    p, param_json = parts
     key, secret = sim.creds["douyin"]
     expected = c.douyin_sign(
-        secret,
-        p.get("app_key", ""),
-        p.get("method", ""),
-        p.get("param_json", ""),
-        p.get("timestamp", ""),
-        p.get("v", ""),
+        secret, p.get("app_key", ""), p.get("method", ""), param_json, p.get("timestamp", ""), p.get("v", "")
     )
     if p.get("app_key") != key or p.get("sign", "") != expected:
-        return envelope(None, 40004, "签名校验失败")
+        return envelope(None, 40003, "非法的参数（平台校验）", "isv.signature-invalid", "签名校验失败")
     method = req.path[len("/douyin/") :].replace("/", ".")
-    fn = METHODS.get(method)
-    if fn is None or p.get("method", method) != method:
-        return envelope(None, 40002, f"方法不存在: {p.get('method')}")
+    spec = METHODS.get(method)
+    if spec is None or p.get("method", method) != method:
+        return envelope(None, 70000, "接口服务已下线", "isp.api-service-off", f"方法不存在: {method}")
+    fn, required = spec
+    if sim.strict and method not in NO_TOKEN:
+        state = sim.tokens.check("douyin", p.get("access_token"))
+        if state != "ok":
+            return envelope(None, *TOKEN_ERRORS[state])
     try:
-        biz = json.loads(p.get("param_json") or "{}")
+        biz = json.loads(param_json or "{}")
     except ValueError:
         return bad("param_json 不是合法 JSON")
+    if not isinstance(biz, dict):
+        return bad("param_json 必须是 JSON 对象")
+    if sim.strict and (name := c.missing(biz, required)):
+        return missing(name)
     return fn(sim, biz)
 
 
-def _window(biz: dict):
+def _window(biz: dict, start_key: str, end_key: str):
     try:
-        start, end = int(biz["update_time_start"]), int(biz["update_time_end"])
+        start, end = int(biz[start_key]), int(biz[end_key])
         page, size = int(biz.get("page", 0)), int(biz.get("size", 10))
     except (KeyError, ValueError, TypeError) as exc:
         return bad(f"缺少或非法参数 {exc}")
     if end <= start or end - start > 7 * DAY:
-        return bad("update_time 跨度不能超过7天")
+        return bad(f"{start_key}/{end_key} 跨度不能超过7天")
     if page < 0 or not 1 <= size <= 100:
         return bad("page>=0, 1<=size<=100")
     return start, end, page, size
 
 
 def search_list(sim, biz: dict) -> Response:
-    w = _window(biz)
+    w = _window(biz, "update_time_start", "update_time_end")
     if isinstance(w, Response):
         return w
     start, end, page, size = w
@@ -85,15 +129,11 @@ def _last_status(world, o, now: float) -> int:
     return 1
 
 
-def _opaque(text: str) -> str:
-    return "#" + hashlib.sha256(("dy-enc:" + text).encode()).hexdigest()[:32] + "#"
-
-
 def shop_order(sim, row: int, st, now: float) -> dict:
     world = sim.world
     o = world.row(row)
     step, rf = int(st["step"][row]), int(st["rf_step"][row])
-    status = STATUS.get(step) or _last_status(world, o, now)
+    status = STATUS.get(step) or _last_status(world, o, now)  # a refunded order keeps its last status
     key = int(o["key"])
     oid = c.dy_order_id(key)
     b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
@@ -104,6 +144,7 @@ def shop_order(sim, row: int, st, now: float) -> dict:
     def t(col: str) -> int:
         return epoch_int(c.seen(world, o, col, now))
 
+    area = {"province": {"name": b["province"]}, "city": {"name": b["city"]}, "town": {"name": b["district"]}}
     rec = {
         "order_id": oid,
         "order_status": status,
@@ -120,93 +161,27 @@ def shop_order(sim, row: int, st, now: float) -> dict:
         "doudian_open_id": c.open_id("dy", int(o["buyer"])),
         "mask_post_receiver": c.mask_name(b["name"]),
         "mask_post_tel": c.mask_phone(b["phone"]),
-        "mask_post_addr": {
-            "province": {"name": b["province"]},
-            "city": {"name": b["city"]},
-            "town": {"name": b["district"]},
-            "detail": "***",
-        },
-        "encrypt_post_receiver": _opaque(b["name"]),
-        "encrypt_post_tel": _opaque(b["phone"]),
-        "after_sale_info": {"refund_status": RF[rf]},
+        "mask_post_addr": {**area, "detail": "***"},
+        "encrypt_post_receiver": c.opaque("dy-name", b["name"]),
+        "encrypt_post_tel": c.opaque("dy-tel", b["phone"]),
+        "post_addr": {**area, "detail": "", "encrypt_detail": c.opaque("dy-addr", b["address"])},
     }
-    if o["promo"]:
-        rec["promotion_tag"] = {"双11狂欢": "双11", "618年中大促": "618"}.get(o["promo"], o["promo"])
     rec["sku_order_list"] = [
-        {
-            "order_id": str(int(oid) + ln.line_no + 1),
-            "sku_id": str(1_700_000_000_000 + ln.sku),
-            "out_sku_id": ln.channel_sku,
-            "product_name": ln.title,
-            "item_num": ln.qty,
-            "origin_amount": ln.price_fen,
-            "pay_amount": lt - sh,
-            "order_status": (3 if ln.shipped else 2) if status == 101 else status,
-        }
+        more.sku_order(oid, ln, lt - sh, (3 if ln.shipped else 2) if status == 101 else status, rf, int(o["rf_type"]))
         for ln, lt, sh in zip(lines, totals, shares)
     ]
     rec = sim.faults.corrupt("douyin", key, rec, "pay_amount", "update_time", "order_status")
     return sim.faults.drift("douyin", rec)
 
 
-def after_sale_list(sim, biz: dict) -> Response:
-    w = _window(biz)
-    if isinstance(w, Response):
-        return w
-    start, end, page, size = w
-    world = sim.world
-    with world.lock:
-        rows, total = c.refund_page(world, "dy", start, end, page * size, size)
-        items = []
-        for o, rf_step, m in rows:
-            oid = c.dy_order_id(int(o["key"]))
-            items.append(
-                {
-                    "aftersale_id": str(int(oid) * 10 + 7)[-19:],
-                    "order_id": oid,
-                    "sku_order_id": str(int(oid) + 1),
-                    "aftersale_type": AS_TYPE[int(o["rf_type"])],
-                    "reason_text": c.RF_REASON[int(o["rf_type"])],
-                    "refund_amount": int(o["pay_fen"]),
-                    "aftersale_status": AS_STATUS[rf_step],
-                    "create_time": int(o["rf_req"]),
-                    "update_time": int(m),
-                }
-            )
-    return envelope({"items": items, "total": total, "page": page, "size": size})
-
-
-def sync_stock(sim, biz: dict) -> Response:
-    try:
-        item = sim.stock.update("douyin", str(biz["out_sku_id"]), int(biz["stock_num"]))
-    except (KeyError, ValueError, TypeError) as exc:
-        return bad(str(exc))
-    return envelope({"out_sku_id": item["sku"], "stock_num": item["qty"]})
-
-
-def stock_list(sim, biz: dict) -> Response:
-    page, size = int(biz.get("page", 0)), min(int(biz.get("size", 100)), 100)
-    items = sim.stock.listed("douyin")
-    return envelope(
-        {
-            "items": [{"out_sku_id": i["sku"], "stock_num": i["qty"]} for i in items[page * size : (page + 1) * size]],
-            "total": len(items),
-        }
-    )
-
-
-def logistics_add(sim, biz: dict) -> Response:
-    if not sim.confirm_shipment(
-        "douyin", str(biz.get("order_id", "")), str(biz.get("logistics_code", "")), str(biz.get("company", ""))
-    ):
-        return envelope(None, 50002, "订单不存在")
-    return envelope({"result": True})
-
-
 METHODS = {
-    "order.searchList": search_list,
-    "afterSale.List": after_sale_list,
-    "sku.syncStock": sync_stock,
-    "sku.stockList": stock_list,
-    "order.logisticsAdd": logistics_add,
+    "order.searchList": (search_list, ("update_time_start", "update_time_end")),
+    "afterSale.List": (more.after_sale_list, ("update_start_time", "update_end_time")),
+    "product.listV2": (more.product_list, ()),
+    "sku.list": (more.sku_list, ("product_id",)),
+    "sku.syncStock": (more.sync_stock, ("stock_num",)),
+    "order.logisticsCompanyList": (more.companies, ()),
+    "order.logisticsAdd": (more.logistics_add, ("order_id", "company_code", "logistics_code")),
+    "token.create": (more.token_create, ("grant_type",)),
+    "token.refresh": (more.token_refresh, ("grant_type", "refresh_token")),
 }

@@ -1,22 +1,41 @@
-"""Pinduoduo open platform router: `POST /pdd/api/router` (form or JSON body; see API.md)."""
+"""Pinduoduo open platform router: `POST /pdd/api/router` (form or JSON body; see API.md, "Pinduoduo").
+
+Strict (the default): every merchant API needs the shop's `access_token` (signed like every parameter),
+the required parameters of each API's page, and throttling answers 70031 in an HTTP-200 body.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from simulator import lifecycle as lc
+from simulator import listings
 from simulator.channels import common as c
+from simulator.channels import pdd_more as more
 from simulator.server import Request, Response, ok
 from simulator.timeutil import bj
 
 RF = {lc.RF_NONE: 1, lc.RF_PENDING: 2, lc.RF_SUCCESS: 4, lc.RF_CLOSED: 1}
-AS_TYPE = {0: 2, 1: 3, 2: 4, 3: 3, 4: 2}
-AS_STATUS = {lc.RF_PENDING: 1, lc.RF_SUCCESS: 10, lc.RF_CLOSED: 16}
 MAX_WINDOW = 30 * 60
 
 
 def error(code: int, msg: str) -> Response:
-    return ok({"error_response": {"error_code": code, "error_msg": msg}})
+    return ok(
+        {
+            "error_response": {
+                "error_code": code,
+                "error_msg": msg,
+                "sub_code": None,
+                "sub_msg": "",
+                "request_id": hashlib.md5(msg.encode()).hexdigest()[:20],
+            }
+        }
+    )
+
+
+def throttled(ban: float) -> Response:
+    return error(70031, "调用过于频繁，请调整调用频率")
 
 
 def _params(req: Request) -> dict:
@@ -41,14 +60,20 @@ def handle(sim, req: Request) -> Response:
     p = _params(req)
     cid, secret = sim.creds["pdd"]
     if p.get("client_id") != cid or p.get("sign", "") != c.md5_sign(secret, p):
-        return error(10019, "签名错误")
-    fn = METHODS.get(p.get("type", ""))
-    if fn is None:
+        return error(10000, "签名错误")
+    spec = METHODS.get(p.get("type", ""))
+    if spec is None:
         return error(10001, f"接口不存在: {p.get('type')}")
+    fn, required, needs_token = spec
+    if sim.strict:
+        if needs_token and sim.tokens.check("pdd", p.get("access_token")) != "ok":
+            return error(10019, "access_token已过期")
+        if name := c.missing(p, required):
+            return error(10000, f"参数错误: {name} 不能为空")
     return fn(sim, p)
 
 
-def _window(p: dict):
+def window(p: dict):
     try:
         start, end = int(p["start_updated_at"]), int(p["end_updated_at"])
         page, size = int(p.get("page", 1)), int(p.get("page_size", 100))
@@ -61,8 +86,15 @@ def _window(p: dict):
     return start, end, page, size
 
 
+def listing_body(p: dict, records: list, list_key: str, total: int, page: int, size: int) -> dict:
+    """use_has_next=true: has_next and no total_count (then back-to-front paging is impossible)."""
+    if str(p.get("use_has_next", "")).lower() == "true":
+        return {list_key: records, "has_next": page * size < total}
+    return {list_key: records, "total_count": total, "has_next": page * size < total}
+
+
 def order_increment(sim, p: dict) -> Response:
-    w = _window(p)
+    w = window(p)
     if isinstance(w, Response):
         return w
     start, end, page, size = w
@@ -74,15 +106,7 @@ def order_increment(sim, p: dict) -> Response:
         )
         st = world.state_cols(now)
         out = [pdd_order(sim, int(r), st, now) for r in rows]
-    return ok(
-        {
-            "order_sn_increment_get_response": {
-                "total_count": total,
-                "has_next": page * size < total,
-                "order_sn_list": out,
-            }
-        }
-    )
+    return ok({"order_sn_increment_get_response": listing_body(p, out, "order_sn_list", total, page, size)})
 
 
 def pdd_order(sim, row: int, st, now: float) -> dict:
@@ -94,106 +118,80 @@ def pdd_order(sim, row: int, st, now: float) -> dict:
     key = int(o["key"])
     b = c.buyer_profile(int(o["buyer"]), int(o["prov"]))
     lines = c.lines_of(world, row, "pdd", step, sim.faults.unmapped_rate("pdd"))
+    shipped_at = c.seen(world, o, "ship1", now)
+    # the receiver: ciphertext only while awaiting shipment, masked always (pdd.open.decrypt.batch decrypts)
+    waiting = status == 1 and step not in (lc.CANCELLED, lc.REFUNDED)
     rec = {
         "order_sn": c.pdd_order_sn(key, o["created"]),
         "order_status": status,
         "refund_status": RF[rf],
+        "after_sales_status": more.ORDER_AS_STATUS[rf],
         "confirm_status": 1,
+        "group_status": 1,
+        "trade_type": 0,
+        "risk_control_status": 0,
         "created_time": bj(o["created"]),
         "confirm_time": bj(c.seen(world, o, "paid", now)),
-        "shipping_time": bj(c.seen(world, o, "ship1", now)),
+        "pay_time": bj(c.seen(world, o, "paid", now)),
+        "shipping_time": bj(shipped_at),
         "receive_time": bj(done),
         "updated_at": bj(st["modified"][row]),
         "goods_amount": c.yuan(o["total_fen"]),
         "discount_amount": c.yuan(o["discount_fen"]),
+        "seller_discount": c.yuan(o["discount_fen"]),
+        "platform_discount": "0.00",
+        "capital_free_discount": "0.00",
         "postage": c.yuan(o["post_fen"]),
         "pay_amount": c.yuan(o["pay_fen"]),
-        "receiver_name": c.mask_name(b["name"]),
-        "receiver_phone": c.mask_phone(b["phone"]),
         "province": b["province"],
         "city": b["city"],
         "town": b["district"],
-        "address": "***",
-        "buyer_open_id": c.open_id("pdd", int(o["buyer"])),
-        "tracking_number": c.tracking_no(key) if c.seen(world, o, "ship1", now) is not None else "",
+        "receiver_name": c.opaque("pdd-name", b["name"]) if waiting else "",
+        "receiver_phone": c.opaque("pdd-phone", b["phone"]) if waiting else "",
+        "receiver_address": c.opaque("pdd-addr", b["address"]) if waiting else "",
+        "address": c.opaque("pdd-full", b["province"] + b["city"] + b["address"]) if waiting else "",
+        "receiver_name_mask": c.mask_name(b["name"]),
+        "receiver_phone_mask": c.mask_phone(b["phone"]),
+        "receiver_address_mask": b["address"][:2] + "****",
+        "address_mask": f"{b['province']}{b['city']}{b['district']}****",
+        "tracking_number": c.tracking_no(key) if shipped_at is not None else "",
+        "logistics_id": more.COMPANIES[0]["id"] if shipped_at is not None else 0,
     }
-    if o["promo"]:
-        rec["promotion_name"] = o["promo"]
-    rec["item_list"] = [
-        {
-            "goods_id": 300_000_000 + ln.sku,
-            "sku_id": 1_000_000_000 + ln.sku,
-            "outer_id": ln.channel_sku,
-            "goods_name": ln.title,
-            "goods_count": ln.qty,
-            "goods_price": c.yuan(ln.price_fen),
-        }
-        for ln in lines
-    ]
+    rec["item_list"] = [_item(ln) for ln in lines]
     rec = sim.faults.corrupt("pdd", key, rec, "pay_amount", "updated_at", "order_status")
     return sim.faults.drift("pdd", rec)
 
 
-def refund_increment(sim, p: dict) -> Response:
-    w = _window(p)
-    if isinstance(w, Response):
-        return w
-    start, end, page, size = w
-    world = sim.world
-    with world.lock:
-        rows, total = c.refund_page(world, "pdd", start, end, (page - 1) * size, size)
-        out = []
-        for o, rf_step, m in rows:
-            out.append(
-                {
-                    "id": int(o["key"]) * 10 + 3,
-                    "order_sn": c.pdd_order_sn(int(o["key"]), o["created"]),
-                    "after_sales_type": AS_TYPE[int(o["rf_type"])],
-                    "after_sales_reason": c.RF_REASON[int(o["rf_type"])],
-                    "refund_amount": int(o["pay_fen"]),
-                    "after_sales_status": AS_STATUS[rf_step],
-                    "created_time": bj(o["rf_req"]),
-                    "updated_time": bj(m),
-                }
-            )
-    return ok(
-        {"refund_increment_get_response": {"total_count": total, "has_next": page * size < total, "refund_list": out}}
-    )
+def _item(ln) -> dict:
+    ids = listings.pdd_ids(listings.line_index("pdd", ln.sku, ln.channel_sku))
+    return {
+        "goods_id": ids["goods_id"],
+        "sku_id": ids["sku_id"],
+        "outer_id": ids["outer_id"],
+        "outer_goods_id": ids["outer_goods_id"],
+        "goods_name": ln.title,
+        "goods_spec": "默认",
+        "goods_count": ln.qty,
+        "goods_price": c.yuan(ln.price_fen),
+    }
 
 
-def quantity_update(sim, p: dict) -> Response:
-    try:
-        item = sim.stock.update("pdd", p["outer_id"], int(p["quantity"]))
-    except (KeyError, ValueError) as exc:
-        return error(10000, f"参数错误: {exc}")
-    return ok(
-        {"goods_quantity_update_response": {"is_success": True, "outer_id": item["sku"], "quantity": item["qty"]}}
-    )
-
-
-def stock_list(sim, p: dict) -> Response:
-    page, size = int(p.get("page", 1)), min(int(p.get("page_size", 100)), 100)
-    items = sim.stock.listed("pdd")
-    return ok(
-        {
-            "goods_stock_list_response": {
-                "total_count": len(items),
-                "items": [{"outer_id": i["sku"], "quantity": i["qty"]} for i in items[(page - 1) * size : page * size]],
-            }
-        }
-    )
-
-
-def logistics_send(sim, p: dict) -> Response:
-    if not sim.confirm_shipment("pdd", p.get("order_sn", ""), p.get("tracking_number", ""), p.get("logistics_id", "")):
-        return error(50001, "订单不存在")
-    return ok({"logistics_online_send_response": {"is_success": True}})
-
-
+# type -> (handler, required parameters, needs the shop's access_token)
 METHODS = {
-    "pdd.order.number.list.increment.get": order_increment,
-    "pdd.refund.list.increment.get": refund_increment,
-    "pdd.goods.quantity.update": quantity_update,
-    "pdd.goods.stock.list": stock_list,
-    "pdd.logistics.online.send": logistics_send,
+    "pdd.order.number.list.increment.get": (
+        order_increment,
+        ("start_updated_at", "end_updated_at", "order_status", "refund_status", "is_lucky_flag", "page"),
+        True,
+    ),
+    "pdd.refund.list.increment.get": (
+        more.refund_increment,
+        ("after_sales_status", "after_sales_type", "start_updated_at", "end_updated_at"),
+        True,
+    ),
+    "pdd.goods.list.get": (more.goods_list, (), True),
+    "pdd.goods.quantity.update": (more.quantity_update, ("goods_id", "quantity"), True),
+    "pdd.logistics.companies.get": (more.companies, (), True),
+    "pdd.logistics.online.send": (more.logistics_send, ("order_sn", "logistics_id", "tracking_number"), True),
+    "pdd.pop.auth.token.create": (more.token_create, ("code",), False),
+    "pdd.pop.auth.token.refresh": (more.token_refresh, ("refresh_token",), False),
 }
