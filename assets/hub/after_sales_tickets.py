@@ -11,6 +11,7 @@ from assets.tables import key, row_count
 from orderhub.after_sales import tickets
 from orderhub.calllog import CallLog
 from orderhub.http import ApiError
+from orderhub.sources.authorization import sync_reauthorize_alerts
 from resources.channels import ChannelApi, client_for
 from resources.cs import CsApi
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
@@ -95,6 +96,7 @@ def after_sales_tickets(
     finally:
         with warehouse.connect() as con:
             calls.flush(con)
+            sync_reauthorize_alerts(con, [taobao_api, douyin_api, pdd_api], asset="hub.after_sales_tickets")
     if failed:
         raise dg.Failure(
             f"after-sales feeds failed (others landed, cursors kept): {failed}", metadata={"landed": str(counts)}

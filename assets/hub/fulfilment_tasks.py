@@ -9,6 +9,7 @@ from pydantic import Field
 from assets.tables import key, row_count
 from orderhub.calllog import CallLog
 from orderhub.fulfilment import allocate, dispatch
+from orderhub.sources.authorization import sync_reauthorize_alerts
 from resources.channels import ChannelApi, client_for
 from resources.logistics import LogisticsApi
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
@@ -70,4 +71,5 @@ def fulfilment_tasks(
     finally:
         with warehouse.connect() as con:
             calls.flush(con)
+            sync_reauthorize_alerts(con, [taobao_api, douyin_api, pdd_api], asset="hub.fulfilment_tasks")
     return dg.MaterializeResult(metadata=meta)

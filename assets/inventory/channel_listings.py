@@ -11,6 +11,7 @@ from orderhub.calllog import CallLog
 from orderhub.http import ApiError
 from orderhub.inventory import channel_stock
 from orderhub.inventory.alerting import sync_alerts
+from orderhub.sources.authorization import sync_reauthorize_alerts
 from resources.channels import ChannelApi, client_for
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
@@ -61,5 +62,6 @@ def channel_listings(
                 current=failed,
                 cleared_message="listed stock readable",
             )
+            sync_reauthorize_alerts(con, [taobao_api, douyin_api, pdd_api], asset="inventory.channel_listings")
             rows = row_count(con, "inventory.channel_listings")
     return dg.MaterializeResult(metadata={**rows, "rows_per_channel": counts, "failed_channels": sorted(failed)})

@@ -9,6 +9,7 @@ from pydantic import Field
 from assets.tables import key, row_count
 from orderhub.calllog import CallLog
 from orderhub.inventory import push
+from orderhub.sources.authorization import sync_reauthorize_alerts
 from resources.channels import ChannelApi, client_for
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
@@ -67,6 +68,7 @@ def stock_push_log(
     finally:
         with warehouse.connect() as con:
             calls.flush(con)
+            sync_reauthorize_alerts(con, [taobao_api, douyin_api, pdd_api], asset="inventory.stock_push_log")
             rows = row_count(con, "inventory.stock_push_log")
     failed = {ch: r["failed"] for ch, r in results.items() if r["failed"]}
     if failed:

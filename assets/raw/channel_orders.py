@@ -17,6 +17,7 @@ from pydantic import Field
 from assets.tables import key, row_count
 from orderhub import alerts, settings
 from orderhub.ingest.pull import PullReport, land_file, pull_api, pull_erp
+from orderhub.sources.authorization import sync_reauthorize_alerts
 from resources.channels import CHANNEL_APIS, enabled_channels
 from resources.erp import ErpBridge
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
@@ -65,6 +66,7 @@ def raw_channel_orders(context: dg.AssetExecutionContext, config: RawIngestConfi
     until = _aware(config.until) if config.until else datetime.now(UTC) - timedelta(seconds=config.lag_seconds)
     start = _aware(config.start) if config.start else _aware(f"{settings.start_date()}T00:00:00")
     sources = [*enabled_channels(), "erp"] if config.sources is None else config.sources
+    pulled = []
     with warehouse.connect() as con:
         for channel in sources:
             if channel == "erp":
@@ -74,6 +76,7 @@ def raw_channel_orders(context: dg.AssetExecutionContext, config: RawIngestConfi
                 report.errors.append(f"unknown source {channel!r}: no {channel}_api resource")
                 continue
             api = getattr(context.resources, f"{channel}_api")
+            pulled.append(api)
             pull_api(
                 con,
                 api,
@@ -95,6 +98,8 @@ def raw_channel_orders(context: dg.AssetExecutionContext, config: RawIngestConfi
                 run_id=context.run_id,
             )
         _alert(con, report)
+        # a refused token stopped that shop's pull (cursor kept): the alert says "re-authorize"
+        sync_reauthorize_alerts(con, pulled, asset="raw.channel_orders")
         rows = row_count(con, "raw.channel_orders")
         # ops.api_calls has no asset of its own (every HTTP client appends to it); its row count is observed here
         context.log_event(dg.AssetObservation(asset_key=key("ops.api_calls"), metadata=row_count(con, "ops.api_calls")))
