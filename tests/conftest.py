@@ -13,3 +13,10 @@ def orderhub_home(tmp_path, monkeypatch):
     from orderhub import settings
 
     return settings.paths().ensure()
+
+
+@pytest.fixture(autouse=True)
+def _token_store(tmp_path, monkeypatch):
+    """Channel clients read the shops' token store (and write it on a refresh or a token error): never the
+    developer's."""
+    monkeypatch.setenv("ORDERHUB_SECRETS_FILE", str(tmp_path / "secrets" / "shops.json"))

@@ -7,6 +7,7 @@ ground truth, minus exactly the records it quarantined, and every batch's counts
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -46,9 +47,10 @@ def _apis(sim_url: str, monkeypatch) -> dict:
     monkeypatch.setenv("ORDERHUB_SIMULATOR_URL", sim_url)
     from resources.channels import channel_resources, enabled_channels
 
-    # short client timeout so "slow" faults time out quickly; retry waits skipped (the policy is tested upstream)
+    # short client timeout so "slow" faults time out quickly; retry waits capped at 50 ms (the policy is tested
+    # upstream), which still outlasts the simulator's TOP ban of retry_after = 10 ms
     return {
-        k: api.model_copy(update={"timeout_s": 1.0}).with_transport(sleep=lambda s: None)
+        k: api.model_copy(update={"timeout_s": 1.0}).with_transport(sleep=lambda s: time.sleep(min(s, 0.05)))
         for k, api in channel_resources().items()
         if k.removesuffix("_api") in enabled_channels()
     }

@@ -102,7 +102,8 @@ def test_douyin_fen_epoch_and_refund_flag(con):
     assert o["created_at"] == utc(2025, 11, 10, 16) and o["completed_at"] is None  # finish_time 0 = not yet
     assert (o["receiver_province"], o["receiver_city"]) == ("广东省", "深圳市")
     assert _lines(con, "douyin:6920000000000000001") == [(1, "SKU-00010", 2, 7900, 14800, "shipped")]
-    assert _order(con, "douyin:6920000000000000009")["status"] == "refunded"  # after_sale_info.refund_status 3
+    # the refund is reported on the line (sku_order_list[].after_sale_info.refund_status 3), not on the order
+    assert _order(con, "douyin:6920000000000000009")["status"] == "refunded"
 
 
 def test_pdd_yuan_strings_and_refund_status(con):

@@ -130,7 +130,7 @@ DOUYIN = {
     "order_amount": 1990,
     "pay_amount": 1990,
     "order_status": 2,
-    "sku_order_list": [{"out_sku_id": "S1", "item_num": 1, "origin_amount": 1990}],
+    "sku_order_list": [{"code": "S1", "item_num": 1, "origin_amount": 1990}],
 }
 SPACES = ["", " ", "  ", "\u3000", "\u00a0", "\u2009", "\t", "\n"]
 texts = st.lists(

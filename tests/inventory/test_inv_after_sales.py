@@ -53,19 +53,21 @@ def test_linkage_types_and_orphans_quarantined(orderhub_home):
     feeds = {
         "taobao": [
             _tb(1, 100, "SUCCESS", "REFUND_AND_RETURN"),
-            _tb(2, 999, dispute="DAMAGED"),
+            _tb(2, 999, dispute="REFUND"),
             _tb(3, 100, dispute="NOT_A_TYPE"),
         ],
         "douyin": [
-            {
-                "aftersale_id": "A1",
-                "order_id": "200",
-                "aftersale_type": 1,
-                "reason_text": "发错货了",
-                "refund_amount": 990,
-                "aftersale_status": 6,
-                "create_time": 1763600000,
-                "update_time": 1763610000,
+            {  # afterSale.List nests the ticket, the order and the texts
+                "aftersale_info": {
+                    "aftersale_id": "A1",
+                    "aftersale_type": 1,
+                    "refund_amount": 990,
+                    "aftersale_status": 6,
+                    "apply_time": 1763600000,
+                    "update_time": 1763610000,
+                },
+                "order_info": {"shop_order_id": "200", "related_order_info": [{"sku_order_id": "201"}]},
+                "text_part": {"reason_text": "发错货了"},
             }
         ],
         "pdd": [
@@ -73,9 +75,9 @@ def test_linkage_types_and_orphans_quarantined(orderhub_home):
                 "id": 7,
                 "order_sn": "300",
                 "after_sales_type": 2,
-                "after_sales_reason": "不喜欢",
-                "refund_amount": 500,
-                "after_sales_status": 16,
+                "after_sale_reason": "不喜欢",
+                "refund_amount": "5.00",  # 退款金额（元）
+                "after_sales_status": 11,  # 买家撤销 (16 is 换货补寄成功: a success)
                 "created_time": "2026-11-20 10:00:00",
                 "updated_time": "2026-11-20 10:30:00",
             }

@@ -23,7 +23,9 @@ def test_shipped_mappings_load():
     }
     assert [m.name for m in ms.values() if m.own_code] == ["cs_form"]
     assert [r.ticket_type for r in ms["pdd_api"].reason_rules] == ["wrong_item", "damaged", "wrong_address"]
-    assert ms["taobao_api"].reason_rules == () and ms["douyin_api"].exchange[0][1] == ("2",)
+    # TOP's dispute_type has no wrong-item / damaged / wrong-address type: the reason text decides there too
+    assert [r.ticket_type for r in ms["taobao_api"].reason_rules] == ["wrong_item", "damaged", "wrong_address"]
+    assert ms["douyin_api"].exchange[0][1] == ("3", "7", "8")  # 换货 · 补寄 · 维修
 
 
 def _edit(doc: dict, change) -> dict:
@@ -78,7 +80,7 @@ BROKEN = [  # (change to the Douyin mapping, key named in the error, words of th
     (_set("ticket.platform_id", {"line": "id"}), "['platform_id'] read 'line:' values", "no 'lines'"),
     (_set("lines", "items[0]"), "lines:", "dotted path of a list"),
     (_set("lines", "items"), "lines:", "no value reads the line"),
-    (_set("ticket.reason", "aftersale_type.text"), "paths:", "a value"),
+    (_set("ticket.reason", "aftersale_info.aftersale_type.text"), "paths:", "a value"),
 ]
 
 

@@ -11,7 +11,7 @@ from simulator.timeutil import bj, parse_iso
 
 NOW = "2026-11-25T00:00:00Z"  # same virtual now as the module fixture in conftest.py
 END = int(parse_iso(NOW))
-ARGS = dict(start_modified=bj(END - 86400), end_modified=bj(END))
+ARGS = dict(start_modified=bj(END - 86400), end_modified=bj(END), **client.TOP_TRADES)
 
 
 def _set(sim, **cfg):
@@ -33,16 +33,25 @@ def test_http_errors(sim):
     assert requests.get(f"{sim.url}/admin/health").status_code == 200  # admin is never faulted
 
 
-def test_rate_limit_has_retry_after(sim):
+def test_platforms_throttle_with_their_own_http_200_body(sim):
     _set(sim, rate_limit_rate=1.0, retry_after=3)
-    r = client.pdd(sim.url, "pdd.order.number.list.increment.get", start_updated_at=END - 60, end_updated_at=END)
-    assert r.status_code == 429 and r.headers["Retry-After"] == "3"
+    window = dict(start_updated_at=END - 60, end_updated_at=END, **client.PDD_ORDERS)
+    r = client.pdd(sim.url, "pdd.order.number.list.increment.get", **window)
+    assert r.status_code == 200 and r.json()["error_response"]["error_code"] == 70031
+    for _ in range(2):  # the first is drawn; the second falls in the ban TOP announced
+        tb = client.taobao(sim.url, "taobao.trades.sold.increment.get", **ARGS)
+        assert tb.status_code == 200 and tb.json()["error_response"]["code"] == 7
+        assert tb.json()["error_response"]["sub_msg"] == "This ban will last for 3 more seconds"
+        sim.faults.cfg["rate_limit_rate"] = 0.0  # (not via /admin/faults: a settings change lifts the ban)
+    _set(sim, rate_limit_rate=1.0, retry_after=2, channels=["wms"])  # everything else keeps HTTP 429
+    w = requests.get(f"{sim.url}/wms/stock", headers={"X-Api-Key": "sim-wms-key"})
+    assert w.status_code == 429 and w.headers["Retry-After"] == "2"
 
 
 def test_faults_limited_to_channels(sim):
     _set(sim, error_rate=1.0, channels=["pdd"])
     assert client.taobao(sim.url, "taobao.trades.sold.increment.get", **ARGS).status_code == 200
-    assert client.pdd(sim.url, "pdd.goods.stock.list", page=1, page_size=5).status_code >= 500
+    assert client.pdd(sim.url, "pdd.goods.list.get", is_onsale=1, page=1, page_size=5).status_code >= 500
 
 
 def test_slow_response_times_out(sim):
@@ -95,7 +104,7 @@ def test_duplicates_across_pages(sim):
 def test_mutation_while_paging_moves_an_order(sim):
     _set(sim, mutate_while_paging=True)
     end = sim.world.now() + 1  # window reaches now: a touched order jumps to the front
-    args = dict(start_modified=bj(end - 86400), end_modified=bj(end), page_size=100)
+    args = dict(start_modified=bj(end - 86400), end_modified=bj(end), page_size=100, **client.TOP_TRADES)
     p1 = client.taobao(sim.url, "taobao.trades.sold.increment.get", page_no=1, **args).json()
     total = p1["trades_sold_increment_get_response"]["total_results"]
     before = {t["tid"]: t["modified"] for t in p1["trades_sold_increment_get_response"]["trades"]["trade"]}
@@ -109,7 +118,8 @@ def test_mutation_while_paging_moves_an_order(sim):
 
 def test_default_rate_limit_is_generous(sim):
     codes = {
-        client.taobao(sim.url, "taobao.items.inventory.list", page_no=1, page_size=10).status_code for _ in range(40)
+        client.taobao(sim.url, "taobao.items.onsale.get", fields="num_iid", page_no=1, page_size=10).status_code
+        for _ in range(40)
     }
     assert codes == {200}
 
@@ -129,7 +139,9 @@ def _taobao_codes(sim) -> list[str]:
         body = client.taobao(
             sim.url, "taobao.trades.sold.increment.get", page_no=page, page_size=100, use_has_next="true", **ARGS
         ).json()["trades_sold_increment_get_response"]
-        codes += [o["outer_sku_id"] for t in body["trades"]["trade"] for o in t["orders"]["order"]]
+        codes += [
+            o.get("outer_sku_id") or o["outer_iid"] for t in body["trades"]["trade"] for o in t["orders"]["order"]
+        ]
         if not body["has_next"]:
             return codes
         page += 1
@@ -140,8 +152,10 @@ def test_unmapped_skus_only_as_a_fault(sim):
 
     default = _taobao_codes(sim)
     assert len(default) > 200 and all(re.fullmatch(r"SKU-\d{5}", c) for c in default)  # all in erp_channel_skus
-    pdd = client.pdd(sim.url, "pdd.goods.stock.list", page=4, page_size=100).json()["goods_stock_list_response"]
-    assert pdd["total_count"] == 300
+    pdd = client.pdd(sim.url, "pdd.goods.list.get", is_onsale=1, page=2, page_size=100).json()[
+        "goods_list_get_response"
+    ]
+    assert pdd["total_count"] == 150 and sum(len(g["sku_list"]) for g in pdd["goods_list"]) == 100
     _set(sim, unmapped_sku_rate=0.05, channels=["taobao"])
     faulty = _taobao_codes(sim)
     hits = [i for i, (a, b) in enumerate(zip(default, faulty)) if a != b]

@@ -12,14 +12,18 @@ END = int(parse_iso(NOW))
 ROOT = "jingdong_pop_order_enSearch_responce"
 
 
-def _search(sim, start, end, page=1, size=100, **kw):
-    biz = {"start_date": bj(start), "end_date": bj(end), "page": page, "page_size": size, "date_type": 0}
+def _search(sim, start, end, page=1, size=50, **kw):
+    biz = {"start_date": bj(start), "end_date": bj(end), "page": page, "page_size": size, "dateType": 0}
+    biz.update(client.JD_SEARCH)
     return client.jd(sim.url, "jingdong.pop.order.enSearch", biz, **kw).json()
 
 
 def test_jd_signature_and_window(sim):
-    assert _search(sim, END - 3600, END, secret="bad")["error_response"]["code"] == "19"
-    assert _search(sim, END - 86401, END)["error_response"]["code"] == "61"
+    assert _search(sim, END - 3600, END, secret="bad")["error_response"]["code"] == "12"  # 无效签名
+    assert _search(sim, END - 3600, END, access_token=None)["error_response"]["code"] == "19"  # 无效access_token
+    too_long = _search(sim, END - 86401, END)[ROOT]["searchorderinfo_result"]["apiResult"]
+    assert too_long["success"] is False
+    assert _search(sim, END - 3600, END, size=51)[ROOT]["searchorderinfo_result"]["apiResult"]["success"] is False
     ok = _search(sim, END - 3600, END)[ROOT]["searchorderinfo_result"]
     assert ok["apiResult"]["success"] is True
 
@@ -46,4 +50,5 @@ def test_jd_pages_cover_truth(sim):
         "TRADE_CANCELED",
         "LOCKED",
     }
-    assert o["itemInfoList"] and "*" in o["consigneeInfo"]["mobile"]
+    assert o["itemInfoList"] and "*" in o["consigneeInfo"]["desen_mobile"]
+    assert not any(ch.isdigit() for ch in o["consigneeInfo"]["fullname"])

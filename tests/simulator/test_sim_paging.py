@@ -19,6 +19,7 @@ def _tb_page(sim, start, end, page_no, size=100):
         end_modified=bj(end),
         page_no=page_no,
         page_size=size,
+        **client.TOP_TRADES,
     ).json()["trades_sold_increment_get_response"]
     return r["trades"]["trade"], r["total_results"]
 
@@ -47,6 +48,7 @@ def test_taobao_has_next_mode(sim):
         page_no=1,
         page_size=5,
         use_has_next="true",
+        **client.TOP_TRADES,
     ).json()["trades_sold_increment_get_response"]
     assert r["has_next"] is True and "total_results" not in r
 
@@ -80,8 +82,8 @@ def test_pdd_lists_only_paid_orders(sim):
             "pdd.order.number.list.increment.get",
             start_updated_at=start,
             end_updated_at=start + 1800,
-            page=1,
             page_size=100,
+            **client.PDD_ORDERS,
         ).json()["order_sn_increment_get_response"]
         assert r["total_count"] <= 100 or r["has_next"]
         seen += r["order_sn_list"]
@@ -90,7 +92,11 @@ def test_pdd_lists_only_paid_orders(sim):
 
 def test_window_limits(sim):
     tb = client.taobao(
-        sim.url, "taobao.trades.sold.increment.get", start_modified=bj(END - 86401), end_modified=bj(END)
+        sim.url,
+        "taobao.trades.sold.increment.get",
+        start_modified=bj(END - 86401),
+        end_modified=bj(END),
+        **client.TOP_TRADES,
     ).json()
     assert tb["error_response"]["code"] == 41 and tb["error_response"]["sub_code"] == "isv.invalid-parameter"
     pdd = client.pdd(
@@ -98,10 +104,10 @@ def test_window_limits(sim):
         "pdd.order.number.list.increment.get",
         start_updated_at=END - 1801,
         end_updated_at=END,
-        page=1,
         page_size=10,
+        **client.PDD_ORDERS,
     ).json()
-    assert pdd["error_response"] == {"error_code": 10000, "error_msg": "时间范围过大"}
+    assert (pdd["error_response"]["error_code"], pdd["error_response"]["error_msg"]) == (10000, "时间范围过大")
     dy = client.douyin(
         sim.url,
         "order.searchList",
@@ -127,8 +133,8 @@ def test_truth_matches_listing(sim):
         "pdd.order.number.list.increment.get",
         start_updated_at=END - 1800,
         end_updated_at=END,
-        page=1,
         page_size=100,
+        **client.PDD_ORDERS,
     ).json()["order_sn_increment_get_response"]
     assert {o["order_sn"] for o in r["order_sn_list"]} <= recent
     assert len(recent) == r["total_count"]

@@ -126,19 +126,23 @@ def test_cs_tickets(sim):
 def test_channel_stock_push_and_conflicts(sim):
     listed = requests.get(f"{sim.url}/admin/channel_stock", params={"channel": "taobao"}).json()["items"]
     assert len(listed) == 300  # unmapped listings only with the unmapped_sku_rate fault
-    r = client.taobao(sim.url, "taobao.item.quantity.update", outer_id="SKU-00001", quantity=7, type=1).json()
+    from simulator import listings
+
+    ids = listings.taobao_ids(0)  # SKU-00001's item
+    r = client.taobao(
+        sim.url, "taobao.item.quantity.update", num_iid=ids["num_iid"], outer_id="SKU-00001", quantity=7, type=1
+    ).json()
     assert r["item_quantity_update_response"]["item"]["num"] == 7
-    inv = client.taobao(sim.url, "taobao.items.inventory.list", page_no=1, page_size=5).json()
-    assert inv["items_inventory_list_response"]["items"]["item"][0] == {
-        "outer_id": "SKU-00001",
-        "num": 7,
-        "modified": r["item_quantity_update_response"]["item"]["modified"],
-    }
-    dy = client.douyin(sim.url, "sku.syncStock", {"out_sku_id": "DY00002", "stock_num": 3, "incremental": False}).json()
+    inv = client.taobao(
+        sim.url, "taobao.items.seller.list.get", fields="num_iid,outer_id,num,sku", num_iids=ids["num_iid"]
+    ).json()
+    item = inv["items_seller_list_get_response"]["items"]["item"][0]
+    assert (item.get("skus", {}).get("sku", [item])[0].get("quantity", item["num"])) == 7
+    dy_ids = listings.douyin_ids(1)
+    dy = client.douyin(sim.url, "sku.syncStock", {**dy_ids, "stock_num": 3, "incremental": False}).json()
     assert dy["code"] == 10000
-    assert client.pdd(sim.url, "pdd.goods.quantity.update", outer_id="nope", quantity=1, update_type=1).json()[
-        "error_response"
-    ]
+    missing_goods = client.pdd(sim.url, "pdd.goods.quantity.update", outer_id="PDD-00001", quantity=1, update_type=1)
+    assert missing_goods.json()["error_response"]["error_msg"] == "参数错误: goods_id 不能为空"
 
 
 def test_confirm_shipment_and_after_sales(sim):
@@ -147,18 +151,24 @@ def test_confirm_shipment_and_after_sales(sim):
     truth = rq.get(f"{sim.url}/admin/truth/orders", params={"channel": "douyin"}).json()["orders"]
     oid = truth[0]["channel_order_id"]
     r = client.douyin(
-        sim.url, "order.logisticsAdd", {"order_id": oid, "logistics_code": "SF123", "company": "shunfeng"}
+        sim.url, "order.logisticsAdd", {"order_id": oid, "logistics_code": "SF123", "company_code": "shunfeng"}
     ).json()
     assert r["code"] == 10000
     end = int(sim.world.now())
     a = client.douyin(
         sim.url,
         "afterSale.List",
-        {"update_time_start": end - 7 * 86400, "update_time_end": end, "page": 0, "size": 100},
+        {"update_start_time": end - 7 * 86400, "update_end_time": end, "page": 0, "size": 100},
     ).json()["data"]
-    assert a["total"] > 0 and {i["aftersale_status"] for i in a["items"]} <= {6, 12, 28}
+    assert a["total"] > 0 and {i["aftersale_info"]["aftersale_status"] for i in a["items"]} <= {6, 12, 14, 28}
     p = client.pdd(
-        sim.url, "pdd.refund.list.increment.get", start_updated_at=end - 1800, end_updated_at=end, page=1, page_size=100
+        sim.url,
+        "pdd.refund.list.increment.get",
+        start_updated_at=end - 1800,
+        end_updated_at=end,
+        page=1,
+        page_size=100,
+        **client.PDD_REFUNDS,
     ).json()
     assert "refund_increment_get_response" in p
 

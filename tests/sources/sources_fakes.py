@@ -69,8 +69,14 @@ class FakePlatform:
             if fault[0] == "status":
                 headers = {"Retry-After": str(fault[2])} if len(fault) > 2 else {}
                 return fault[1], headers, "fault"
-        params = dict(parse_qsl(request.body or "", keep_blank_values=True))
-        params["_path"] = urlsplit(request.url).path
+        url = urlsplit(request.url)
+        body = request.body.decode("utf-8") if isinstance(request.body, bytes) else (request.body or "")
+        if self.channel == "douyin":  # system parameters in the URL, param_json as the raw JSON body
+            params = dict(parse_qsl(url.query, keep_blank_values=True))
+            params["param_json"] = body
+        else:
+            params = dict(parse_qsl(body, keep_blank_values=True))
+        params["_path"] = url.path
         self.requests.append(params)
         if self.before_page:  # state changes between two page requests
             page = params.get("page_no") or params.get("page") or json.loads(params.get("param_json", "{}")).get("page")
@@ -108,20 +114,25 @@ class FakePlatform:
                 for o in self._page(hits, page, size, 1)
             ]
             return {"trades_sold_increment_get_response": {"total_results": total, "trades": {"trade": trades}}}
-        if method == "taobao.items.inventory.list":
-            items = [{"outer_id": k, "num": v} for k, v in sorted(self.stock.items())]
+        items = {1000 + i: (code, qty) for i, (code, qty) in enumerate(sorted(self.stock.items()))}
+        if method == "taobao.items.onsale.get":  # item ids; items without SKUs: outer_id is the merchant code
             size, page = int(p["page_size"]), int(p["page_no"])
-            return {
-                "items_inventory_list_response": {
-                    "total_results": len(items),
-                    "items": {"item": items[(page - 1) * size : page * size]},
-                }
-            }
+            listed = [{"num_iid": n} for n in items]
+            page_items = listed[(page - 1) * size : page * size]
+            return {"items_onsale_get_response": {"total_results": len(listed), "items": {"item": page_items}}}
+        if method == "taobao.items.seller.list.get":
+            wanted = [int(n) for n in p["num_iids"].split(",")]
+            rows = [{"num_iid": n, "outer_id": items[n][0], "num": items[n][1]} for n in wanted if n in items]
+            return {"items_seller_list_get_response": {"items": {"item": rows}}}
         if method == "taobao.item.quantity.update":
-            if p["outer_id"] in self.failing_skus:
+            code = items[int(p["num_iid"])][0]
+            if code in self.failing_skus:
                 return {"error_response": {"code": 15, "msg": "Remote service error", "sub_msg": "商品不存在"}}
-            self.stock[p["outer_id"]] = int(p["quantity"])
-            return {"item_quantity_update_response": {"item": {"outer_id": p["outer_id"], "num": int(p["quantity"])}}}
+            self.stock[code] = int(p["quantity"])
+            return {"item_quantity_update_response": {"item": {"num_iid": p["num_iid"], "num": int(p["quantity"])}}}
+        if method == "taobao.logistics.companies.get":
+            companies = [{"code": "SF", "name": "顺丰速运"}, {"code": "ZTO", "name": "中通快递"}]
+            return {"logistics_companies_get_response": {"logistics_companies": {"logistics_company": companies}}}
         if method == "taobao.logistics.offline.send":
             self.shipments.append(p)
             return {"logistics_offline_send_response": {"shipping": {"is_success": True}}}
@@ -144,8 +155,14 @@ class FakePlatform:
                 for o in self._page(hits, biz["page"], biz["size"], 0)
             ]
             return {"code": 10000, "msg": "success", "data": {"shop_order_list": rows, "total": len(hits)}}
+        skus = {700 + i: code for i, code in enumerate(sorted(self.stock))}
+        if p["_path"] == "/douyin/product/listV2":
+            return {"code": 10000, "msg": "success", "data": {"data": [{"product_id": 1}], "total": 1}}
+        if p["_path"] == "/douyin/sku/list":
+            rows = [{"id": i, "product_id": 1, "code": code, "stock_num": self.stock[code]} for i, code in skus.items()]
+            return {"code": 10000, "msg": "success", "data": rows}
         if p["_path"] == "/douyin/sku/syncStock":
-            self.stock[biz["out_sku_id"]] = biz["stock_num"]
+            self.stock[skus[biz["sku_id"]]] = biz["stock_num"]
             return {"code": 10000, "msg": "success", "data": {}}
         return {"code": 40002, "msg": "unknown method", "data": None}
 
@@ -156,7 +173,7 @@ class FakePlatform:
             p["client_id"] != self.key
             or top_md5_sign({k: v for k, v in p.items() if k != "_path"}, self.secret) != given
         ):
-            return {"error_response": {"error_code": 10019, "error_msg": "签名错误"}}
+            return {"error_response": {"error_code": 10000, "error_msg": "签名错误"}}
         if p["type"] == "pdd.order.number.list.increment.get":
             start = datetime.fromtimestamp(int(p["start_updated_at"]), UTC)
             end = datetime.fromtimestamp(int(p["end_updated_at"]), UTC)

@@ -111,11 +111,12 @@ def test_undecodable_body_is_re_requested_and_logged_as_failed(fake_platform):
 
 def test_push_stock_one_failing_sku_does_not_stop_the_others(fake_platform):
     fake, api, _ = fake_platform("taobao")
+    fake.stock = {f"SKU-{i}": 0 for i in range(1, 4)}
     fake.failing_skus = {"SKU-2"}
     result = api.push_stock([{"channel_sku": f"SKU-{i}", "quantity": i * 10} for i in range(1, 4)], CallLog())
     assert [(r["channel_sku"], r["ok"]) for r in result] == [("SKU-1", True), ("SKU-2", False), ("SKU-3", True)]
     assert "商品不存在" in result[1]["error"]
-    assert fake.stock == {"SKU-1": 10, "SKU-3": 30}
+    assert fake.stock == {"SKU-1": 10, "SKU-2": 0, "SKU-3": 30}
 
 
 def test_list_stock_reads_every_page_once_per_sku(fake_platform):
@@ -131,11 +132,14 @@ def test_confirm_shipment_sends_tracking_number(fake_platform):
     assert fake.shipments[0]["tid"] == "2612345678901234" and fake.shipments[0]["out_sid"] == "SF1234567890123"
 
 
-def test_douyin_push_stock_and_json_params(fake_platform):
+def test_douyin_push_stock_by_the_listing_ids_with_json_params(fake_platform):
     fake, api, _ = fake_platform("douyin")
-    result = api.push_stock([{"channel_sku": "SKU-00001", "quantity": 5}], CallLog())
-    assert result[0]["ok"] and fake.stock == {"SKU-00001": 5}
-    assert fake.requests[0]["param_json"] == '{"incremental":false,"out_sku_id":"SKU-00001","stock_num":5}'
+    fake.stock = {"DY00001": 1, "DY00002": 2}
+    result = api.push_stock([{"channel_sku": "DY00002", "quantity": 5}], CallLog())
+    assert result[0]["ok"] and fake.stock == {"DY00001": 1, "DY00002": 5}
+    # the merchant code is resolved to the platform's ids once (product.listV2, sku.list), then pushed
+    assert [r["_path"] for r in fake.requests][-1] == "/douyin/sku/syncStock"
+    assert fake.requests[-1]["param_json"] == '{"incremental":false,"product_id":1,"sku_id":701,"stock_num":5}'
 
 
 @pytest.mark.parametrize("channel", ["taobao", "douyin", "pdd"])
