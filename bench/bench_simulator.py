@@ -65,22 +65,25 @@ def serving(
         try:
             for d in range(1, 6):  # first pages (of 100) of five full days: orders, refunds, WMS, CS, exports
                 s, e = bj(end - (d + 5) * day), bj(end - (d + 4) * day)
-                client.taobao(
-                    url, "taobao.trades.sold.increment.get", start_modified=s, end_modified=e, page_no=1, page_size=100
+                window = dict(start_modified=s, end_modified=e, page_no=1, page_size=100)
+                client.taobao(url, "taobao.trades.sold.increment.get", **window, **client.TOP_TRADES)
+                client.taobao(url, "taobao.refunds.receive.get", **window, **client.TOP_REFUNDS)
+                lo, hi = end - (d + 5) * day, end - (d + 4) * day
+                client.douyin(
+                    url, "order.searchList", {"update_time_start": lo, "update_time_end": hi, "page": 0, "size": 100}
                 )
-                client.taobao(url, "taobao.refunds.receive.get", start_modified=s, end_modified=e, page_size=100)
-                win = {"update_time_start": end - (d + 5) * day, "update_time_end": end - (d + 4) * day, "size": 100}
-                client.douyin(url, "order.searchList", {**win, "page": 0})
-                client.douyin(url, "afterSale.List", {**win, "page": 0})
-                client.jd(
-                    url, "jingdong.pop.order.enSearch", {"start_date": s, "end_date": e, "page": 1, "page_size": 100}
+                client.douyin(
+                    url, "afterSale.List", {"update_start_time": lo, "update_end_time": hi, "page": 0, "size": 100}
                 )
+                jd_biz = {"start_date": s, "end_date": e, "page": 1, "page_size": 50, **client.JD_SEARCH}
+                client.jd(url, "jingdong.pop.order.enSearch", jd_biz)
                 client.pdd(
                     url,
                     "pdd.refund.list.increment.get",
-                    start_updated_at=end - (d + 5) * day,
-                    end_updated_at=end - (d + 5) * day + 1800,
+                    start_updated_at=lo,
+                    end_updated_at=lo + 1800,
                     page_size=100,
+                    **client.PDD_REFUNDS,
                 )
                 hdr = {"X-Api-Key": "sim-wms-key"}
                 import requests
@@ -112,8 +115,10 @@ def _pull(url: str, channel: str, start, end, timings) -> dict:
     from orderhub.calllog import CallLog
     from resources.channels import CHANNEL_APIS
 
-    cls, key, secret, shop = CHANNEL_APIS[channel]
-    api = cls(base_url=f"{url}/{channel}", app_key=key, app_secret=secret, shop_id=shop, overlap_s=0)
+    cls, key, secret, shop, token = CHANNEL_APIS[channel]
+    api = cls(
+        base_url=f"{url}/{channel}", app_key=key, app_secret=secret, shop_id=shop, access_token=token, overlap_s=0
+    )
     before = sum(len(v) for v in timings.values())
     server0 = sum(sum(v) for v in timings.values())
     t0 = time.perf_counter()

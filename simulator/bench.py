@@ -35,6 +35,7 @@ def run(seed: int = 7, days: int = 90, now: str = "2026-11-25T00:00:00Z") -> dic
                 end_modified=bj(end),
                 page_no=p,
                 page_size=100,
+                **client.TOP_TRADES,
             ).raise_for_status()
         page_s = (time.perf_counter() - t0) / 5
         sim.stop()

@@ -22,12 +22,15 @@ KIND = "reauthorize"
 class ShopClient(Protocol):
     channel: str
     shop_id: str
+    refreshable: bool
 
     @property
     def authorization_failure(self) -> str | None: ...
 
     @property
     def authorization_ok(self) -> bool: ...
+
+    def token_warning(self) -> str | None: ...
 
 
 def dedupe_key(channel: str, shop_id: str) -> str:
@@ -58,4 +61,17 @@ def sync_reauthorize_alerts(con: duckdb.DuckDBPyConnection, clients: Iterable[Sh
             con, dedupe_key=key, message=f"{client.channel} shop {client.shop_id}: authorization accepted again"
         ):
             resolved.append(f"{client.channel}:{client.shop_id}")
+        _expiry(con, client, asset)
     return {"raised": raised, "resolved": resolved}
+
+
+def _expiry(con: duckdb.DuckDBPyConnection, client: ShopClient, asset: str) -> None:
+    """A token that will lapse and cannot be refreshed (TOP 商家后台 apps, a refresh token near its end):
+    warn ahead, so the seller re-authorizes before the pulls stop."""
+    key = f"token_expiry:{client.channel}:{client.shop_id}"
+    warning = client.token_warning()
+    if warning:
+        text = f"{client.channel} shop {client.shop_id}: {warning}; re-authorize the shop before then"
+        alerts.raise_alert(con, kind="token_expiry", severity="warning", message=text, dedupe_key=key, asset=asset)
+    else:
+        alerts.resolve_alert(con, dedupe_key=key, message=f"{client.channel} shop {client.shop_id}: token renewed")

@@ -58,6 +58,19 @@ class ShopAuthorization(dg.ConfigurableResource):
         """A call with this shop's token succeeded during this client's life."""
         return self._auth_ok
 
+    def token_warning(self) -> str | None:
+        """'token expires <when>' when the token will lapse within `refresh_margin` and cannot be refreshed."""
+        try:
+            token = self.current_token()
+        except ApiError:
+            return None
+        now = self._now()
+        if token.expires_at is None or not token.refresh_due(now, self.refresh_margin):
+            return None
+        if self.refreshable and token.can_refresh(now):
+            return None
+        return f"the authorization token expires {token.expires_at:%Y-%m-%d %H:%M}Z and cannot be refreshed"
+
     def store(self) -> TokenStore:
         return TokenStore(secrets_path(self.secrets_file))
 

@@ -7,39 +7,22 @@ the raw JSON body; the signature is checked over that body text as sent.
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from simulator import lifecycle as lc
 from simulator.channels import common as c
 from simulator.channels import douyin_more as more
-from simulator.server import Request, Response, ok
-from simulator.timeutil import DAY, epoch_int
+from simulator.channels import envelopes as e
+from simulator.server import Request, Response
+from simulator.timeutil import epoch_int
 
 STATUS = {lc.WAIT_PAY: 1, lc.PAID: 105, lc.PICKED: 2, lc.PART_SHIPPED: 101, lc.SHIPPED: 3, lc.DONE: 5, lc.CANCELLED: 4}
 DESC = {1: "待支付", 105: "已支付", 2: "备货中", 101: "部分发货", 3: "已发货", 4: "已取消", 5: "已完成"}
-# per line: after_sale_info.refund_status 1 待退款 · 3 退款成功 · 4 退款失败 (0 = no after-sale)
-LINE_RF = {lc.RF_NONE: 0, lc.RF_PENDING: 1, lc.RF_SUCCESS: 3, lc.RF_CLOSED: 1}
-LINE_AS_STATUS = {lc.RF_NONE: 0, lc.RF_PENDING: 6, lc.RF_SUCCESS: 12, lc.RF_CLOSED: 28}
 SYSTEM = ("app_key", "method", "timestamp", "v", "sign")
 NO_TOKEN = {"token.create", "token.refresh"}
 
 
-def envelope(data, code: int = 10000, msg: str = "success", sub_code: str = "", sub_msg: str = "") -> Response:
-    log_id = hashlib.md5(f"{code}{msg}{sub_code}".encode()).hexdigest()[:20]
-    return ok({"code": code, "msg": msg, "sub_code": sub_code, "sub_msg": sub_msg, "log_id": log_id, "data": data})
-
-
-def bad(msg: str) -> Response:
-    return envelope(None, 40004, "非法的参数（业务校验）", "isv.business-failed", msg)
-
-
-def missing(name: str) -> Response:
-    return envelope(None, 40002, "缺少必选参数（业务校验）", "isv.missing-parameter", f"缺少参数 {name}")
-
-
-def throttled(ban: float) -> Response:
-    return envelope(None, 60000, "触发限流，请稍后重试")
+envelope, bad, missing, throttled = e.dy_envelope, e.dy_bad, e.dy_missing, e.dy_throttled
 
 
 TOKEN_ERRORS = {
@@ -95,21 +78,8 @@ def handle(sim, req: Request) -> Response:
     return fn(sim, biz)
 
 
-def _window(biz: dict, start_key: str, end_key: str):
-    try:
-        start, end = int(biz[start_key]), int(biz[end_key])
-        page, size = int(biz.get("page", 0)), int(biz.get("size", 10))
-    except (KeyError, ValueError, TypeError) as exc:
-        return bad(f"缺少或非法参数 {exc}")
-    if end <= start or end - start > 7 * DAY:
-        return bad(f"{start_key}/{end_key} 跨度不能超过7天")
-    if page < 0 or not 1 <= size <= 100:
-        return bad("page>=0, 1<=size<=100")
-    return start, end, page, size
-
-
 def search_list(sim, biz: dict) -> Response:
-    w = _window(biz, "update_time_start", "update_time_end")
+    w = more.window(biz, "update_time_start", "update_time_end")
     if isinstance(w, Response):
         return w
     start, end, page, size = w

@@ -5,7 +5,9 @@ from __future__ import annotations
 from simulator import lifecycle as lc
 from simulator import listings
 from simulator.channels import common as c
+from simulator.channels import envelopes as e
 from simulator.server import Response
+from simulator.timeutil import DAY
 
 # the world's after-sales kinds -> afterSale.List aftersale_type (0 退货退款 · 1 已发货仅退款 · 2 未发货仅退款 ·
 # 3 换货) and the order line's after_sale_type (0 退货退款 · 1 售后退款 · 2 售前退款 · 3 换货)
@@ -23,14 +25,25 @@ COMPANIES = [  # /order/logisticsCompanyList: ids and codes are the simulator's 
 ]
 
 
-def _dy():
-    from simulator.channels import douyin  # the router owns the envelope
+# per line: after_sale_info.refund_status 1 待退款 · 3 退款成功 · 4 退款失败 (0 = no after-sale)
+LINE_RF = {lc.RF_NONE: 0, lc.RF_PENDING: 1, lc.RF_SUCCESS: 3, lc.RF_CLOSED: 1}
+LINE_AS_STATUS = {lc.RF_NONE: 0, lc.RF_PENDING: 6, lc.RF_SUCCESS: 12, lc.RF_CLOSED: 28}
 
-    return douyin
+
+def window(biz: dict, start_key: str, end_key: str):
+    try:
+        start, end = int(biz[start_key]), int(biz[end_key])
+        page, size = int(biz.get("page", 0)), int(biz.get("size", 10))
+    except (KeyError, ValueError, TypeError) as exc:
+        return e.dy_bad(f"缺少或非法参数 {exc}")
+    if end <= start or end - start > 7 * DAY:
+        return e.dy_bad(f"{start_key}/{end_key} 跨度不能超过7天")
+    if page < 0 or not 1 <= size <= 100:
+        return e.dy_bad("page>=0, 1<=size<=100")
+    return start, end, page, size
 
 
 def sku_order(oid: str, ln, pay: int, status: int, rf: int, rf_type: int) -> dict:
-    d = _dy()
     ids = listings.douyin_ids(listings.line_index("douyin", ln.sku, ln.channel_sku))
     has_as = rf != lc.RF_NONE
     return {
@@ -47,16 +60,15 @@ def sku_order(oid: str, ln, pay: int, status: int, rf: int, rf_type: int) -> dic
         "sum_amount": ln.price_fen * ln.qty,
         "pay_amount": pay,
         "after_sale_info": {
-            "after_sale_status": d.LINE_AS_STATUS[rf],
+            "after_sale_status": LINE_AS_STATUS[rf],
             "after_sale_type": LINE_AS_TYPE.get(rf_type, 0) if has_as else 0,
-            "refund_status": d.LINE_RF[rf] if not (has_as and rf_type == 2) else 0,
+            "refund_status": LINE_RF[rf] if not (has_as and rf_type == 2) else 0,
         },
     }
 
 
 def after_sale_list(sim, biz: dict) -> Response:
-    d = _dy()
-    w = d._window(biz, "update_start_time", "update_end_time")
+    w = window(biz, "update_start_time", "update_end_time")
     if isinstance(w, Response):
         return w
     start, end, page, size = w
@@ -64,7 +76,7 @@ def after_sale_list(sim, biz: dict) -> Response:
     with world.lock:
         rows, total = c.refund_page(world, "dy", start, end, page * size, size)
         items = [_after_sale(world, o, rf_step, m) for o, rf_step, m in rows]
-    return d.envelope(
+    return e.dy_envelope(
         {"items": items, "has_more": (page + 1) * size < total, "total": total, "page": page, "size": size}
     )
 
@@ -114,13 +126,12 @@ def _products(sim) -> dict[int, list[dict]]:
 
 
 def product_list(sim, biz: dict) -> Response:
-    d = _dy()
     try:
         page, size = int(biz.get("page", 1)), int(biz.get("size", 10))
     except (TypeError, ValueError) as exc:
-        return d.bad(str(exc))
+        return e.dy_bad(str(exc))
     if page < 1 or not 1 <= size <= 100 or page * size > 10_000:
-        return d.bad("page 从1开始, 1<=size<=100, page*size<=10000")
+        return e.dy_bad("page 从1开始, 1<=size<=100, page*size<=10000")
     products = sorted(_products(sim).items()) if int(biz.get("status", 0)) == 0 else []
     data = [
         {
@@ -133,7 +144,7 @@ def product_list(sim, biz: dict) -> Response:
         }
         for pid, skus in products[(page - 1) * size : page * size]
     ]
-    return d.envelope({"data": data, "total": len(products), "page": page, "size": size})
+    return e.dy_envelope({"data": data, "total": len(products), "page": page, "size": size})
 
 
 def _sku(item: dict) -> dict:
@@ -154,12 +165,11 @@ def sku_list(sim, biz: dict) -> Response:
     try:
         product_id = int(biz["product_id"])
     except (KeyError, TypeError, ValueError) as exc:
-        return _dy().bad(f"product_id: {exc}")
-    return _dy().envelope([_sku(it) for it in _products(sim).get(product_id, [])])
+        return e.dy_bad(f"product_id: {exc}")
+    return e.dy_envelope([_sku(it) for it in _products(sim).get(product_id, [])])
 
 
 def sync_stock(sim, biz: dict) -> Response:
-    d = _dy()
     by_sku = {listings.douyin_ids(it["i"])["sku_id"]: it for it in sim.stock.listed("douyin")}
     item = None
     if biz.get("sku_id") not in (None, ""):
@@ -167,33 +177,32 @@ def sync_stock(sim, biz: dict) -> Response:
     elif biz.get("code"):
         item = next((it for it in by_sku.values() if it["sku"] == biz["code"]), None)
     if item is None:
-        return d.bad("找不到该sku: 请传 sku_id 或 code")
+        return e.dy_bad("找不到该sku: 请传 sku_id 或 code")
     ids = listings.douyin_ids(item["i"])
     if biz.get("product_id") not in (None, "") and int(biz["product_id"]) != ids["product_id"]:
-        return d.bad("sku 不属于该商品")
+        return e.dy_bad("sku 不属于该商品")
     if biz.get("incremental") is True and not biz.get("idempotent_id"):
-        return d.missing("idempotent_id")
+        return e.dy_missing("idempotent_id")
     try:
         qty = int(biz["stock_num"]) + (item["qty"] if biz.get("incremental") is True else 0)
         updated = sim.stock.update("douyin", item["sku"], qty)
     except (TypeError, ValueError) as exc:
-        return d.bad(str(exc))
-    return d.envelope({"sku_id": ids["sku_id"], "stock_num": updated["qty"]})
+        return e.dy_bad(str(exc))
+    return e.dy_envelope({"sku_id": ids["sku_id"], "stock_num": updated["qty"]})
 
 
 def companies(sim, biz: dict) -> Response:
-    return _dy().envelope([dict(co) for co in COMPANIES])
+    return e.dy_envelope([dict(co) for co in COMPANIES])
 
 
 def logistics_add(sim, biz: dict) -> Response:
-    d = _dy()
     if sim.strict and biz.get("company_code") not in {co["code"] for co in COMPANIES}:
-        return d.bad("company_code 不存在: 请用 /order/logisticsCompanyList 的 code")
+        return e.dy_bad("company_code 不存在: 请用 /order/logisticsCompanyList 的 code")
     if not sim.confirm_shipment(
         "douyin", str(biz.get("order_id", "")), str(biz.get("logistics_code", "")), str(biz.get("company_code", ""))
     ):
-        return d.envelope(None, 50002, "业务处理失败", "isv.business-failed", "订单不存在")
-    return d.envelope({})
+        return e.dy_envelope(None, 50002, "业务处理失败", "isv.business-failed", "订单不存在")
+    return e.dy_envelope({})
 
 
 def _token_data(t: dict) -> dict:
@@ -210,22 +219,22 @@ def _token_data(t: dict) -> dict:
 
 
 def token_create(sim, biz: dict) -> Response:
-    d = _dy()
     if biz.get("grant_type") == "authorization_self":
         t = sim.tokens.issue("douyin")
     elif biz.get("grant_type") == "authorization_code":
         t = sim.tokens.exchange("douyin", str(biz.get("code", "")))
     else:
-        return d.bad("grant_type 须为 authorization_code 或 authorization_self")
+        return e.dy_bad("grant_type 须为 authorization_code 或 authorization_self")
     if isinstance(t, str):
-        return d.envelope(None, 50001, "平台处理失败", f"dop.token-generate-failed:{t}", "code 无效或已过期")
-    return d.envelope(_token_data(t))
+        return e.dy_envelope(None, 50001, "平台处理失败", f"dop.token-generate-failed:{t}", "code 无效或已过期")
+    return e.dy_envelope(_token_data(t))
 
 
 def token_refresh(sim, biz: dict) -> Response:
-    d = _dy()
     # earlier than the last hour before expiry the same tokens come back (token.refresh docs)
     t = sim.tokens.renew("douyin", str(biz.get("refresh_token", "")), same_if_early=3600)
     if isinstance(t, str):
-        return d.envelope(None, 50001, "平台处理失败", f"dop.token-generate-failed:{t}", "refresh_token 无效或已过期")
-    return d.envelope(_token_data(t))
+        return e.dy_envelope(
+            None, 50001, "平台处理失败", f"dop.token-generate-failed:{t}", "refresh_token 无效或已过期"
+        )
+    return e.dy_envelope(_token_data(t))

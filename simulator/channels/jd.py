@@ -13,6 +13,7 @@ import numpy as np
 from simulator import lifecycle as lc
 from simulator import listings
 from simulator.channels import common as c
+from simulator.channels import envelopes as e
 from simulator.server import Request, Response, ok
 from simulator.timeutil import DAY, bj, parse_bj
 
@@ -30,12 +31,7 @@ _STATE_ARR = np.array([STATE.get(s, "WAIT_SELLER_STOCK_OUT") for s in range(8)],
 MAX_PAGE_SIZE = 50
 
 
-def error(code: str, zh: str, en: str) -> Response:
-    return ok({"error_response": {"code": code, "zh_desc": zh, "en_desc": en}})
-
-
-def throttled(ban: float) -> Response:
-    return error("2", "限制时间内调用失败次数", "App Call Limited")
+error, throttled = e.jd_error, e.jd_throttled
 
 
 def rejected(zh: str) -> Response:

@@ -6,36 +6,20 @@ the required parameters of each API's page, and throttling answers 70031 in an H
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from simulator import lifecycle as lc
 from simulator import listings
 from simulator.channels import common as c
+from simulator.channels import envelopes as e
 from simulator.channels import pdd_more as more
 from simulator.server import Request, Response, ok
 from simulator.timeutil import bj
 
 RF = {lc.RF_NONE: 1, lc.RF_PENDING: 2, lc.RF_SUCCESS: 4, lc.RF_CLOSED: 1}
-MAX_WINDOW = 30 * 60
 
 
-def error(code: int, msg: str) -> Response:
-    return ok(
-        {
-            "error_response": {
-                "error_code": code,
-                "error_msg": msg,
-                "sub_code": None,
-                "sub_msg": "",
-                "request_id": hashlib.md5(msg.encode()).hexdigest()[:20],
-            }
-        }
-    )
-
-
-def throttled(ban: float) -> Response:
-    return error(70031, "调用过于频繁，请调整调用频率")
+error, throttled = e.pdd_error, e.pdd_throttled
 
 
 def _params(req: Request) -> dict:
@@ -73,28 +57,8 @@ def handle(sim, req: Request) -> Response:
     return fn(sim, p)
 
 
-def window(p: dict):
-    try:
-        start, end = int(p["start_updated_at"]), int(p["end_updated_at"])
-        page, size = int(p.get("page", 1)), int(p.get("page_size", 100))
-    except (KeyError, ValueError) as exc:
-        return error(10000, f"参数错误: {exc}")
-    if end <= start or end - start > MAX_WINDOW:
-        return error(10000, "时间范围过大")
-    if page < 1 or not 1 <= size <= 100:
-        return error(10000, "参数错误: page>=1, 1<=page_size<=100")
-    return start, end, page, size
-
-
-def listing_body(p: dict, records: list, list_key: str, total: int, page: int, size: int) -> dict:
-    """use_has_next=true: has_next and no total_count (then back-to-front paging is impossible)."""
-    if str(p.get("use_has_next", "")).lower() == "true":
-        return {list_key: records, "has_next": page * size < total}
-    return {list_key: records, "total_count": total, "has_next": page * size < total}
-
-
 def order_increment(sim, p: dict) -> Response:
-    w = window(p)
+    w = more.window(p)
     if isinstance(w, Response):
         return w
     start, end, page, size = w
@@ -106,7 +70,7 @@ def order_increment(sim, p: dict) -> Response:
         )
         st = world.state_cols(now)
         out = [pdd_order(sim, int(r), st, now) for r in rows]
-    return ok({"order_sn_increment_get_response": listing_body(p, out, "order_sn_list", total, page, size)})
+    return ok({"order_sn_increment_get_response": more.listing_body(p, out, "order_sn_list", total, page, size)})
 
 
 def pdd_order(sim, row: int, st, now: float) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from simulator import lifecycle as lc
 from simulator import listings
 from simulator.channels import common as c
+from simulator.channels import envelopes as e
 from simulator.server import Response, ok
 from simulator.timeutil import bj
 
@@ -25,22 +26,39 @@ COMPANIES = [  # pdd.logistics.companies.get: ids and codes are the simulator's 
 ]
 
 
-def _p():
-    from simulator.channels import pdd  # the router owns the envelope
+MAX_WINDOW = 30 * 60
+error = e.pdd_error
 
-    return pdd
+
+def window(p: dict):
+    try:
+        start, end = int(p["start_updated_at"]), int(p["end_updated_at"])
+        page, size = int(p.get("page", 1)), int(p.get("page_size", 100))
+    except (KeyError, ValueError) as exc:
+        return error(10000, f"参数错误: {exc}")
+    if end <= start or end - start > MAX_WINDOW:
+        return error(10000, "时间范围过大")
+    if page < 1 or not 1 <= size <= 100:
+        return error(10000, "参数错误: page>=1, 1<=page_size<=100")
+    return start, end, page, size
+
+
+def listing_body(p: dict, records: list, list_key: str, total: int, page: int, size: int) -> dict:
+    """use_has_next=true: has_next and no total_count (then back-to-front paging is impossible)."""
+    if str(p.get("use_has_next", "")).lower() == "true":
+        return {list_key: records, "has_next": page * size < total}
+    return {list_key: records, "total_count": total, "has_next": page * size < total}
 
 
 def refund_increment(sim, p: dict) -> Response:
-    d = _p()
-    w = d.window(p)
+    w = window(p)
     if isinstance(w, Response):
         return w
     start, end, page, size = w
     try:
         status_filter, type_filter = int(p.get("after_sales_status", 1)), int(p.get("after_sales_type", 1))
     except ValueError as exc:
-        return d.error(10000, f"参数错误: {exc}")
+        return error(10000, f"参数错误: {exc}")
     world = sim.world
     with world.lock:
         records = []
@@ -50,7 +68,7 @@ def refund_increment(sim, p: dict) -> Response:
             if status_filter in (1, r["after_sales_status"]) and type_filter in (1, r["after_sales_type"]):
                 records.append(r)
     page_records = records[(page - 1) * size : page * size]
-    body = d.listing_body(p, page_records, "refund_list", len(records), page, size)
+    body = listing_body(p, page_records, "refund_list", len(records), page, size)
     return ok({"refund_increment_get_response": body})
 
 
@@ -89,15 +107,14 @@ def _goods(sim) -> list[tuple[int, list[dict]]]:
 
 
 def goods_list(sim, p: dict) -> Response:
-    d = _p()
     if sim.strict and not any(p.get(k) not in (None, "") for k in ("is_onsale", "outer_id", "goods_name")):
-        return d.error(10000, "参数错误: is_onsale、outer_id、goods_name 须传一个")
+        return error(10000, "参数错误: is_onsale、outer_id、goods_name 须传一个")
     try:
         page, size = int(p.get("page", 1)), int(p.get("page_size", 100))
     except ValueError as exc:
-        return d.error(10000, f"参数错误: {exc}")
+        return error(10000, f"参数错误: {exc}")
     if page < 1 or not 1 <= size <= 100:
-        return d.error(10000, "参数错误: page>=1, 1<=page_size<=100")
+        return error(10000, "参数错误: page>=1, 1<=page_size<=100")
     goods = _goods(sim) if str(p.get("is_onsale", "1")) == "1" else []
     if p.get("outer_id"):
         goods = [(g, skus) for g, skus in goods if any(s["sku"] == p["outer_id"] for s in skus)]
@@ -128,24 +145,23 @@ def goods_list(sim, p: dict) -> Response:
 
 
 def quantity_update(sim, p: dict) -> Response:
-    d = _p()
     try:
         goods_id, qty, kind = int(p["goods_id"]), int(p["quantity"]), int(p.get("update_type", 1))
     except (KeyError, ValueError) as exc:
-        return d.error(10000, f"参数错误: {exc}")
+        return error(10000, f"参数错误: {exc}")
     skus = dict(_goods(sim)).get(goods_id)
     if skus is None:
-        return d.error(10000, f"参数错误: 商品 {goods_id} 不存在")
+        return error(10000, f"参数错误: 商品 {goods_id} 不存在")
     if p.get("sku_id"):  # "sku_id和outer_id必填一个，优先使用sku_id"
         item = next((s for s in skus if str(listings.pdd_ids(s["i"])["sku_id"]) == str(p["sku_id"])), None)
     else:
         item = next((s for s in skus if s["sku"] == p.get("outer_id")), None)
     if item is None:
-        return d.error(10000, "参数错误: sku_id 或 outer_id 不属于该商品")
+        return error(10000, "参数错误: sku_id 或 outer_id 不属于该商品")
     try:
         updated = sim.stock.update("pdd", item["sku"], qty + (item["qty"] if kind == 2 else 0))
     except ValueError as exc:
-        return d.error(10000, f"参数错误: {exc}")
+        return error(10000, f"参数错误: {exc}")
     return ok({"goods_quantity_update_response": {"is_success": True, "quantity": updated["qty"]}})
 
 
@@ -154,12 +170,11 @@ def companies(sim, p: dict) -> Response:
 
 
 def logistics_send(sim, p: dict) -> Response:
-    d = _p()
     usable = {str(co["id"]) for co in COMPANIES if co["available"]}
     if sim.strict and str(p.get("logistics_id")) not in usable:
-        return d.error(10000, "参数错误: logistics_id 须为 pdd.logistics.companies.get 中可用快递公司的 id")
+        return error(10000, "参数错误: logistics_id 须为 pdd.logistics.companies.get 中可用快递公司的 id")
     if not sim.confirm_shipment("pdd", p.get("order_sn", ""), p.get("tracking_number", ""), p.get("logistics_id", "")):
-        return d.error(50001, "订单不存在")
+        return error(50001, "订单不存在")
     return ok({"logistics_online_send_response": {"is_success": True}})
 
 
@@ -183,13 +198,11 @@ def _token(t: dict, root: str) -> Response:
 
 def token_create(sim, p: dict) -> Response:
     t = sim.tokens.exchange("pdd", p.get("code", ""))
-    return (
-        _p().error(10000, f"参数错误: code {t}") if isinstance(t, str) else _token(t, "pop_auth_token_create_response")
-    )
+    return error(10000, f"参数错误: code {t}") if isinstance(t, str) else _token(t, "pop_auth_token_create_response")
 
 
 def token_refresh(sim, p: dict) -> Response:
     t = sim.tokens.renew("pdd", p.get("refresh_token", ""))
     if isinstance(t, str):
-        return _p().error(10000, f"参数错误: refresh_token {t}")
+        return error(10000, f"参数错误: refresh_token {t}")
     return _token(t, "pop_auth_token_refresh_response")

@@ -7,13 +7,12 @@ missing required argument 40, and only the fields listed in `fields` come back. 
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from simulator import lifecycle as lc
 from simulator import listings
 from simulator.channels import common as c
+from simulator.channels import envelopes as e
 from simulator.channels import taobao_items as items
 from simulator.hashing import mix
 from simulator.server import Request, Response, ok
@@ -46,23 +45,7 @@ REFUND_DEFAULT_TYPES = "guarantee_trade,auto_delivery"
 NEEDS_SESSION = "session"  # every method below except the token ones
 
 
-def error(code: int, msg: str, sub_code: str | None = None, sub_msg: str | None = None) -> Response:
-    body: dict = {"code": code, "msg": msg}
-    if sub_code:
-        body["sub_code"] = sub_code
-    if sub_msg:
-        body["sub_msg"] = sub_msg
-    return ok({"error_response": body})
-
-
-def throttled(ban: float) -> Response:
-    seconds = max(1, math.ceil(ban))
-    return error(
-        7,
-        "App Call Limited",
-        "accesscontrol.limited-by-app-access-count",
-        f"This ban will last for {seconds} more seconds",
-    )
+error, throttled = e.top_error, e.top_throttled
 
 
 def handle(sim, req: Request) -> Response:

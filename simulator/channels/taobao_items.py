@@ -6,6 +6,7 @@ import json
 import time
 
 from simulator import listings
+from simulator.channels import envelopes as e
 from simulator.server import Response, ok
 from simulator.timeutil import bj
 
@@ -20,14 +21,7 @@ COMPANIES = [
 ]
 
 
-def _err(*args) -> Response:
-    from simulator.channels.taobao import error  # the router owns the envelope
-
-    return error(*args)
-
-
-def _bad(msg: str) -> Response:
-    return _err(41, "Invalid arguments", "isv.invalid-parameter", msg)
+_err, _bad = e.top_error, e.top_bad
 
 
 def _fields(p: dict) -> set[str]:

@@ -40,7 +40,7 @@ def test_round_trip_restores_a_changed_mapping_byte_identical(orderhub_home, rep
     mapping.write_bytes(original.replace(b"taobao", b"broken", 1))
     after_sales = repo_copy / "orderhub/mappings/after_sales/pdd_api.yaml"
     after_sales_original = after_sales.read_bytes()
-    after_sales.write_bytes(after_sales_original.replace(b'"16": withdrawn', b'"16": success'))
+    after_sales.write_bytes(after_sales_original.replace(b'"11": withdrawn', b'"11": success'))
     (repo_copy / "dbt_like_sql/staging/stg_kpi_targets.sql").unlink()
     (repo_copy / "orderhub/mappings/new_channel.yaml").write_text("channel: x\n")
 

@@ -143,3 +143,23 @@ def test_orderhub_shops_lists_state_and_expiry(sim, monkeypatch):
     assert check.exit_code == 1 and "re-authorize" in check.output
     table = CliRunner().invoke(main, ["shops"]).output
     assert "re-authorize" in table and "refused" in table and "revoked-or-unknown" not in table
+
+
+def test_a_token_that_will_lapse_without_refresh_warns_ahead(orderhub_home):
+    from orderhub.sources.authorization import sync_reauthorize_alerts
+    from orderhub.warehouse import connect
+
+    soon = (datetime.now(UTC) + timedelta(days=2)).isoformat()  # TOP 商家后台 apps: fixed-length, no refresh
+    api = api_for_url("http://unused", "taobao", access_token="t", token_expires_at=soon)
+    con = connect(orderhub_home.warehouse)
+    sync_reauthorize_alerts(con, [api], asset="raw.channel_orders")
+    kind, message = con.execute("select kind, message from ops.alerts where resolved_at is null").fetchone()
+    assert kind == "token_expiry" and "cannot be refreshed" in message and "re-authorize" in message
+    later = api.model_copy(update={"token_expires_at": (datetime.now(UTC) + timedelta(days=80)).isoformat()})
+    sync_reauthorize_alerts(con, [later], asset="raw.channel_orders")  # the seller re-authorized
+    assert con.execute("select count(*) from ops.alerts where resolved_at is null").fetchone()[0] == 0
+
+
+def api_for_url(url: str, channel: str, **settings):
+    cls, key, secret, shop, _ = CHANNEL_APIS[channel]
+    return cls(base_url=f"{url}/{channel}", app_key=key, app_secret=secret, shop_id=shop, **settings)
