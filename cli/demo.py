@@ -81,10 +81,11 @@ def run_job(defs, instance, name: str, *, run_config: dict | None = None, tags: 
 def summary(paths: settings.Paths) -> None:
     from orderhub import warehouse
 
-    con = warehouse.connect(paths.warehouse, read_only=True)
+    con = warehouse.connect(read_only=True)
     rows = con.execute(
         "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_schema not in ('information_schema', 'pg_catalog') order by 1"
+        "where table_catalog = current_database() and table_schema not in ('information_schema', 'pg_catalog') "
+        "order by 1"
     ).fetchall()
     print("\nTables (rows):")
     for (table,) in rows:
@@ -98,10 +99,14 @@ def summary(paths: settings.Paths) -> None:
         f" + quarantined {batches[3]:,}"
     )
     con.close()
+    from orderhub import analysts, lake
+
+    target = settings.warehouse_target()
     print(f"""
 Where to look:
-    warehouse (writer)      {paths.warehouse}
-    read-only copy (SQL)    {paths.warehouse_readonly}   e.g.  duckdb -readonly {paths.warehouse_readonly}
+    warehouse (writer)      {lake.parse(target).display if lake.is_lake(target) else target}
+    analysts' view (SQL)    {analysts.describe()}
+                            e.g.  orderhub sql "select channel, count(*) from hub.orders group by all"
     dashboard               {paths.exports / "dashboard.html"}
     purchasing exports      {paths.exports / "purchasing"}
     Dagster UI              orderhub ui   (then http://127.0.0.1:3000: runs, partitions, checks, schedules)

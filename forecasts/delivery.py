@@ -26,6 +26,7 @@ from forecasts.warehouse_io import replace_table
 from orderhub.alerts import raise_alert
 from orderhub.calllog import CallLog
 from orderhub.transaction import transaction
+from orderhub.upsert import insert_or_replace
 
 
 @dataclass
@@ -91,11 +92,23 @@ def post_pending(con: duckdb.DuckDBPyConnection, day: date, poster: Poster, call
                 expected_arrival_date=[day + timedelta(days=int(n)) for n in pending["lead_time_days"]],
             )
             con.register("_po", po)
-            con.execute(
-                "insert or replace into forecast.purchase_orders (purchase_order_id, suggestion_id, batch_id, sku_id,"
-                " quantity, ordered_on, lead_time_days, expected_arrival_date, created_at) select purchase_order_id,"
-                " suggestion_id, batch_id, sku_id, quantity, ordered_on, lead_time_days, expected_arrival_date,"
-                " created_at from _po"
+            insert_or_replace(
+                con,
+                "forecast.purchase_orders",
+                ["purchase_order_id"],
+                "select purchase_order_id, suggestion_id, batch_id, sku_id, quantity, ordered_on, lead_time_days,"
+                " expected_arrival_date, created_at from _po",
+                columns=[
+                    "purchase_order_id",
+                    "suggestion_id",
+                    "batch_id",
+                    "sku_id",
+                    "quantity",
+                    "ordered_on",
+                    "lead_time_days",
+                    "expected_arrival_date",
+                    "created_at",
+                ],  # fmt: skip
             )
             con.unregister("_po")
         else:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import duckdb
 import pandas as pd
 
+from orderhub.locks import claim
 from orderhub.transaction import transaction
 
 # Units per SKU and business day from paid, not cancelled/refunded orders and lines; every day from the SKU's
@@ -58,6 +59,7 @@ def build_daily_demand(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
     built_at = datetime.now(UTC)
     params = {"as_of": as_of, "built_at": built_at}
     with transaction(con):
+        claim(con, "forecast.daily_demand")  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute("delete from forecast.daily_demand")
         con.execute(f"insert into forecast.daily_demand {DAILY_DEMAND_SQL}", params)
     stats = con.execute(
@@ -93,6 +95,7 @@ def replace_table(
     """Delete `where` rows and insert `frame` (columns by name) in one transaction."""
     cols = ", ".join(frame.columns)
     with transaction(con):
+        claim(con, table)  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute(f"delete from {table} where {where}", params or [])
         con.register("_frame", frame)
         try:

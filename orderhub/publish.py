@@ -1,4 +1,7 @@
-"""Publish a read-only copy of the warehouse for analysts, atomically.
+"""Publish a read-only copy of the warehouse for analysts, atomically (DuckDB file backend).
+
+On a DuckLake there is nothing to copy: analysts attach the lake read-only and read live data with snapshot
+isolation (orderhub/analysts.py); "publishing" then only reports the snapshot they see.
 
 DuckDB lets one process write a database file, or many processes read it, never both at once. Analysts
 therefore query `$ORDERHUB_HOME/warehouse_ro.duckdb`, a copy replaced after each successful run:
@@ -23,15 +26,16 @@ from pathlib import Path
 
 import duckdb
 
-from orderhub import settings, warehouse
+from orderhub import lake, settings, warehouse
 
 
 @dataclass(frozen=True)
 class Published:
-    path: Path
+    path: Path | str  # the copy; on a lake the lake itself
     size_bytes: int
     tables: int
     seconds: float
+    snapshot: int | None = None  # lake: the snapshot analysts now read
 
 
 def _fsync(path: Path) -> None:
@@ -49,7 +53,13 @@ def publish_readonly(con: duckdb.DuckDBPyConnection, source: str | Path, target:
     it is what keeps other processes from writing while the bytes are copied. Call outside a transaction.
     """
     started = time.perf_counter()
-    source = Path(source)
+    if lake.is_lake(str(source)):
+        (snapshot,) = con.execute(f"select id from {lake.ALIAS}.current_snapshot()").fetchone()
+        tables = con.execute("select count(*) from information_schema.tables where table_catalog = ?", [lake.ALIAS])
+        return Published(
+            lake.parse(str(source)).display, 0, tables.fetchone()[0], time.perf_counter() - started, snapshot
+        )
+    source = Path(warehouse.file_path(source))
     target = Path(target) if target else settings.paths().warehouse_readonly
     target.parent.mkdir(parents=True, exist_ok=True)
     con.execute("checkpoint")
@@ -70,8 +80,8 @@ def publish_readonly(con: duckdb.DuckDBPyConnection, source: str | Path, target:
 
 
 def publish_now(source: str | Path | None = None, target: str | Path | None = None) -> Published:
-    """Open the warehouse as writer (fails fast if another process is writing) and publish it."""
-    source = Path(source) if source else settings.paths().warehouse
+    """Open the warehouse as writer (waiting its turn if another process is writing) and publish it."""
+    source = str(source) if source else settings.warehouse_target()
     con = warehouse.connect(source)
     try:
         return publish_readonly(con, source, target)

@@ -59,6 +59,13 @@ def start_date() -> str:
     return os.environ.get("ORDERHUB_START_DATE", "2026-06-01")
 
 
+def warehouse_target() -> str:
+    """Where the warehouse is: ORDERHUB_WAREHOUSE (`duckdb:///PATH`, `ducklake:sqlite:///CATALOG?data=DIR`,
+    `ducklake:postgres://USER@HOST:PORT/DB?data=s3://BUCKET/PREFIX`; see orderhub/warehouse.py), else the DuckDB
+    file $ORDERHUB_HOME/warehouse.duckdb."""
+    return os.environ.get("ORDERHUB_WAREHOUSE") or str(paths().warehouse)
+
+
 def home() -> Path:
     return Path(os.environ.get("ORDERHUB_HOME", ".orderhub")).resolve()
 

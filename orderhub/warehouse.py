@@ -1,12 +1,21 @@
-"""DuckDB warehouse access: open it with UTC session time; writers get the schema bootstrapped and upgraded.
+"""Warehouse access: one setting, `ORDERHUB_WAREHOUSE`, two kinds of backend, the same SQL on both.
 
-Every table's DDL lives in `orderhub/ddl/<schema>/<table>.sql` (see orderhub.ddl); upgrades of warehouses
-made by earlier versions are in orderhub.migrate.
+    duckdb:///PATH                                   one DuckDB file (also a bare path; the default is
+                                                     $ORDERHUB_HOME/warehouse.duckdb)
+    ducklake:sqlite:///CATALOG?data=DIR              DuckLake: catalog in SQLite, Parquet in a local folder
+    ducklake:postgres://USER@HOST:PORT/DB?data=s3://BUCKET/PREFIX
+                                                     DuckLake: catalog in PostgreSQL, Parquet on S3 (or a folder)
+
+Every connection has UTC session time; a writer also gets the schema bootstrapped and upgraded. Every table's
+DDL lives in `orderhub/ddl/<schema>/<table>.sql` (see orderhub.ddl); upgrades of warehouses made by earlier
+versions are in orderhub.migrate. A lake is attached as `lake` and in use (orderhub/lake.py), so `hub.orders`
+means the same on both.
 
 A DuckDB file has one writing process (or many readers). A process that finds the file locked by another
 one waits its turn, bounded and logged (`ORDERHUB_WAREHOUSE_WAIT_SECONDS`, default 600), instead of failing:
 two runs started together (CLI, schedules, a UI backfill) then take turns. Targets without a file lock
-(`:memory:`, `md:…`, an attached lake) never wait.
+(`:memory:`, `md:…`, a lake) never wait: on a lake writers run side by side and a commit that loses against
+another writer is run again (orderhub.transaction.retrying).
 """
 
 from __future__ import annotations
@@ -19,11 +28,12 @@ from pathlib import Path
 
 import duckdb
 
+from orderhub import lake, locks, settings
 from orderhub.ddl import apply_ddl
 from orderhub.migrate import upgrade
-from orderhub.transaction import transaction
+from orderhub.transaction import retrying, transaction
 
-__all__ = ["WarehouseBusy", "connect", "transaction"]
+__all__ = ["WarehouseBusy", "connect", "file_path", "is_lake", "transaction"]
 
 LOG = logging.getLogger("orderhub.warehouse")
 WAIT_ENV = "ORDERHUB_WAREHOUSE_WAIT_SECONDS"
@@ -33,6 +43,20 @@ _HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
 class WarehouseBusy(duckdb.IOException):
     """Another process kept the warehouse file locked for longer than the wait allows."""
+
+
+class WarehouseTooNew(duckdb.IOException):
+    """The file was written by a newer DuckDB than the one OrderHub runs on (e.g. by OrderHub's 2.0.1 release)."""
+
+
+def is_lake(target: str | Path) -> bool:
+    return lake.is_lake(str(target))
+
+
+def file_path(target: str | Path) -> str:
+    """The DuckDB database string of a non-lake target: `duckdb:///x.duckdb` -> `/x.duckdb`; a path stays."""
+    text = str(target)
+    return text[len("duckdb://") :] if text.startswith("duckdb://") else text
 
 
 def _is_file(target: str) -> bool:
@@ -82,19 +106,50 @@ def _open(target: str, read_only: bool, wait_seconds: float | None, log) -> duck
         return con
 
 
+def _too_new(exc: Exception, target: str) -> WarehouseTooNew | None:
+    if "version number" not in str(exc) or "newer version of DuckDB" not in str(exc):
+        return None
+    return WarehouseTooNew(
+        f"{target} was written by a newer DuckDB ({str(exc).split('version number')[1].split(',')[0].strip()}; "
+        f"OrderHub's previous release ran DuckDB 2.0.1) and DuckDB {duckdb.__version__} cannot read it. Convert it "
+        f"once, in place (the original is kept as a .duckdb201 backup): orderhub warehouse convert {target}"
+    )
+
+
 def connect(
-    path: str | Path, read_only: bool = False, *, wait_seconds: float | None = None, log=None
+    path: str | Path | None = None, read_only: bool = False, *, wait_seconds: float | None = None, log=None
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse with UTC session time; writers also get the schema bootstrapped and upgraded.
+    """Open the warehouse (`path`: a target as in the module docstring; None = ORDERHUB_WAREHOUSE) with UTC
+    session time; writers also get the schema bootstrapped and upgraded.
 
     A file locked by another process is waited for (up to `wait_seconds`, default from the environment),
     logging to `log` (a logger or Dagster's context.log) when it has to wait; then WarehouseBusy."""
-    target = str(path)
-    if _is_file(target) and not read_only:
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-    con = _open(target, read_only, wait_seconds, log)
-    con.execute("set TimeZone = 'UTC'")
-    if not read_only:
-        apply_ddl(con)
-        upgrade(con)
+    target = str(path) if path is not None else settings.warehouse_target()
+    if is_lake(target):
+        con = lake.connect(target, read_only=read_only)
+    else:
+        target = file_path(target)
+        if _is_file(target) and not read_only:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = _open(target, read_only, wait_seconds, log)
+        except duckdb.IOException as exc:
+            too_new = _too_new(exc, target)
+            if too_new is None:
+                raise
+            raise too_new from exc
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        if not read_only:
+            # on a lake, writers starting together may race to create the same tables: run it again
+            retrying(con, _bootstrap, what="warehouse schema bootstrap", log=log)
+    except BaseException:
+        con.close()
+        raise
     return con
+
+
+def _bootstrap(con: duckdb.DuckDBPyConnection) -> None:
+    apply_ddl(con)
+    upgrade(con)
+    locks.seed(con)

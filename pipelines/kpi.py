@@ -8,7 +8,7 @@ sensor, so it queues in the warehouse pool behind any run that is writing).
 import dagster as dg
 
 from assets.tables import key
-from orderhub import publish
+from orderhub import lake, publish, settings
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
 DASHBOARD = key("exports.dashboard")
@@ -46,6 +46,8 @@ def publish_after_successful_run(context: dg.RunStatusSensorContext):
     """After any successful run, queue one publish run (it waits in the warehouse pool for its turn)."""
     if context.dagster_run.job_name == publish_readonly_job.name:
         return dg.SkipReason("the publish job itself succeeded")
+    if lake.is_lake(settings.warehouse_target()):
+        return dg.SkipReason("the warehouse is a DuckLake: analysts read it live, there is no copy to publish")
     if DASHBOARD in (context.dagster_run.asset_selection or set()):
         return dg.SkipReason("the run's dashboard step already published the copy")
     pending = context.instance.get_runs(

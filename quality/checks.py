@@ -9,13 +9,16 @@ has no suite of its own yet. Suites are discovered under quality/suites/<schema>
 
 import importlib
 import pkgutil
+from dataclasses import replace
 from datetime import date
 
 import dagster as dg
 
+from orderhub.ddl import table_key, tables
 from quality import suites as suites_package
 from quality.alerting import sync_check_alerts
 from quality.framework import Registry, RuleResult, TableSuite, Window, run_suite
+from quality.keys import RULE_NAME, key_rule
 from quality.pii import EXEMPT_TABLES, PII_SCHEMAS, pii_rule
 from quality.report import expectations_table, markdown_table, sample
 from resources.notifier import Notifier
@@ -106,11 +109,21 @@ def build_checks(
     present: dict[str, bool], suites: dict[str, TableSuite] | None = None
 ) -> list[dg.AssetChecksDefinition]:
     suites = dict(load_suites() if suites is None else suites)
+    with_ddl = set(tables())
+    for table in sorted(with_ddl & (set(present) | set(FALLBACK))):
+        key = table_key(table)
+        base = suites.get(table) or TableSuite(table, (), "order_date" if present.get(table) else None)
+        if key and not any(r.name == RULE_NAME for r in base.rules):
+            suites[table] = base.with_rules(key_rule(table, key))
     for table, host in FALLBACK.items():
         if table in suites and table not in present and host in present:
             moved = suites.pop(table)
             base = suites.get(host) or TableSuite(host, ())
-            suites[host] = base.with_rules(*moved.rules)
+            taken = {r.name for r in base.rules}  # one name per check on the host (e.g. both have key_unique)
+            rules = [
+                r if r.name not in taken else replace(r, name=f"{table.split('.')[1]}_{r.name}") for r in moved.rules
+            ]
+            suites[host] = base.with_rules(*rules)
     out = []
     for table, partitioned in sorted(present.items()):
         suite = suites.get(table)

@@ -8,6 +8,8 @@ from assets.forecast.demand_7d import ForecastConfig, _matrix
 from assets.tables import key, row_count
 from forecasts import backtest as bt
 from forecasts import warehouse_io as io
+from orderhub.locks import claim
+from orderhub.transaction import transaction
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
 
@@ -30,7 +32,9 @@ def backtest(context: dg.AssetExecutionContext, config: BacktestConfig, warehous
         try:
             res = bt.run(_matrix(con), config.params(), config.n_origins)
         except bt.NotEnoughHistory as exc:  # a new shop: nothing to judge yet, which is not an error
-            con.execute("delete from forecast.backtest")
+            with transaction(con):
+                claim(con, "forecast.backtest")  # concurrent replacements on a lake conflict (orderhub/locks.py)
+                con.execute("delete from forecast.backtest")
             return dg.MaterializeResult(metadata={**row_count(con, "forecast.backtest"), "summary": str(exc)})
         rows = res.per_origin.assign(run_at=pd.Timestamp.now(tz="UTC"))
         io.replace_table(con, "forecast.backtest", rows)

@@ -3,7 +3,8 @@
 Side tables written in the same transactions: raw.channel_order_facts (each record's standardized form, so
 hub rebuilds are fast), hub.quarantine (records that cannot be standardized, with the reason),
 ops.ingest_batches (per batch: received = stored + deduplicated + quarantined), ops.cursors (each API
-channel's `api:<channel>:<shop>` cursor) and ops.api_calls (every HTTP attempt, see assets/ops/api_calls.py);
+channel's `api:<channel>:<shop>` cursor), ops.api_calls (every HTTP attempt, see assets/ops/api_calls.py) and
+ops.write_locks (raw's row, bumped by every landing so concurrent landings on a lake conflict; orderhub/locks.py);
 ops.quarantine_moves counts records a replay stored or a rebuild re-quarantined after their landing.
 """
 

@@ -1,8 +1,9 @@
 """Land after-sales tickets: validate, link to hub.orders, quarantine orphans, merge, enforce closing rule.
 
 A ticket is 'closed' only when a refund or a reshipment is recorded for it; a source that says closed/success
-without either yields 'resolved' (source_status keeps what the platform said). The table's CHECK constraint
-enforces the same rule for any other writer, and close_ticket() refuses to close without a resolution.
+without either yields 'resolved' (source_status keeps what the platform said). close_ticket() refuses to close
+without a resolution, and a blocking check on hub.after_sales_tickets catches any other writer that does (the
+table has no CHECK constraint: DuckLake has none).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from orderhub.after_sales.compiler import ticket_sql
 from orderhub.after_sales.loader import all_ticket_mappings
 from orderhub.after_sales.mapping import TICKET_TYPES as TYPES
 from orderhub.transaction import transaction
+from orderhub.upsert import insert_or_ignore, insert_or_replace
 
 STAGE_SQL = f"""
 create or replace temp table as_staged as
@@ -38,19 +40,15 @@ from latest s left join hub.orders o on o.order_id = s.channel || ':' || s.chann
 """
 
 QUARANTINE_SQL = """
-insert into hub.quarantine (quarantine_id, entity, source, channel, batch_id, content_hash, reason, message,
-                            record, quarantined_at)
 select sha256('ticket|' || content_hash || '|' || problem), 'ticket',
        case when source = 'channel_api' then 'api' else 'cs_form' end, channel, $batch_id, content_hash, problem,
        'after-sales ticket ' || coalesce(ticket_code, '?') || ' for order ' || coalesce(order_id, '?') || ': ' ||
        problem,
        record, $now
 from as_staged where problem is not null
-on conflict do nothing
 """
 
 MERGE_SQL = """
-insert or replace into hub.after_sales_tickets
 with s as (select * from as_staged where problem is null),
 e as (select * from hub.after_sales_tickets),
 order_refund as (select order_id, source_updated_at as at from hub.orders where status = 'refunded'),
@@ -131,12 +129,14 @@ def land_tickets(
             counts["quarantined"] += con.execute("select count(*) from as_staged where problem is not null").fetchone()[
                 0
             ]
-            con.execute(QUARANTINE_SQL, {"batch_id": batch_id, "now": now})
+            insert_or_ignore(
+                con, "hub.quarantine", ["quarantine_id"], QUARANTINE_SQL, {"batch_id": batch_id, "now": now}
+            )
             before = con.execute("select count(*) from as_staged where problem is null").fetchone()[0]
-            con.execute(MERGE_SQL, {"now": now})
+            insert_or_replace(con, "hub.after_sales_tickets", ["ticket_code"], MERGE_SQL, {"now": now})
             counts["stored"] += before
         for name, value in (cursors or {}).items():
-            con.execute("insert or replace into ops.cursors values (?, ?, ?)", [name, value, now])
+            insert_or_replace(con, "ops.cursors", ["cursor_name"], "select ?, ?, ?::timestamptz", [name, value, now])
     counts["superseded"] = counts["received"] - counts["stored"] - counts["quarantined"]
     return counts
 
@@ -144,11 +144,11 @@ def land_tickets(
 def record_reshipment(con: duckdb.DuckDBPyConnection, ticket_code: str, waybill_no: str, at: datetime) -> None:
     """Record that a replacement was shipped for this ticket (the fact that allows closing it)."""
     with transaction(con):
-        n = con.execute(
+        (n,) = con.execute(  # the updated row count (a DuckLake has no UPDATE … RETURNING)
             "update hub.after_sales_tickets set reshipment_recorded_at = ?, reshipment_waybill_no = ?"
-            " where ticket_code = ? returning 1",
+            " where ticket_code = ?",
             [at, waybill_no, ticket_code],
-        ).fetchall()
+        ).fetchone()
         if not n:
             raise KeyError(f"unknown ticket {ticket_code}")
 

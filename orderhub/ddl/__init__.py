@@ -14,12 +14,17 @@ from pathlib import Path
 
 import duckdb
 
+from orderhub.lake import on_lake
+
 DDL_DIR = Path(__file__).resolve().parent
 SCHEMAS = ("raw", "hub", "ops", "inventory", "kpi", "forecast", "stg")
 # `name  type ... -- comment`, then comment-only lines that continue it
 _COLUMN_LINE = re.compile(r"^\s{2,}([a-z_][a-z0-9_]*)\s+[a-z][^-]*?(?:--\s?(.*))?$")
 _ADD_COLUMN = re.compile(r"add column if not exists ([a-z_][a-z0-9_]*) [^;]*;\s*(?:--\s?(.*))?$")
 _CONTINUATION = re.compile(r"^\s{8,}--\s?(.*)$")
+# a DuckDB-file storage hint a DuckLake refuses; there the lake's Parquet compression applies (lake_layout step)
+_KEY = re.compile(r"^-- key: ([a-z_][a-z0-9_]*(?:, [a-z_][a-z0-9_]*)*)", re.MULTILINE)
+_FILE_ONLY = re.compile(r"\s+using compression \w+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,20 @@ def tables() -> list[str]:
     return sorted(f"{p.parent.name}.{p.stem}" for p in DDL_DIR.glob("*/*.sql"))
 
 
+def table_key(table: str) -> tuple[str, ...]:
+    """The table's unique key as its DDL declares it (`-- key: a, b`), () if it has none. No constraint backs it
+    (a DuckLake has none): the code that writes the table MERGEs on it and a blocking key_unique check verifies it."""
+    m = _KEY.search(ddl_path(table).read_text(encoding="utf-8"))
+    return tuple(m.group(1).split(", ")) if m else ()
+
+
 def apply_ddl(con: duckdb.DuckDBPyConnection) -> None:
+    lake = on_lake(con)
     for schema in SCHEMAS:
         con.execute(f"create schema if not exists {schema}")
     for table in tables():
-        con.execute(ddl_path(table).read_text(encoding="utf-8"))
+        text = ddl_path(table).read_text(encoding="utf-8")
+        con.execute(_FILE_ONLY.sub("", text) if lake else text)
 
 
 def _comments(text: str) -> dict[str, str]:

@@ -18,6 +18,7 @@ import duckdb
 from orderhub.fulfilment import geo
 from orderhub.inventory.alerting import sync_alerts
 from orderhub.transaction import transaction
+from orderhub.upsert import insert_or_replace
 
 ASSET = "hub.fulfilment_tasks"
 OPEN_TASK = ("allocated", "waybill_issued", "sent_to_wms")
@@ -87,10 +88,14 @@ from (select d.warehouse_id, d.sku_id, sum(d.quantity) as quantity
 where f.warehouse_id = x.warehouse_id and f.sku_id = x.sku_id;
 """
 
+# MERGE INTO hub.fulfilment_tasks on task_id: new tasks insert these columns, existing ones update UPSERT_UPDATE
+UPSERT_COLUMNS = [
+    "task_id", "order_id", "channel", "channel_order_id", "status", "status_reason", "warehouse_id",
+    "receiver_province", "lines", "waybill_idempotency_key", "wms_idempotency_key", "paid_at", "created_at",
+    "allocated_at", "attempts", "updated_at",
+]  # fmt: skip
+UPSERT_UPDATE = ["status", "status_reason", "warehouse_id", "lines", "allocated_at", "updated_at"]
 UPSERT_SQL = """
-insert into hub.fulfilment_tasks (task_id, order_id, channel, channel_order_id, status, status_reason, warehouse_id,
-    receiver_province, lines, waybill_idempotency_key, wms_idempotency_key, paid_at, created_at, allocated_at,
-    attempts, updated_at)
 select 'FT-' || c.order_id, c.order_id, c.channel, c.channel_order_id,
        case when c.is_unmapped then 'blocked' when a.warehouse_id is null then 'backorder' else 'allocated' end,
        case when c.is_unmapped then 'unmapped_sku' when a.warehouse_id is null then 'no_stock' end,
@@ -98,9 +103,6 @@ select 'FT-' || c.order_id, c.order_id, c.channel, c.channel_order_id,
        'wb-' || sha256(c.order_id)[:32], 'wms-' || sha256(c.order_id)[:32],
        c.paid_at, $now, case when a.warehouse_id is not null then $now end, 0, $now
 from fa_candidates c left join fa_alloc a using (order_id)
-on conflict (task_id) do update set
-    status = excluded.status, status_reason = excluded.status_reason, warehouse_id = excluded.warehouse_id,
-    lines = excluded.lines, allocated_at = excluded.allocated_at, updated_at = excluded.updated_at
 """
 
 # Waiting tasks whose order left 'paid' (cancelled, refunded, shipped by hand) stop waiting.
@@ -141,7 +143,15 @@ def allocate(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]:
             for statement in PASS_SQL.split(";"):
                 if statement.strip():
                     con.execute(statement, {"rank": rank})
-        con.execute(UPSERT_SQL, {"now": now})
+        insert_or_replace(
+            con,
+            "hub.fulfilment_tasks",
+            ["task_id"],
+            UPSERT_SQL,
+            {"now": now},
+            columns=UPSERT_COLUMNS,
+            update=UPSERT_UPDATE,
+        )
         short = con.execute(SHORT_SKUS_SQL).fetchall()
         alerts = sync_alerts(
             con,

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from orderhub.transaction import transaction
+from orderhub.upsert import insert_or_ignore
 
 COLUMNS = ["event_id", "task_id", "order_id", "event_type", "operator_id", "warehouse_id", "occurred_at"]
 
@@ -24,17 +25,17 @@ def land_events(con: duckdb.DuckDBPyConnection, events: list[dict], landed_at: d
     if frame[["event_id", "event_type", "occurred_at"]].isna().any().any():
         raise ValueError("WMS events lack event_id, event_type or occurred_at")
     batch = frame.astype({c: "string" for c in COLUMNS if c not in ("event_id",)})  # noqa: F841 - used in SQL
+    # a replacement scan of the local frame: the MERGE below runs in another Python frame, which cannot see it
+    con.execute("create or replace temp table _wms_batch as select * from batch")
     with transaction(con):
         before = con.execute("select count(*) from ops.wms_events").fetchone()[0]
-        con.execute(
-            """
-            insert into ops.wms_events
-            select cast(event_id as bigint), task_id, order_id, event_type, operator_id, warehouse_id,
-                   cast(occurred_at as timestamptz), ?
-            from batch
-            qualify row_number() over (partition by event_id) = 1
-            on conflict do nothing
-            """,
+        insert_or_ignore(
+            con,
+            "ops.wms_events",
+            ["event_id"],
+            """select cast(event_id as bigint), task_id, order_id, event_type, operator_id, warehouse_id,
+                      cast(occurred_at as timestamptz), ?::timestamptz
+               from _wms_batch""",
             [landed_at],
         )
         return con.execute("select count(*) from ops.wms_events").fetchone()[0] - before

@@ -7,6 +7,7 @@ from datetime import datetime
 import duckdb
 
 from orderhub.fulfilment import geo
+from orderhub.locks import claim
 from orderhub.transaction import transaction
 
 TAGS_SQL = f"""
@@ -46,6 +47,7 @@ def build_order_tags(con: duckdb.DuckDBPyConnection, high_value_fen: int, now: d
         raise ValueError("high_value_fen must be positive")
     geo.register(con)
     with transaction(con):
+        claim(con, "hub.order_tags")  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute("delete from hub.order_tags")
         con.execute(f"insert into hub.order_tags {TAGS_SQL}", {"threshold": high_value_fen, "now": now})
         rows = con.execute("select tag, count(*) from hub.order_tags group by tag").fetchall()

@@ -24,11 +24,13 @@ import duckdb
 import pyarrow as pa
 
 from orderhub.calllog import CallLog
+from orderhub.locks import claim
 from orderhub.standardize.compiler import lit
 from orderhub.standardize.facts import FACT_COLUMNS, facts_sql
 from orderhub.standardize.loader import load_mapping
 from orderhub.standardize.moves import QUARANTINE_COLUMNS
-from orderhub.transaction import transaction
+from orderhub.transaction import retrying, transaction
+from orderhub.upsert import insert_or_ignore, insert_or_replace
 
 
 class AccountingError(AssertionError):
@@ -105,7 +107,25 @@ def land(
     )
 
 
-def land_sql(
+def land_sql(con: duckdb.DuckDBPyConnection, incoming_sql: str, *, source: str, channel: str, **kw) -> LandResult:
+    """Land the rows of `incoming_sql` (see _land_sql) as one unit of work: on a DuckLake another process may be
+    landing the same records at the same moment, so the dedupe reads raw inside the transaction that writes it
+    and claims raw's write lock (orderhub/locks.py): of two such landings one is run again, and then finds the
+    records already there."""
+    kw["batch_id"] = kw.get("batch_id") or new_batch_id(source, channel)
+    calls: CallLog | None = kw.get("calls")
+    pending = list(calls.records) if calls is not None else []
+
+    def unit_of_work(con: duckdb.DuckDBPyConnection) -> LandResult:
+        claim(con, "raw.channel_orders")
+        if calls is not None:
+            calls.records[:] = pending  # a re-run writes the same call log again
+        return _land_sql(con, incoming_sql, source=source, channel=channel, **kw)
+
+    return retrying(con, unit_of_work, what=f"landing {kw['batch_id']}")
+
+
+def _land_sql(
     con: duckdb.DuckDBPyConnection,
     incoming_sql: str,
     *,
@@ -132,7 +152,7 @@ def land_sql(
     # narrow: the record text is not copied, it is read again from the incoming rows by their seq
     con.execute(
         f"create or replace temp table _land_in as "
-        f"select seq, md5_number(record_text) as content_hash from ({incoming_sql})"
+        f"select seq, md5(record_text)::uuid as content_hash from ({incoming_sql})"
     )
     text = f"(select seq, record_text from ({incoming_sql}))"
     received = con.execute("select count(*) from _land_in").fetchone()[0]
@@ -179,13 +199,16 @@ def land_sql(
             f"insert into raw.channel_order_facts ({FACT_COLUMNS}) select {FACT_COLUMNS} from _land_std"
             " where reason is null"
         )
-        con.execute(
-            f"""insert into hub.quarantine ({QUARANTINE_COLUMNS})
-            select sha256('order|' || s.content_hash || '|' || s.reason), 'order', {lit(source)}, {lit(channel)},
-                   {lit(batch_id)}, s.content_hash::varchar, s.reason, s.message, i.record_text, cast(? as timestamptz)
-            from _land_std s join {text} i using (seq) where s.reason is not null
-            on conflict do nothing""",
+        insert_or_ignore(
+            con,
+            "hub.quarantine",
+            ["quarantine_id"],
+            f"""select sha256('order|' || s.content_hash || '|' || s.reason), 'order', {lit(source)},
+                   {lit(channel)}, {lit(batch_id)}, s.content_hash::varchar, s.reason, s.message, i.record_text,
+                   cast(? as timestamptz)
+            from _land_std s join {text} i using (seq) where s.reason is not null""",
             [started],
+            columns=QUARANTINE_COLUMNS.split(", "),
         )
         written = con.execute("select count(*) from raw.channel_orders where batch_id = ?", [batch_id]).fetchone()[0]
         if written != result.stored + result.quarantined or received != (
@@ -218,7 +241,9 @@ def land_sql(
 
 
 def set_cursor(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
-    con.execute("insert or replace into ops.cursors values (?, ?, ?)", [name, value, datetime.now(UTC)])
+    insert_or_replace(
+        con, "ops.cursors", ["cursor_name"], "select ?, ?, ?::timestamptz", [name, value, datetime.now(UTC)]
+    )
 
 
 def get_cursor(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
@@ -232,9 +257,12 @@ def quarantine_file(
     """A dropped file that cannot be read at all: one 'file' quarantine row, nothing half-loaded."""
     now = datetime.now(UTC)
     record = canonical_json({"path": path, "reason": reason, "message": message})
-    con.execute(
-        f"""insert into hub.quarantine ({QUARANTINE_COLUMNS})
-            values (sha256('file|' || ? || '|' || ?), 'file', 'file', ?, ?, sha256(?), ?, ?, cast(? as json), ?)
-            on conflict do nothing""",
+    insert_or_ignore(
+        con,
+        "hub.quarantine",
+        ["quarantine_id"],
+        """select sha256('file|' || ? || '|' || ?), 'file', 'file', ?, ?, sha256(?), ?, ?, cast(? as json),
+                  ?::timestamptz""",
         [path + now.isoformat(), reason, channel, batch_id, record, reason, message, record, now],
+        columns=QUARANTINE_COLUMNS.split(", "),
     )

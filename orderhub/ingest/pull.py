@@ -17,7 +17,7 @@ import duckdb
 
 from orderhub.calllog import CallLog
 from orderhub.ingest.landing import LandResult, get_cursor, land, quarantine_file, set_cursor
-from orderhub.transaction import transaction
+from orderhub.transaction import retrying, transaction
 
 log = logging.getLogger(__name__)
 # However small the platform's window, land at least this much per transaction (PDD allows 30 minutes).
@@ -221,6 +221,10 @@ def _move(path: Path, folder: Path, stamp: str) -> Path:
 
 
 def _flush_calls(con: duckdb.DuckDBPyConnection, calls: CallLog) -> None:
-    con.execute("begin transaction")
-    calls.flush(con)
-    con.execute("commit")
+    pending = list(calls.records)
+
+    def write(con: duckdb.DuckDBPyConnection) -> None:
+        calls.records[:] = pending  # appends never conflict, but a SQLite catalog may still say "locked"
+        calls.flush(con)
+
+    retrying(con, write, what="writing the API call log")

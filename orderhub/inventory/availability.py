@@ -14,6 +14,7 @@ from datetime import datetime
 import duckdb
 
 from orderhub.inventory.alerting import sync_alerts
+from orderhub.locks import claim
 from orderhub.transaction import transaction
 
 ASSET = "inventory.availability"
@@ -72,6 +73,7 @@ def build_availability(con: duckdb.DuckDBPyConnection, safety_buffer: int, now: 
     if safety_buffer < 0:
         raise ValueError("safety_buffer must be >= 0")
     with transaction(con):
+        claim(con, "inventory.availability")  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute("delete from inventory.availability")
         con.execute(f"insert into inventory.availability {AVAILABILITY_SQL}", [safety_buffer, now, now])
         problems = con.execute(SKU_PROBLEMS_SQL).df()

@@ -7,6 +7,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from orderhub.locks import claim
 from orderhub.transaction import transaction
 
 # Network-wide sellable units per hub SKU: what every channel should list.
@@ -19,6 +20,7 @@ def land_listings(con: duckdb.DuckDBPyConnection, channel: str, items: list[dict
     """Replace one channel's rows in inventory.channel_listings (items: {"channel_sku", "quantity"})."""
     listings = pd.DataFrame(items, columns=["channel_sku", "quantity"])  # noqa: F841 - used in SQL
     with transaction(con):
+        claim(con, "inventory.channel_listings")  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute("delete from inventory.channel_listings where channel = ?", [channel])
         con.execute(
             """
@@ -70,6 +72,7 @@ def build_conflicts(
     """Rebuild inventory.stock_conflicts. A quantity mismatch is a difference above max(tolerance units,
     tolerance_pct % of available). Returns counts per conflict type."""
     with transaction(con):
+        claim(con, "inventory.stock_conflicts")  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute("delete from inventory.stock_conflicts")
         con.execute(
             f"insert into inventory.stock_conflicts {CONFLICTS_SQL}",

@@ -17,6 +17,7 @@ from datetime import datetime
 import duckdb
 
 from orderhub.fulfilment import geo
+from orderhub.locks import claim
 from orderhub.transaction import transaction
 
 DEFAULT_WAREHOUSE = geo.WAREHOUSES[0]
@@ -63,6 +64,7 @@ def build_reservations(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[st
     """Rebuild inventory.reservations from hub orders/lines and fulfilment tasks, atomically."""
     geo.register(con)
     with transaction(con):
+        claim(con, "inventory.reservations")  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute("delete from inventory.reservations")
         con.execute(f"insert into inventory.reservations {RESERVATIONS_SQL}", [now])
         open_lines, reserved = con.execute(

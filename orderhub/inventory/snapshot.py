@@ -7,6 +7,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from orderhub.locks import claim
 from orderhub.transaction import transaction
 
 COLUMNS = ["warehouse_id", "sku_id", "on_hand", "locked", "updated_at"]
@@ -33,6 +34,7 @@ def land_snapshot(con: duckdb.DuckDBPyConnection, items: list[dict], snapshot_at
         ).fetchone()[0]
         if bad:
             raise ValueError(f"WMS stock has {bad} rows with missing ids or non-integer/negative quantities")
+        claim(con, "inventory.stock_snapshot")  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute("delete from inventory.stock_snapshot")
         # Paging over a changing stock list can show a row twice: keep its latest reading.
         con.execute(

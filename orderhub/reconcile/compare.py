@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 import duckdb
 import pandas as pd
 
+from orderhub.locks import claim
 from orderhub.transaction import transaction
 
 
@@ -102,6 +103,9 @@ def reconcile(
     with transaction(con):
         days = "recon_date in (select recon_date from _recon_pairs)"
         where = f"source = $source and channel = $channel and shop_id = $shop and {days}"
+        claim(
+            con, "ops.reconciliation_diffs", "ops.reconciliation"
+        )  # concurrent replacements on a lake conflict (orderhub/locks.py)
         _run(con, f"delete from ops.reconciliation_diffs where {where}", params)
         _run(con, f"delete from ops.reconciliation where {where}", params)
         _run(con, "insert into ops.reconciliation_diffs by name select * from _recon_diffs")

@@ -9,6 +9,7 @@ from datetime import date, datetime
 import duckdb
 
 from orderhub.sqlmodels.project import Model, ModelDefinitionError
+from orderhub.transaction import is_retryable, retrying
 
 # Session variables the marts read with getvariable(); unset → the SQL falls back to a data-driven default.
 # Only tables may use them (a view would be evaluated later in a session where they are unset).
@@ -60,15 +61,18 @@ def materialize(con: duckdb.DuckDBPyConnection, model: Model, variables: dict | 
     """`create or replace` the model's view/table in one transaction. Returns its row count."""
     set_variables(con, variables or {})
     kind = "view" if model.materialized == "view" else "table"
-    con.execute("begin transaction")
-    try:
-        con.execute(f"create or replace {kind} {model.relation} as\n{model.sql}")
-        rows = con.execute(f"select count(*) from {model.relation}").fetchone()[0]
-    except duckdb.Error as err:
-        con.execute("rollback")
-        raise ModelBuildError(f"{model.rel_path}: building {kind} {model.relation} failed: {err}") from err
-    con.execute("commit")
-    return int(rows)
+
+    def build(con: duckdb.DuckDBPyConnection) -> int:
+        try:
+            con.execute(f"create or replace {kind} {model.relation} as\n{model.sql}")
+            return int(con.execute(f"select count(*) from {model.relation}").fetchone()[0])
+        except duckdb.Error as err:
+            if is_retryable(err):
+                raise
+            raise ModelBuildError(f"{model.rel_path}: building {kind} {model.relation} failed: {err}") from err
+
+    # on a lake another run may rebuild the same model at the same time: the later commit is run again
+    return retrying(con, build, what=f"building {model.relation}")
 
 
 def _quote(name: str) -> str:

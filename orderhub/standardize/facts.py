@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
+from orderhub.locks import claim
 from orderhub.standardize.compiler import lit, standardize_sql
 from orderhub.standardize.loader import load_mapping
 from orderhub.standardize.mapping import Mapping
@@ -58,6 +59,7 @@ def ensure_facts(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
     if _in_step(con, window, current):
         return 0
     with transaction(con):
+        claim(con, "raw.channel_order_facts")
         # stale (another mapping version) or orphaned (raw row removed, e.g. retention): not a fact any more
         con.execute(f"""delete from raw.channel_order_facts where {window} and (not ({current or "false"})
             or content_hash not in (select content_hash from raw.channel_orders where quarantine_reason is null))""")

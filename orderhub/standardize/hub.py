@@ -19,9 +19,10 @@ from datetime import date
 
 import duckdb
 
+from orderhub.locks import claim
 from orderhub.standardize.compiler import lit
 from orderhub.standardize.facts import ensure_facts
-from orderhub.transaction import transaction
+from orderhub.transaction import retrying, transaction
 
 RANK = (
     "case status when 'pending_payment' then 0 when 'paid' then 1 when 'shipped' then 2 "
@@ -152,10 +153,29 @@ def latest_sql(window: str, columns: str) -> str:
         from _hub_winners join raw.channel_order_facts using (content_hash)"""
 
 
+HUB_TABLES = ("hub.orders", "hub.order_lines", "hub.order_status_history")
+
+
 def build_hub(
     con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, salt: str, walk_all: bool = False
 ) -> HubResult:
-    """Replace hub.orders / hub.order_lines / hub.order_status_history for order dates in [start, end]."""
+    """Replace hub.orders / hub.order_lines / hub.order_status_history for order dates in [start, end], as one
+    unit of work: on a DuckLake, runs rebuilding windows at the same time (a backfill split into several runs)
+    conflict at commit, and the loser is built again from what raw holds then. The window's write locks make
+    that hold for an empty window too, where no delete would have seen the other's rows."""
+    if not salt:
+        raise ValueError("a PII salt is required (ORDERHUB_PII_SALT): buyer ids are only stored salted+hashed")
+
+    def unit_of_work(con: duckdb.DuckDBPyConnection) -> HubResult:
+        claim(con, *HUB_TABLES)
+        return _build_hub(con, start_date, end_date, salt, walk_all)
+
+    return retrying(con, unit_of_work, what=f"hub rebuild {start_date}..{end_date}")
+
+
+def _build_hub(
+    con: duckdb.DuckDBPyConnection, start_date: date, end_date: date, salt: str, walk_all: bool = False
+) -> HubResult:
     if not salt:
         raise ValueError("a PII salt is required (ORDERHUB_PII_SALT): buyer ids are only stored salted+hashed")
     n_versions = stage_versions(con, start_date, end_date, walk_all)

@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
+from orderhub.locks import claim
 from orderhub.standardize.mapping import TimeFormat
+from orderhub.standardize.moves import QUARANTINE_COLUMNS
 from orderhub.standardize.sqlvalues import parse_money, parse_time
 from orderhub.transaction import transaction
+from orderhub.upsert import insert_or_ignore
 
 ERP_TIME = TimeFormat("%Y/%m/%d %H:%M:%S", "Asia/Shanghai")
 
@@ -29,21 +32,23 @@ def load_skus(con: duckdb.DuckDBPyConnection, items: pd.DataFrame) -> int:
         from items""")
     now = datetime.now(UTC)
     with transaction(con):
+        claim(con, "hub.skus")  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute("delete from hub.skus")
         con.execute("""insert into hub.skus select sku_id, title, coalesce(category, ''), price_fen, pack_size,
                            min_order_qty, lead_time_days, supplier_id, updated_at from _skus
                        where sku_id is not null and title is not null and price_fen is not null
                          and pack_size is not null and min_order_qty is not null and lead_time_days is not null""")
-        con.execute(
-            """insert into hub.quarantine (quarantine_id, entity, source, channel, batch_id, content_hash, reason,
-                                         message, record, quarantined_at)
-            select sha256('sku|' || sha256(record::varchar) || '|bad_item'), 'sku', 'erp', 'erp', null,
+        insert_or_ignore(
+            con,
+            "hub.quarantine",
+            ["quarantine_id"],
+            """select sha256('sku|' || sha256(record::varchar) || '|bad_item'), 'sku', 'erp', 'erp', null,
                    sha256(record::varchar), 'bad_item', 'ERP item ' || coalesce(sku_id, '?') ||
                    ' has an empty or unreadable code, title, price, pack size, MOQ or lead time', record, ?
             from _skus where sku_id is null or title is null or price_fen is null or pack_size is null
-                          or min_order_qty is null or lead_time_days is null
-            on conflict do nothing""",
+                          or min_order_qty is null or lead_time_days is null""",
             [now],
+            columns=QUARANTINE_COLUMNS.split(", "),
         )
     return con.execute("select count(*) from hub.skus").fetchone()[0]
 
@@ -52,6 +57,7 @@ def load_sku_map(con: duckdb.DuckDBPyConnection, channel_skus: pd.DataFrame) -> 
     """Replace hub.sku_map: the ERP's channel SKU codes, plus the ERP's own codes for ERP orders."""
     channel_skus = channel_skus.astype(dict.fromkeys(channel_skus.columns, "string"))  # read by name in the SQL below
     with transaction(con):
+        claim(con, "hub.sku_map")  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute("delete from hub.sku_map")
         con.execute("""insert into hub.sku_map
             select distinct on (channel, channel_sku) channel, channel_sku, sku_code from channel_skus

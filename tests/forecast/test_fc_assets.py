@@ -30,10 +30,10 @@ class FakePurchasing(PurchasingApi):
 
 @pytest.fixture()
 def wh(orderhub_home):
-    con = warehouse.connect(orderhub_home.warehouse)
+    con = warehouse.connect()
     load(con)
     con.close()
-    return Warehouse(path=str(orderhub_home.warehouse))
+    return Warehouse()
 
 
 def _run(wh, selection, fail=False, extra=None):
@@ -71,7 +71,7 @@ def _run(wh, selection, fail=False, extra=None):
 
 
 def _q(wh, sql):
-    con = warehouse.connect(wh.path, read_only=True)
+    con = warehouse.connect(wh.resolved_path, read_only=True)
     try:
         return con.execute(sql).fetchall()
     finally:
@@ -148,7 +148,7 @@ def _beats_naive(con):
 
 
 def test_check_warns_when_the_model_stops_beating_seasonal_naive(wh):
-    con = warehouse.connect(wh.path)
+    con = warehouse.connect(wh.resolved_path)
     assert _beats_naive(con).passed  # no backtest yet: nothing to warn about
     con.execute(
         "insert into forecast.backtest values (date '2026-11-01', 'model', 0.6, 1.2, 100, 60, 8, 1, now()),"

@@ -32,7 +32,7 @@ def _rows(skus, qty=24, lead=7):
 
 
 def test_failed_day_is_superseded_next_day_and_accepted_lines_stay_on_order_for_the_lead_time(orderhub_home):
-    con = warehouse.connect(orderhub_home.warehouse)
+    con = warehouse.connect()
     d1, d2 = date(2026, 11, 20), date(2026, 11, 21)
     fail = lambda day, lines: PostResult(False, error="HTTP 502")  # noqa: E731
     ok = lambda day, lines: PostResult(True, batch_id=f"B-{day}", accepted=len(lines))  # noqa: E731

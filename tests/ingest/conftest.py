@@ -7,8 +7,8 @@ import pytest
 
 @pytest.fixture()
 def con(orderhub_home):
-    from orderhub import settings, warehouse
+    from orderhub import warehouse
 
-    c = warehouse.connect(settings.paths().warehouse)
+    c = warehouse.connect()
     yield c
     c.close()

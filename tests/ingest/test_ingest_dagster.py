@@ -8,7 +8,7 @@ from test_ingest_landing import ROWS, _csv
 
 from assets.hub.orders import hub_orders
 from assets.raw.channel_orders import raw_channel_orders
-from orderhub import settings, warehouse
+from orderhub import warehouse
 from pipelines.hub import RANGE_END_TAG, RANGE_START_TAG, clamp_to_partitions, hub_rebuild_sensor
 from pipelines.ingest import files_run_config
 from resources.bindings import bound
@@ -18,7 +18,7 @@ from resources.warehouse import Warehouse
 def test_files_then_hub_partitions_through_dagster(orderhub_home):
     drop = orderhub_home.landing_for("taobao") / "report.csv"
     drop.write_bytes(_csv(ROWS))
-    resources = {**bound(), "warehouse": Warehouse(path=str(settings.paths().warehouse))}
+    resources = {**bound(), "warehouse": Warehouse()}
     instance = dg.DagsterInstance.ephemeral()
     raw = dg.materialize(
         [raw_channel_orders], resources=resources, instance=instance, run_config=files_run_config([str(drop)])
@@ -39,7 +39,7 @@ def test_files_then_hub_partitions_through_dagster(orderhub_home):
         tags={RANGE_START_TAG: "2026-11-10", RANGE_END_TAG: "2026-11-12"},
     )
     assert hub.success
-    con = warehouse.connect(settings.paths().warehouse)
+    con = warehouse.connect()
     assert con.execute("select count(*) from hub.orders").fetchone()[0] == 2
     con.close()
 

@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 
 from orderhub import settings, warehouse
+from orderhub.upsert import insert_or_replace
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    return warehouse.connect(settings.paths().warehouse)
+    return warehouse.connect(settings.warehouse_target())
 
 
 def add_order(
@@ -64,14 +65,17 @@ def add_order(
 def add_stock(con, rows) -> None:
     """rows: (warehouse_id, sku_id, on_hand, locked)."""
     for wh, sku, on_hand, locked in rows:
-        con.execute(
-            "insert or replace into inventory.stock_snapshot values (?, ?, ?, ?, ?, ?)",
+        insert_or_replace(
+            con,
+            "inventory.stock_snapshot",
+            ["warehouse_id", "sku_id"],
+            "select ?, ?, ?, ?, ?::timestamptz, ?::timestamptz",
             [wh, sku, on_hand, locked, NOW, NOW],
         )
 
 
 def map_sku(con, channel: str, channel_sku: str, sku_id: str) -> None:
-    con.execute("insert or replace into hub.sku_map values (?, ?, ?)", [channel, channel_sku, sku_id])
+    insert_or_replace(con, "hub.sku_map", ["channel", "channel_sku"], "select ?, ?, ?", [channel, channel_sku, sku_id])
 
 
 def open_alerts(con, kind: str | None = None) -> set[str]:

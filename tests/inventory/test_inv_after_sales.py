@@ -1,11 +1,13 @@
 """After-sales tickets: linkage, orphan quarantine, closing rule; order tags."""
 
-import duckdb
 import pytest
 from inv_fixtures import NOW, add_order, connect
 
 from orderhub.after_sales.tickets import close_ticket, land_tickets, record_reshipment
 from orderhub.fulfilment.tags import build_order_tags
+from quality.framework import Window, run_suite
+from quality.suites.hub.after_sales_tickets import SUITE as TICKETS
+from resources.quality_settings import QualitySettings
 
 
 def _tb(refund_id, tid, status="WAIT_SELLER_AGREE", dispute="REFUND", fee="19.90", modified="2026-11-20 11:00:00"):
@@ -121,8 +123,12 @@ def test_ticket_closes_only_with_refund_or_reshipment(orderhub_home):
     assert _tickets(con)["CS-1"][2] == "resolved"  # source says closed, nothing recorded: not closed
     with pytest.raises(ValueError, match="no refund or reshipment"):
         close_ticket(con, "CS-1", NOW)
-    with pytest.raises(duckdb.ConstraintException):
-        con.execute("update hub.after_sales_tickets set status = 'closed' where ticket_code = 'CS-1'")
+    # another writer closing it anyway (no CHECK constraint: a DuckLake has none) is caught by a blocking check
+    con.execute("begin")
+    con.execute("update hub.after_sales_tickets set status = 'closed' where ticket_code = 'CS-1'")
+    (bad,) = run_suite(con, TICKETS, QualitySettings(), Window(), only={"closed_tickets_resolved"})
+    con.execute("rollback")
+    assert not bad.passed and bad.failing_count == 1 and bad.rule.blocking
 
     # A channel refund for the same order is recorded -> the CS ticket closes on the next landing.
     land_tickets(con, {"taobao": [_tb(1, 100, "SUCCESS")], "cs": [_cs("CS-1", "taobao", "100", status="closed")]}, NOW)

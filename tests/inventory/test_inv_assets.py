@@ -40,7 +40,7 @@ def env(orderhub_home):
     server = fk.FakeServer()
     fk.reset_channels()
     res = {
-        "warehouse": Warehouse(path=str(orderhub_home.warehouse)),
+        "warehouse": Warehouse(),
         "wms": WmsApi(base_url=server.url, api_key="wms-key"),
         "logistics": LogisticsApi(base_url=server.url, api_key="lg-key"),
         "cs": CsApi(base_url=server.url),

@@ -50,7 +50,7 @@ def sim(orderhub_home, monkeypatch):
 
 def _resources(sim, orderhub_home):
     return {
-        "warehouse": Warehouse(path=str(orderhub_home.warehouse)),
+        "warehouse": Warehouse(),
         "wms": WmsApi(base_url=sim.url, api_key="sim-wms-key"),
         "logistics": LogisticsApi(base_url=sim.url, api_key="sim-lg-key"),
         "cs": CsApi(base_url=sim.url),

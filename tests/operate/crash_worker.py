@@ -54,17 +54,26 @@ def install_kill_hooks(spec: str) -> None:
     requests.Session.send = counted_send
     original = transaction_module.transaction
 
+    depth = transaction_module._DEPTH  # a block inside an open transaction joins it: only outermost ones commit
+
     @contextmanager
     def counted_transaction(con):
+        if depth.get(con, 0):
+            with original(con):
+                yield con
+            return
         counts = COUNTS[PHASE[0]]
         counts["commits"] += 1
         mine = counts["commits"] if PHASE[0] == phase else -1
         con.execute("begin transaction")
+        depth[con] = 1
         try:
             yield con
         except BaseException:
+            depth[con] = 0
             con.execute("rollback")
             raise
+        depth[con] = 0
         if kind == "commit" and mine == at and when == "before":
             _die()
         con.execute("commit")
@@ -78,7 +87,7 @@ def install_kill_hooks(spec: str) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    from orderhub import settings, warehouse
+    from orderhub import warehouse
     from orderhub.calllog import CallLog
     from orderhub.ingest.pull import PullReport, pull_api, pull_erp
     from orderhub.inventory.availability import build_availability
@@ -93,7 +102,7 @@ def run(args: argparse.Namespace) -> None:
     install_kill_hooks(args.kill)
     start, until, now = (datetime.fromisoformat(v) for v in (args.start, args.until, args.now))
     erp = ErpBridge(url=os.environ["ORDERHUB_ERP_URL"], batch_size=args.erp_batch)
-    con = warehouse.connect(settings.paths().warehouse)
+    con = warehouse.connect()
     load_skus(con, erp.read_items())
     load_sku_map(con, erp.read_channel_skus())
     PHASE[0] = "api"

@@ -22,7 +22,7 @@ def orders(warehouse: Warehouse) -> None:
     frame = good_orders()
     if STATE["bad"]:
         frame.loc[1, "status"] = "teleported"
-    crafted_db(warehouse.path, hub__orders=frame, hub__order_lines=good_lines(frame)).close()
+    crafted_db(warehouse.resolved_path, hub__orders=frame, hub__order_lines=good_lines(frame)).close()
 
 
 @dg.asset(key=["kpi", "downstream"], deps=[orders], partitions_def=PARTS)
@@ -34,7 +34,7 @@ def downstream() -> None:
 def run(orderhub_home):
     checks = build_checks({"hub.orders": True}, {"hub.orders": load_suites()["hub.orders"]})
     resources = {
-        "warehouse": Warehouse(path=str(orderhub_home.warehouse)),
+        "warehouse": Warehouse(),
         "notifier": Notifier(),
         "quality_settings": QualitySettings(),
     }
@@ -62,7 +62,7 @@ def test_blocking_failure_skips_downstream_and_alerts_once_then_recovers(run, or
     assert evals["order_id_unique"].passed
 
     run(bad=True)  # same open problem: no second alert
-    con = warehouse.connect(orderhub_home.warehouse)
+    con = warehouse.connect()
     alerts = con.execute("select kind, severity, asset, delivery_status, message from ops.alerts").fetchall()
     con.close()
     assert len(alerts) == 1 and alerts[0][:4] == ("check_failed", "error", "hub.orders", "not_configured")
@@ -74,7 +74,7 @@ def test_blocking_failure_skips_downstream_and_alerts_once_then_recovers(run, or
         ("hub", "orders"),
         ("kpi", "downstream"),
     }
-    con = warehouse.connect(orderhub_home.warehouse)
+    con = warehouse.connect()
     kinds = con.execute("select kind from ops.alerts order by created_at").fetchall()
     con.close()
     assert kinds == [("check_failed",), ("recovered",)]

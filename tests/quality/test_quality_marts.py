@@ -179,7 +179,7 @@ def status_history() -> pd.DataFrame:
             "to_status": ["paid", "shipped"],
             "changed_at": [NOW, NOW],
             "source": ["api", "api"],
-            "content_hash": [1, 2],
+            "content_hash": ["00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000002"],
             "is_illegal": [False, False],
         }
     )
@@ -256,5 +256,11 @@ def test_every_suite_runs_clean_on_the_empty_contract_tables():
 def test_rules_of_tables_without_an_asset_move_to_the_asset_that_writes_them():
     checks = build_checks({"raw.channel_orders": False})
     keys = {(".".join(k.asset_key.path), k.name) for c in checks for k in c.check_keys}
-    assert keys == {("raw.channel_orders", "api_success_rate"), ("raw.channel_orders", "quarantine_share_low")}
+    assert keys == {
+        ("raw.channel_orders", "api_success_rate"),
+        ("raw.channel_orders", "quarantine_share_low"),
+        ("raw.channel_orders", "key_unique"),  # raw's own key, and those of the tables moved onto it
+        ("raw.channel_orders", "quarantine_key_unique"),
+        ("raw.channel_orders", "api_calls_key_unique"),
+    }
     assert set(FALLBACK.values()) == {"raw.channel_orders"}

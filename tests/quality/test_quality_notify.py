@@ -30,7 +30,7 @@ def receiver():
 
 @pytest.fixture()
 def con(orderhub_home):
-    c = warehouse.connect(orderhub_home.warehouse)
+    c = warehouse.connect()
     yield c
     c.close()
 

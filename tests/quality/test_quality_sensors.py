@@ -74,7 +74,7 @@ def test_run_failure_alert_is_sent_once_per_job_and_recovers(orderhub_home, rece
         )
         ops_sensors.run_recovery_alerts(ctx, notifier=notifier)
     assert len(receiver.requests) == 2 and "succeeded again" in receiver.requests[1]["json"]["text"]
-    con = warehouse.connect(orderhub_home.warehouse)
+    con = warehouse.connect()
     deliver_pending(con, notifier)  # the delivery pass records what the daemon sent, without re-sending
     rows = con.execute("select kind, delivery_status from ops.alerts order by created_at").fetchall()
     con.close()

@@ -1,4 +1,5 @@
 -- Rolling-origin backtest of the latest run: 7-day totals per SKU, per origin and method.
+-- key: origin_date, method (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists forecast.backtest (
     origin_date   date not null,
     method        varchar not null,    -- 'model' | 'seasonal_naive' | 'ma28'
@@ -8,6 +9,5 @@ create table if not exists forecast.backtest (
     abs_error     double not null,
     n_skus        integer not null,
     seconds       double not null,
-    run_at        timestamptz not null,
-    primary key (origin_date, method)
+    run_at        timestamptz not null
 );

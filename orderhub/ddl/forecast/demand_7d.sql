@@ -1,5 +1,6 @@
 -- The latest 7-day forecast: one row per SKU and target day. total_7d* repeat the SKU's 7-day total and
 -- its bounds on each of its 7 rows (bounds of a sum are not sums of daily bounds).
+-- key: sku_id, target_date (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists forecast.demand_7d (
     as_of_date      date not null,      -- last day of history used
     sku_id          varchar not null,
@@ -12,6 +13,5 @@ create table if not exists forecast.demand_7d (
     total_7d_lower  double not null,
     total_7d_upper  double not null,
     method          varchar not null,   -- 'model' | 'new_sku_rate'
-    created_at      timestamptz not null,
-    primary key (sku_id, target_date)
+    created_at      timestamptz not null
 );

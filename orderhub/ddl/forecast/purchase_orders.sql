@@ -1,7 +1,8 @@
 -- Suggestions the ERP accepted. "Already on order" = open rows: expected_arrival_date > the suggestion day
 -- (we have no goods-receipt feed, so an order counts as on order until its lead time has passed).
+-- key: purchase_order_id (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists forecast.purchase_orders (
-    purchase_order_id      varchar primary key,  -- batch_id || ':' || sku_id
+    purchase_order_id      varchar not null,     -- batch_id || ':' || sku_id
     suggestion_id          varchar not null,
     batch_id               varchar not null,
     sku_id                 varchar not null,

@@ -1,8 +1,9 @@
 -- Purchase suggestions per day (history kept). post_status: 'pending' (not yet sent) | 'accepted' (the
 -- ERP took it: a purchase order is open) | 'failed' (re-sent by the next run the same day) | 'superseded'
 -- (a failed day's need is recomputed by the next day's run).
+-- key: suggestion_id (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists forecast.replenishment_suggestions (
-    suggestion_id      varchar primary key,   -- sha256(suggestion_date, sku_id, created_at)
+    suggestion_id      varchar not null,      -- sha256(suggestion_date, sku_id, created_at)
     suggestion_date    date not null,         -- the business day after the last complete day of data
     sku_id             varchar not null,
     category           varchar not null,

@@ -1,6 +1,7 @@
 -- Safety stock per SKU: z(service level of its category) x sd of daily demand x sqrt(lead time + review).
+-- key: sku_id (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists forecast.safety_stock (
-    sku_id          varchar primary key,
+    sku_id          varchar not null,
     category        varchar not null,
     supplier_id     varchar,
     service_level   double not null,

@@ -1,7 +1,8 @@
 -- One shipment task per paid order: warehouse allocation, e-waybill, WMS task, shipment, channel write-back.
+-- key: task_id (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists hub.fulfilment_tasks (
-    task_id                  varchar primary key,  -- 'FT-' || order_id
-    order_id                 varchar not null unique,
+    task_id                  varchar not null,     -- 'FT-' || order_id
+    order_id                 varchar not null,     -- unique too (one task per order; checked like the key)
     channel                  varchar not null,
     channel_order_id         varchar not null,
     status                   varchar not null,     -- backorder | allocated | waybill_issued | sent_to_wms | shipped | cancelled | wms_rejected

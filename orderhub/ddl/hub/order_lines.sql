@@ -1,3 +1,4 @@
+-- key: order_id, line_no (unique: the window replacement writes each line once and the key_unique check verifies it)
 create table if not exists hub.order_lines (
     order_id        varchar not null,
     line_no         integer not null,

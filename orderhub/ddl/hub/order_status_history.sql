@@ -8,7 +8,7 @@ create table if not exists hub.order_status_history (
     to_status      varchar not null,
     changed_at     timestamptz not null,
     source         varchar not null,   -- 'api' | 'erp' | 'file'
-    content_hash   uhugeint,           -- raw.channel_orders record that revealed it
+    content_hash   uuid,               -- raw.channel_orders record that revealed it
     is_illegal     boolean not null default false,
     is_inferred    boolean not null default false
 );

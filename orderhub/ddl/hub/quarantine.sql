@@ -1,6 +1,7 @@
 -- Records that could not be standardized (or referenced unknown entities). Nothing vanishes.
+-- key: quarantine_id (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists hub.quarantine (
-    quarantine_id   varchar primary key,  -- sha256 of (entity, content_hash, reason)
+    quarantine_id   varchar not null,     -- sha256 of (entity, content_hash, reason)
     entity          varchar not null,     -- 'order' | 'file' | 'ticket' | ...
     source          varchar not null,
     channel         varchar,

@@ -1,4 +1,5 @@
 -- Stock promised to paid order lines. One row per paid order line (open and released), rebuilt each run.
+-- key: order_id, line_no (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists inventory.reservations (
     order_id        varchar not null,
     line_no         integer not null,
@@ -12,6 +13,5 @@ create table if not exists inventory.reservations (
     status          varchar not null,    -- 'open' | 'released'
     release_reason  varchar,             -- 'shipped' | 'cancelled' | 'refunded' | null while open
     paid_at         timestamptz not null,
-    computed_at     timestamptz not null,
-    primary key (order_id, line_no)
+    computed_at     timestamptz not null
 );

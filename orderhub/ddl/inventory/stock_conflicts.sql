@@ -1,4 +1,5 @@
 -- Where a channel's listed stock disagrees with OrderHub's availability (rebuilt each run).
+-- key: channel, channel_sku (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists inventory.stock_conflicts (
     channel          varchar not null,
     channel_sku      varchar not null,
@@ -8,6 +9,5 @@ create table if not exists inventory.stock_conflicts (
     difference       integer,            -- listed_qty - available_qty
     conflict_type    varchar not null,   -- 'listed_but_sold_out' | 'sold_out_but_available' | 'quantity_mismatch' | 'unmapped_listing'
     tolerance        integer not null,   -- units tolerated here: max(configured units, configured % of available)
-    detected_at      timestamptz not null,
-    primary key (channel, channel_sku)
+    detected_at      timestamptz not null
 );

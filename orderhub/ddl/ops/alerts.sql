@@ -1,5 +1,6 @@
+-- key: alert_id (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists ops.alerts (
-    alert_id         varchar primary key,
+    alert_id         varchar not null,
     dedupe_key       varchar not null,   -- same open problem => same key => not re-sent
     kind             varchar not null,   -- 'check_failed' | 'run_failed' | 'freshness' | 'stock_out' | 'replenishment' | 'recovered' | ...
     severity         varchar not null,   -- 'info' | 'warning' | 'error'

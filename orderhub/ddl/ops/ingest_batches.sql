@@ -1,6 +1,7 @@
 -- Accounting per landed batch: received = stored + deduplicated + quarantined, always.
+-- key: batch_id (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists ops.ingest_batches (
-    batch_id      varchar primary key,
+    batch_id      varchar not null,
     source        varchar not null,
     channel       varchar not null,
     shop_id       varchar,

@@ -1,5 +1,6 @@
 -- Dual-run reconciliation, one row per (day, channel, source): does the hub agree with the old way?
 -- Rebuilt for every day the run covers. Differences are listed order by order in ops.reconciliation_diffs.
+-- key: recon_date, channel, shop_id, source (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists ops.reconciliation (
     recon_date          date not null,         -- business day (Asia/Shanghai) the order was created
     channel             varchar not null,      -- hub channel ('erp', 'taobao', ...)
@@ -16,6 +17,5 @@ create table if not exists ops.reconciliation (
     source_paid_fen     bigint not null,
     hub_paid_fen        bigint not null,
     is_match            boolean not null,      -- no difference except in-flight ones
-    checked_at          timestamptz not null,
-    primary key (recon_date, channel, shop_id, source)
+    checked_at          timestamptz not null
 );

@@ -1,4 +1,5 @@
 -- Every order on which the hub and an independent source disagree, with the reason (see ops.reconciliation).
+-- key: recon_date, channel, shop_id, source, order_id, reason (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists ops.reconciliation_diffs (
     recon_date              date not null,
     channel                 varchar not null,
@@ -13,6 +14,5 @@ create table if not exists ops.reconciliation_diffs (
     source_updated_at       timestamptz,
     hub_source_updated_at   timestamptz,
     is_in_flight            boolean not null,  -- the source changed after the hub's newest ingested version of this channel
-    checked_at              timestamptz not null,
-    primary key (recon_date, channel, shop_id, source, order_id, reason)
+    checked_at              timestamptz not null
 );

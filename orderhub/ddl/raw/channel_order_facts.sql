@@ -4,7 +4,7 @@
 -- (older warehouses, a changed mapping file or compiler) is re-standardized from raw by the next rebuild.
 -- Holds the platform buyer id in clear (like raw.*): the hub only ever sees its salted hash.
 create table if not exists raw.channel_order_facts (
-    content_hash       uhugeint not null,   -- = raw.channel_orders.content_hash (one fact per raw row)
+    content_hash       uuid not null,       -- = raw.channel_orders.content_hash (one fact per raw row)
     mapping_version    varchar not null,   -- md5 of the compiled mapping query that produced this row
     order_id           varchar not null,   -- '<channel>:<channel_order_id>'
     mapping            varchar not null,

@@ -2,10 +2,12 @@
 -- Records the mapping cannot standardize are kept too (quarantine_reason set, and a row in hub.quarantine):
 -- raw stays the complete log, and for every batch received = stored + deduplicated + quarantined where
 -- stored counts the new standardizable rows and quarantined the new flagged ones.
+-- key: content_hash (unique: the landing stores a record it has not seen, and the key_unique check verifies it)
 create table if not exists raw.channel_orders (
-    content_hash      uhugeint not null,    -- md5 of the canonical record JSON as a 128-bit integer (md5_number):
+    content_hash      uuid not null,        -- md5 of the canonical record JSON as 16 bytes (md5(text)::uuid):
                                             -- a record received twice is stored once; fixed-width, cheap to join
-                                            -- (the landing anti-joins on it; one writer at a time: no ART index to maintain)
+                                            -- (the landing anti-joins on it). UUID, not UHUGEINT: Parquet (DuckLake)
+                                            -- has no 128-bit integer and would store a lossy DOUBLE
     source            varchar not null,     -- 'api' | 'erp' | 'file'
     channel           varchar not null,     -- 'taobao' | 'douyin' | 'pdd' | 'jd' | 'erp'
     shop_id           varchar not null,

@@ -11,6 +11,13 @@ SUITE = TableSuite(
     key_columns=("task_id",),
     rules=(
         Rule(
+            "one_task_per_order",
+            "Each paid order has one shipment task (order_id is unique; no constraint enforces it).",
+            blocking=True,
+            columns=("order_id",),
+            expectations=lambda s, f: [gxe.ExpectColumnValuesToBeUnique(column="order_id")],
+        ),
+        Rule(
             "one_waybill_per_order",
             "Never two tasks share one e-waybill.",
             blocking=True,
