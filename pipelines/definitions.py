@@ -13,14 +13,14 @@ import dagster as dg
 
 from assets.tables import with_column_schema
 from orderhub.sqlmodels import project
-from pipelines import alerts, forecast, hub, ingest, kpi, operations
+from pipelines import alerts, forecast, hub, ingest, kpi, maintenance, operations
 from quality.checks import build_checks
 from quality.freshness import policy_for
 from quality.sql_tests import build_sql_test_checks
 from resources.bindings import bound
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DOMAINS = (ingest, hub, operations, kpi, forecast, alerts)
+DOMAINS = (ingest, hub, operations, kpi, forecast, alerts, maintenance)
 
 
 def present_tables(assets: dg.Definitions) -> dict[str, bool]:
