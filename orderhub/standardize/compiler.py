@@ -210,7 +210,7 @@ from explained
 
 
 EMPTY_SOURCE = (
-    "select null::uhugeint as content_hash, null::varchar as shop_id, null::timestamptz as received_at,"
+    "select null::uuid as content_hash, null::varchar as shop_id, null::timestamptz as received_at,"
     " null::varchar as source, null::varchar as record where false"
 )
 
