@@ -18,6 +18,7 @@ import pandas as pd
 from orderhub.after_sales.compiler import ticket_sql
 from orderhub.after_sales.loader import all_ticket_mappings
 from orderhub.after_sales.mapping import TICKET_TYPES as TYPES
+from orderhub.standardize.moves import QUARANTINE_COLUMNS
 from orderhub.transaction import transaction
 from orderhub.upsert import insert_or_ignore, insert_or_replace
 
@@ -130,7 +131,12 @@ def land_tickets(
                 0
             ]
             insert_or_ignore(
-                con, "hub.quarantine", ["quarantine_id"], QUARANTINE_SQL, {"batch_id": batch_id, "now": now}
+                con,
+                "hub.quarantine",
+                ["quarantine_id"],
+                QUARANTINE_SQL,
+                {"batch_id": batch_id, "now": now},
+                columns=QUARANTINE_COLUMNS.split(", "),
             )
             before = con.execute("select count(*) from as_staged where problem is null").fetchone()[0]
             insert_or_replace(con, "hub.after_sales_tickets", ["ticket_code"], MERGE_SQL, {"now": now})
