@@ -1,7 +1,8 @@
 """Leakage-free features for direct multi-horizon forecasting from a dense SKU x day demand matrix.
 
-A row is (SKU i, origin day o, horizon h in 1..7): the target is the demand on day d = o + h; every
-history feature is computed from days <= o only (same-weekday lags y[d-7k] are <= o because h <= 7),
+A row is (SKU i, origin day o, horizon h >= 1): the target is the demand on day d = o + h; every
+history feature is computed from days <= o only (the k-th same-weekday lag is y[d - 7(k + ceil(h/7) - 1)],
+i.e. y[d - 7k] for h <= 7, always <= o),
 and the calendar features describe the target day, which is known in advance. Training rows take one
 horizon per target day (seeded draw), so one model serves all 7 horizons without 7x the rows.
 
@@ -129,8 +130,9 @@ def build_features(m: DemandMatrix, cal: pd.DataFrame, i: np.ndarray, o: np.ndar
     sq = _mean(c, c.s2, i, o, 28)
     ma28 = _mean(c, c.s, i, o, 28)
     lags = []
+    weeks_ahead = (h + 6) // 7  # same-weekday lags must be <= o: beyond day 7 they start further back
     for k in range(1, 5):
-        t = d - 7 * k
+        t = d - 7 * (k + weeks_ahead - 1)
         ok = t >= c.first[i]
         lags.append(np.where(ok, c.y[i, np.clip(t, 0, m.n_days - 1)], np.nan) / scale)
     with warnings.catch_warnings():
@@ -170,14 +172,19 @@ def calendar_for(m: DemandMatrix, country: str, planned_promo_dates=(), extra_da
     return calendar_frame(days, country, planned_promo_dates).reset_index(drop=True)
 
 
-def training_rows(m: DemandMatrix, cutoff: int, min_history: int, window: int, seed: int):
-    """(i, o, h, target) for targets d <= cutoff whose origin has >= min_history days of history."""
+def training_rows(m: DemandMatrix, cutoff: int, min_history: int, window: int, seed: int,
+                  horizon: int = HORIZON, share: float = 1.0):
+    """(i, o, h, target) for targets d <= cutoff whose origin has >= min_history days of history; one
+    horizon in 1..`horizon` drawn per target day; `share` < 1 keeps that random share of the rows."""
     rng = np.random.default_rng(seed)
     n_sku = len(m.skus)
     d_lo = max(cutoff - window + 1, 1)
     ii, dd = np.meshgrid(np.arange(n_sku), np.arange(d_lo, cutoff + 1), indexing="ij")
     ii, dd = ii.ravel(), dd.ravel()
-    hh = rng.integers(1, HORIZON + 1, size=ii.size)
+    hh = rng.integers(1, horizon + 1, size=ii.size)
+    if share < 1:
+        pick = rng.random(ii.size) < share
+        ii, dd, hh = ii[pick], dd[pick], hh[pick]
     oo = dd - hh
     keep = (oo >= 0) & (oo - m.first_idx[ii] + 1 >= min_history)
     ii, oo, hh, dd = ii[keep], oo[keep], hh[keep], dd[keep]

@@ -1,34 +1,76 @@
-"""Daily per-SKU demand from the UCI Online Retail invoices (real UK sales, 2010-12 to 2011-12).
+"""Daily per-SKU demand from the UCI Online Retail invoices (real UK sales, 2009-12 to 2011-12).
 
-Cleaning (see the data's SOURCE.md), all in one DuckDB query:
+Two schemas exist (see the data's SOURCE.md) and both are read:
+- "Online Retail" (2010-12 .. 2011-12): InvoiceNo, UnitPrice, CustomerID (double), InvoiceDate timestamp;
+- "Online Retail II" (2009-12 .. 2010-12, and the 2010-2011 sheet): Invoice, Price, "Customer ID",
+  InvoiceDate as text 'YYYY-MM-DD HH:MM:SS'.
+Each file is mapped to one line schema before cleaning; when both years are given, the overlapping
+2010-12-01 .. 2010-12-09 lines (identical in the two files) are kept once, from the newer file.
+
+Cleaning, all in one DuckDB query:
 - product lines only: StockCode = 5 digits + optional letters (drops POST, M, D, DOT, C2, BANK CHARGES,
   AMAZONFEE, gift vouchers, samples, ...);
-- cancellations (InvoiceNo starting "C") are dropped *together with the sale they reverse* (same customer,
+- cancellations (invoice starting "C") are dropped *together with the sale they reverse* (same customer,
   SKU and quantity, paired one-to-one in time order), else a cancelled 80,995-unit order stays as demand;
 - non-positive quantity, zero/negative price dropped;
-- the last day (2011-12-09, data ends at 12:50) is incomplete and is cut.
+- the last day (data ends mid-day) is incomplete and is cut.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-UCI_PATH = (
-    Path(__file__).resolve().parents[1].parent / "shared/data/uci_online_retail/online_retail_2010-12_2011-12.parquet"
-)
+DATA_DIR_NAME = Path("shared/data/uci_online_retail")
+FILE_2011 = "online_retail_2010-12_2011-12.parquet"
+FILE_2010 = "online_retail_ii_2009-12_2010-12.parquet"
 
-DAILY_SQL = """
-with source as (
-    select * from read_parquet(?)
-),
-lines as (
-    select InvoiceNo as invoice_no, StockCode as sku_id, Quantity as quantity, UnitPrice as unit_price,
-           InvoiceDate as invoiced_at, coalesce(cast(CustomerID as varchar), '?') as customer_id
-    from source
-    where regexp_full_match(StockCode, '[0-9]{5}[A-Za-z]*')
+
+def data_dir() -> Path:
+    """$ORDERHUB_UCI_DIR, else the first `shared/data/uci_online_retail` beside the repo or a parent of it
+    (a git worktree lives one level deeper than the main checkout)."""
+    if os.environ.get("ORDERHUB_UCI_DIR"):
+        return Path(os.environ["ORDERHUB_UCI_DIR"])
+    here = Path(__file__).resolve().parents[1]
+    for base in here.parents:
+        if (base / DATA_DIR_NAME).is_dir():
+            return base / DATA_DIR_NAME
+    return here.parent / DATA_DIR_NAME
+
+
+UCI_PATH = data_dir() / FILE_2011
+
+
+def available_files() -> list[Path]:
+    """The UCI files present, oldest first."""
+    return [p for p in (data_dir() / FILE_2010, data_dir() / FILE_2011) if p.exists()]
+
+
+def _lines_sql(columns: set[str], k: int) -> str:
+    """One file's rows in the common line schema, whichever of the two schemas it has."""
+    if "InvoiceNo" in columns:
+        inv, price, cust, at = "InvoiceNo", "UnitPrice", "CustomerID", "InvoiceDate"
+    elif "Invoice" in columns:
+        inv, price, cust, at = "Invoice", "Price", '"Customer ID"', "InvoiceDate"
+    else:
+        raise ValueError(f"not a UCI Online Retail file: columns {sorted(columns)}")
+    return (f"select cast({inv} as varchar) as invoice_no, cast(StockCode as varchar) as sku_id,"
+            f" cast(Quantity as bigint) as quantity, cast({price} as double) as unit_price,"
+            f" cast({at} as timestamp) as invoiced_at,"
+            f" coalesce(cast(cast({cust} as bigint) as varchar), '?') as customer_id, {k} as file_rank"
+            f" from read_parquet($p{k})")
+
+
+CLEAN_SQL = """
+with raw as ({union}),
+starts as (select file_rank, min(invoiced_at) as t from raw group by file_rank),
+lines as (  -- rows of an older file from a newer file's first instant on are that file's duplicates
+    select raw.* from raw join starts own using (file_rank)
+    where regexp_full_match(sku_id, '[0-9]{{5}}[A-Za-z]*')
+      and not exists (select 1 from starts n where n.t > own.t and raw.invoiced_at >= n.t)
 ),
 cancels as (
     select *, row_number() over (partition by customer_id, sku_id, -quantity order by invoiced_at) as k
@@ -52,11 +94,19 @@ order by sku_id, demand_date
 """
 
 
-def load_daily(path: Path = UCI_PATH) -> pd.DataFrame:
-    if not path.exists():
-        raise FileNotFoundError(f"UCI Online Retail parquet not found at {path}")
+def load_daily(path: Path | list[Path] | None = None) -> pd.DataFrame:
+    """sku_id, demand_date, units, promo_units from one file, several files, or (default) the 2010-2011 file."""
+    paths = [UCI_PATH] if path is None else ([path] if isinstance(path, (str, Path)) else list(path))
+    for p in paths:
+        if not Path(p).exists():
+            raise FileNotFoundError(f"UCI Online Retail parquet not found at {p}")
     con = duckdb.connect()
     try:
-        return con.execute(DAILY_SQL, [str(path)]).df()
+        parts, params = [], {}
+        for k, p in enumerate(paths):
+            cols = {r[0] for r in con.execute("describe select * from read_parquet(?)", [str(p)]).fetchall()}
+            parts.append(_lines_sql(cols, k))
+            params[f"p{k}"] = str(p)
+        return con.execute(CLEAN_SQL.format(union=" union all ".join(parts)), params).df()
     finally:
         con.close()
