@@ -10,6 +10,7 @@ import hashlib
 
 import numpy as np
 
+from simulator import purchasing
 from simulator.catalog import N_SKUS, WAREHOUSES
 from simulator.hashing import unit
 from simulator.server import Request, Response, ok
@@ -41,15 +42,16 @@ class Wms:
         factor = np.where(np.tile(lagging, len(WAREHOUSES)), 0.3 + 0.3 * unit(ids, 66), 0.8 + 0.5 * unit(ids, 67))
         self.batch = (rate * self.cycle / DAY * factor).round()
         self.locked_base = np.where(unit(ids, 68) < 0.3, 1 + (unit(ids, 69) * 5).astype(int), 0)
-        self._cache: tuple[float, int, dict] | None = None
+        self._cache: tuple[tuple, dict] | None = None
 
     def levels(self, now: float | None = None) -> dict[str, np.ndarray]:
         """on_hand, locked, updated_at arrays indexed by wh * N_SKUS + sku."""
         w = self.sim.world
         with w.lock:
             now = w.now() if now is None else now
-            if self._cache and self._cache[:2] == (now, len(w.orders)):
-                return self._cache[2]
+            key = (now, len(w.orders), len(self.purchase_batches))
+            if self._cache and self._cache[0] == key:
+                return self._cache[1]
             o, ls = w.orders, w.lines
             late = o["late_s"].to_numpy()
             s1, sf = o["ship1"].to_numpy() + late <= now, o["shipped"].to_numpy() + late <= now
@@ -58,7 +60,8 @@ class Wms:
             idx = (w.order_wh[own] * N_SKUS + ls["sku"].to_numpy())[shipped]
             out = np.bincount(idx, weights=ls["qty"].to_numpy()[shipped], minlength=len(self.opening))
             reps = np.floor(np.maximum(0.0, now - self.t0 - self.phase) / self.cycle) + (now >= self.t0 + self.phase)
-            on_hand = np.maximum(0, self.opening + reps * self.batch - out).astype(np.int64)
+            bought = purchasing.orderhub_received(self, now) if self.purchase_batches else 0.0
+            on_hand = np.maximum(0, self.opening + reps * self.batch + bought - out).astype(np.int64)
             last_ship = np.full(len(self.opening), self.t0)
             ship_t = np.where(sf[own], o["shipped"].to_numpy()[own], o["ship1"].to_numpy()[own])[shipped]
             np.maximum.at(last_ship, idx, ship_t)
@@ -68,7 +71,7 @@ class Wms:
                 "locked": np.minimum(self.locked_base, on_hand),
                 "updated_at": np.maximum(last_ship, np.where(reps > 0, last_rep, self.t0)),
             }
-            self._cache = (now, len(w.orders), res)
+            self._cache = (key, res)
             return res
 
     def ship(self, body: dict) -> Response:
@@ -129,6 +132,11 @@ def handle(sim, req: Request) -> Response:
     if req.path == "/wms/shipments" and req.method == "POST":
         with sim.world.lock:
             return w.ship(req.json)
+    if req.path == "/wms/receipts":
+        after, limit = int(req.params.get("after", 0)), min(int(req.params.get("limit", 500)), 5000)
+        with sim.world.lock:
+            got = purchasing.receipts(w, sim.world.now(), after, limit)
+        return ok({"receipts": got, "next_after": got[-1]["receipt_id"] if got else after})
     if req.path == "/wms/events":
         after, limit = int(req.params.get("after", 0)), min(int(req.params.get("limit", 500)), 5000)
         events = w.events.after(after, limit)
@@ -139,6 +147,11 @@ def handle(sim, req: Request) -> Response:
 def handle_purchase(sim, req: Request) -> Response:
     if not authorized(sim, req):
         return ok({"error": "unauthorized"}, 401)
+    if req.path == "/erp/purchase_orders":
+        page, size = int(req.params.get("page", 1)), min(int(req.params.get("page_size", 500)), 5000)
+        with sim.world.lock:
+            items = purchasing.purchase_order_items(sim.wms, sim.world.now())
+        return ok({"items": items[(page - 1) * size : page * size], "page": page, "total": len(items)})
     if req.path != "/erp/purchase_suggestions":
         return ok({"error": "not_found"}, 404)
     if req.method == "GET":
