@@ -6,25 +6,20 @@ import os
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
 EXPORT_COLUMNS = [
-    ("sku_id", "SKU", 14, None),
-    ("category", "Category", 14, None),
-    ("supplier_id", "Supplier", 12, None),
-    ("suggested_qty", "Suggested qty", 14, "#,##0"),
+    ("sku_id", "SKU", 14, None), ("category", "Category", 14, None), ("supplier_id", "Supplier", 12, None),
+    ("suggested_qty", "Suggested qty", 14, "#,##0"), ("days_of_cover", "Days of cover", 12, "0"),
+    ("stockout_date", "Stock-out without order", 16, "yyyy-mm-dd"), ("surge", "Surge", 8, None),
     ("forecast_7d", "7-day forecast", 14, "#,##0.0"),
-    ("forecast_7d_lower", "Forecast low", 13, "#,##0.0"),
-    ("forecast_7d_upper", "Forecast high", 13, "#,##0.0"),
-    ("safety_stock", "Safety stock", 13, "#,##0.0"),
-    ("available", "Available", 11, "#,##0"),
-    ("on_order", "On order", 10, "#,##0"),
-    ("lead_time_days", "Lead time (d)", 13, "0"),
-    ("min_order_qty", "MOQ", 8, "#,##0"),
-    ("pack_size", "Pack size", 10, "#,##0"),
-    ("post_status", "ERP status", 12, None),
-    ("reason", "Reason", 110, None),
+    ("forecast_7d_lower", "Forecast low", 13, "#,##0.0"), ("forecast_7d_upper", "Forecast high", 13, "#,##0.0"),
+    ("safety_stock", "Safety stock", 13, "#,##0.0"), ("available", "Available", 11, "#,##0"),
+    ("on_order", "On order", 10, "#,##0"), ("lead_time_days", "Lead time (d)", 13, "0"),
+    ("min_order_qty", "MOQ", 8, "#,##0"), ("pack_size", "Pack size", 10, "#,##0"),
+    ("post_status", "ERP status", 12, None), ("reason", "Reason", 110, None),
 ]
 
 
@@ -42,7 +37,14 @@ def write_exports(rows: pd.DataFrame, exports_dir: Path, day: date) -> tuple[Pat
     """Write both files atomically (tmp + rename): a reader never sees half a file."""
     xlsx_path, csv_path = export_paths(exports_dir, day)
     cols = [c for c, *_ in EXPORT_COLUMNS]
+    if {"stockout_date", "days_of_cover"} <= set(rows.columns):  # most urgent first
+        rows = rows.assign(_out=pd.to_datetime(rows["stockout_date"])).sort_values(
+            ["_out", "days_of_cover"], na_position="last")
     data = rows.reindex(columns=cols)
+    if "surge" in rows.columns:
+        data["surge"] = np.where(data["surge"].astype("boolean").fillna(False), "surge", "")
+    data["days_of_cover"] = data["days_of_cover"].replace([np.inf], np.nan)
+    data["stockout_date"] = pd.to_datetime(data["stockout_date"])
     tmp = _atomic(csv_path)
     data.rename(columns={c: h for c, h, *_ in EXPORT_COLUMNS}).to_csv(tmp, index=False, encoding="utf-8-sig")
     os.replace(tmp, csv_path)
@@ -74,6 +76,8 @@ def _write_xlsx(data: pd.DataFrame, path: Path, day: date) -> None:
             for i, value in enumerate(data[col].tolist(), start=1):
                 if pd.isna(value):
                     ws.write_blank(i, j, None)
+                elif isinstance(value, pd.Timestamp):
+                    ws.write_datetime(i, j, value.to_pydatetime())
                 else:
                     ws.write(i, j, value.item() if hasattr(value, "item") else value)
         ws.freeze_panes(1, 0)

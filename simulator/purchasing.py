@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.catalog import N_SKUS, WAREHOUSES
-from simulator.generate import unit
+from simulator.hashing import unit
 from simulator.timeutil import DAY, iso, parse_iso
 
 LATE_SHARE, LATE_DAYS_MAX = 0.15, 6

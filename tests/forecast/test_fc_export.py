@@ -40,7 +40,8 @@ def test_xlsx_and_csv_are_readable_with_expected_columns(tmp_path):
     values = dict(zip(header, [c.value for c in ws[2]]))
     assert values["SKU"] == "SKU-00001" and values["Suggested qty"] == 120 and values["Category"] == "零食"
     assert ws.cell(2, header.index("Suggested qty") + 1).number_format == "#,##0"
-    assert ws.column_dimensions["O"].width > 50  # the reason column is wide enough to read
+    reason_col = openpyxl.utils.get_column_letter(header.index("Reason") + 1)
+    assert ws.column_dimensions[reason_col].width > 50  # the reason column is wide enough to read
     back = pd.read_csv(csv, encoding="utf-8-sig")
     assert list(back.columns) == header and back.loc[0, "Suggested qty"] == 120
     assert not list(tmp_path.rglob(".*.tmp"))
