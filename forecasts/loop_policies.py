@@ -65,17 +65,18 @@ class OrderHubPolicy:
         cover = np.broadcast_to(np.asarray(self.lead_days, float) + self.review_days, (n,))
         c = cover.astype(int)
         past = [r for r in self.book if r < t][-(self.error_reviews + 8):]
-        f, a, v = [], [], []
+        f, a, v, s = [], [], [], []
         for r in past:  # one vectorized step per past review
             done = r + c <= t
             if not done.any():
                 continue
-            _, _, cv = safety.daily_cv(self.demand[:, : r + 1])
+            _, sd, cv = safety.daily_cv(self.demand[:, : r + 1])
             fc = policy.cover_demand(self.book[r], cover)
             act = self._cum[np.arange(n), np.minimum(r + 1 + c, self._cum.shape[1] - 1)] - self._cum[:, r + 1]
-            f.append(fc[done]), a.append(act[done]), v.append(cv[done])
-        f, a, v = (x[-self.error_reviews:] for x in (f, a, v))
-        return safety.fit_errors(np.concatenate(f), np.concatenate(a), np.concatenate(v)) if f else None
+            sc = safety.error_scale(sd, cover)
+            f.append(fc[done]), a.append(act[done]), v.append(cv[done]), s.append(sc[done])
+        f, a, v, s = (x[-self.error_reviews:] for x in (f, a, v, s))
+        return safety.fit_errors(*(np.concatenate(x) for x in (f, a, v, s))) if f else None
 
     def __call__(self, s: State) -> np.ndarray:
         hist = self.demand[:, : s.t + 1]

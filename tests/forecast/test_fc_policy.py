@@ -53,16 +53,20 @@ def test_safety_stock_follows_the_forecast_errors_and_the_service_level():
     rng = np.random.default_rng(1)
     f = rng.uniform(10, 100, 4000)
     cv = rng.uniform(0.2, 2, 4000)
-    noisy = cv > 1.1  # erratic SKUs miss by more
-    a = np.maximum(f + np.sqrt(f + 1) * rng.normal(0, np.where(noisy, 4.0, 0.5)), 0)
-    model = safety.fit_errors(f, a, cv)
+    sd = f / 14 * cv  # daily sd of a SKU whose 14-day cover forecast is f
+    noisy = cv > 1.1  # erratic SKUs miss by more than their own sd suggests
+    scale = safety.error_scale(sd, 14)
+    a = np.maximum(f + scale * rng.normal(0, np.where(noisy, 2.0, 0.5)), 0)
+    model = safety.fit_errors(f, a, cv, scale)
     fc, cvs = np.array([50.0, 50.0]), np.array([0.3, 1.8])
-    ss95 = safety.safety_stock(fc, np.array([14, 14]), model, 0.95, np.zeros(2), cvs)
-    ss99 = safety.safety_stock(fc, np.array([14, 14]), model, 0.99, np.zeros(2), cvs)
-    assert ss95[1] > 3 * ss95[0] and (ss99 > ss95).all()
-    assert ss95[1] == pytest.approx(4.0 * 1.645 * np.sqrt(51), rel=0.2)
-    with_lead = safety.safety_stock(fc, np.array([14, 14]), model, 0.95, np.zeros(2), cvs, lead_sd_days=3.0)
+    sds = fc / 14 * cvs
+    ss95 = safety.safety_stock(fc, np.array([14, 14]), model, 0.95, sds, cvs)
+    ss99 = safety.safety_stock(fc, np.array([14, 14]), model, 0.99, sds, cvs)
+    assert ss95[1] > 10 * ss95[0] and (ss99 > ss95).all()
+    assert ss95[1] == pytest.approx(2.0 * 1.645 * safety.error_scale(sds[1], 14), rel=0.2)
+    assert ss95[0] == pytest.approx(0.5 * 1.645 * safety.error_scale(sds[0], 14), rel=0.2)
+    with_lead = safety.safety_stock(fc, np.array([14, 14]), model, 0.95, sds, cvs, lead_sd_days=3.0)
     assert (with_lead > ss95).all()
     cold = safety.safety_stock(fc, np.array([16, 16]), None, 0.95, np.array([2.0, 4.0]), cvs)
     np.testing.assert_allclose(cold, 1.6448536 * np.array([2.0, 4.0]) * 4, rtol=1e-6)
-    assert safety.fit_errors(f[:10], a[:10], cv[:10]) is None
+    assert safety.fit_errors(f[:10], a[:10], cv[:10], scale[:10]) is None
