@@ -90,7 +90,7 @@ def compare(setup: Setup, book: dict[int, np.ndarray], lead: int | None = None, 
     for kind in BASELINES:
         res[kind] = _run(setup, demand, lead_days, BaselinePolicy(kind, service_level=setup.service_level, **common))
     goal = res["orderhub"].fill_rate
-    matched = {}
+    matched, matched_results = {}, {}
     for kind in BASELINES:
         lo, hi = 0.5, 0.9999
         top = _run(setup, demand, lead_days, BaselinePolicy(kind, service_level=hi, **common))
@@ -106,10 +106,11 @@ def compare(setup: Setup, book: dict[int, np.ndarray], lead: int | None = None, 
                 hi, best = mid, r
             else:
                 lo = mid
+        matched_results[kind] = best
         saving = 1 - res["orderhub"].inventory_days / best.inventory_days
         matched[kind] = {"reached": True, "service_level": round(hi, 4), "fill_rate": round(best.fill_rate, 4),
                          "inventory_days": round(best.inventory_days, 2), "orderhub_saving": round(saving, 4)}
-    return {"policies": res, "matched": matched}
+    return {"policies": res, "matched": matched, "matched_results": matched_results}
 
 
 def format_table(res: dict) -> str:
@@ -124,3 +125,20 @@ def format_table(res: dict) -> str:
         saving = f"{mt['orderhub_saving']:.1%}" if mt["reached"] else "not reached at 0.9999"
         lines.append(f"| {name} | {mt['service_level']} | {mt['fill_rate']:.2%} | {mt['inventory_days']:.1f} | {saving} |")
     return "\n".join(lines)
+
+
+def result_rows(setup: Setup, res: dict, lead_key: str, run_at) -> list[dict]:
+    """Rows of forecast.replenishment_loop for one compare() result (the asset stores them)."""
+    m = setup.world.m
+    base = {"run_at": run_at, "first_day": m.day(setup.eval_from), "last_day": m.day(setup.end),
+            "lead_time_days": lead_key}
+    rows = [{**base, "policy": name, "service_level": setup.service_level, "fill_rate": r.fill_rate,
+             "inventory_days": r.inventory_days, "avg_inventory_units": r.avg_inventory_units,
+             "stockout_sku_days": r.stockout_days, "orders": r.orders, "units_bought": r.units_bought}
+            for name, r in res["policies"].items()]
+    for name, r in res.get("matched_results", {}).items():
+        rows.append({**base, "policy": f"{name}@matched", "service_level": res["matched"][name]["service_level"],
+                     "fill_rate": r.fill_rate, "inventory_days": r.inventory_days,
+                     "avg_inventory_units": r.avg_inventory_units, "stockout_sku_days": r.stockout_days,
+                     "orders": r.orders, "units_bought": r.units_bought})
+    return rows

@@ -75,3 +75,22 @@ def test_orderhub_with_a_good_forecast_serves_well_and_baselines_are_matched_to_
     assert again.fill_rate > 0.95
     last = policy.plans[setup.reviews[-1]]
     assert (last.safety_stock > 0.4 * last.cover_demand).mean() > 0.5  # the missing half is held as safety
+
+
+def test_result_rows_fit_the_replenishment_loop_table(orderhub_home):
+    import pandas as pd
+
+    from orderhub import warehouse
+    from forecasts.warehouse_io import replace_table
+
+    world, mean = _world(n_sku=10)
+    setup = loop_bench.Setup(world, weeks=6, warmup_weeks=4, review_days=7, service_level=0.9)
+    book = {t: np.repeat(mean[:, None], 21, axis=1) for t in setup.reviews}
+    res = loop_bench.compare(setup, book, lead=3, search_steps=2)
+    rows = pd.DataFrame(loop_bench.result_rows(setup, res, "3", pd.Timestamp.now(tz="UTC")))
+    con = warehouse.connect(orderhub_home.warehouse)
+    replace_table(con, "forecast.replenishment_loop", rows)
+    got = con.execute("select policy, fill_rate from forecast.replenishment_loop order by policy").fetchall()
+    con.close()
+    assert {p for p, _ in got} >= {"orderhub", "rop_ma28", "out_ma28", "out_snaive"}
+    assert all(0 <= f <= 1 for _, f in got)
