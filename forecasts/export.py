@@ -11,15 +11,24 @@ import pandas as pd
 import xlsxwriter
 
 EXPORT_COLUMNS = [
-    ("sku_id", "SKU", 14, None), ("category", "Category", 14, None), ("supplier_id", "Supplier", 12, None),
-    ("suggested_qty", "Suggested qty", 14, "#,##0"), ("days_of_cover", "Days of cover", 12, "0"),
-    ("stockout_date", "Stock-out without order", 16, "yyyy-mm-dd"), ("surge", "Surge", 8, None),
+    ("sku_id", "SKU", 14, None),
+    ("category", "Category", 14, None),
+    ("supplier_id", "Supplier", 12, None),
+    ("suggested_qty", "Suggested qty", 14, "#,##0"),
+    ("days_of_cover", "Days of cover", 12, "0"),
+    ("stockout_date", "Stock-out without order", 16, "yyyy-mm-dd"),
+    ("surge", "Surge", 8, None),
     ("forecast_7d", "7-day forecast", 14, "#,##0.0"),
-    ("forecast_7d_lower", "Forecast low", 13, "#,##0.0"), ("forecast_7d_upper", "Forecast high", 13, "#,##0.0"),
-    ("safety_stock", "Safety stock", 13, "#,##0.0"), ("available", "Available", 11, "#,##0"),
-    ("on_order", "On order", 10, "#,##0"), ("lead_time_days", "Lead time (d)", 13, "0"),
-    ("min_order_qty", "MOQ", 8, "#,##0"), ("pack_size", "Pack size", 10, "#,##0"),
-    ("post_status", "ERP status", 12, None), ("reason", "Reason", 110, None),
+    ("forecast_7d_lower", "Forecast low", 13, "#,##0.0"),
+    ("forecast_7d_upper", "Forecast high", 13, "#,##0.0"),
+    ("safety_stock", "Safety stock", 13, "#,##0.0"),
+    ("available", "Available", 11, "#,##0"),
+    ("on_order", "On order", 10, "#,##0"),
+    ("lead_time_days", "Lead time (d)", 13, "0"),
+    ("min_order_qty", "MOQ", 8, "#,##0"),
+    ("pack_size", "Pack size", 10, "#,##0"),
+    ("post_status", "ERP status", 12, None),
+    ("reason", "Reason", 110, None),
 ]
 
 
@@ -39,7 +48,8 @@ def write_exports(rows: pd.DataFrame, exports_dir: Path, day: date) -> tuple[Pat
     cols = [c for c, *_ in EXPORT_COLUMNS]
     if {"stockout_date", "days_of_cover"} <= set(rows.columns):  # most urgent first
         rows = rows.assign(_out=pd.to_datetime(rows["stockout_date"])).sort_values(
-            ["_out", "days_of_cover"], na_position="last")
+            ["_out", "days_of_cover"], na_position="last"
+        )
     data = rows.reindex(columns=cols)
     if "surge" in rows.columns:
         data["surge"] = np.where(data["surge"].astype("boolean").fillna(False), "surge", "")

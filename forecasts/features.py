@@ -172,8 +172,9 @@ def calendar_for(m: DemandMatrix, country: str, planned_promo_dates=(), extra_da
     return calendar_frame(days, country, planned_promo_dates).reset_index(drop=True)
 
 
-def training_rows(m: DemandMatrix, cutoff: int, min_history: int, window: int, seed: int,
-                  horizon: int = HORIZON, share: float = 1.0):
+def training_rows(
+    m: DemandMatrix, cutoff: int, min_history: int, window: int, seed: int, horizon: int = HORIZON, share: float = 1.0
+):
     """(i, o, h, target) for targets d <= cutoff whose origin has >= min_history days of history; one
     horizon in 1..`horizon` drawn per target day; `share` < 1 keeps that random share of the rows."""
     rng = np.random.default_rng(seed)

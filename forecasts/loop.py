@@ -62,16 +62,34 @@ class LoopResult:
     sku_fill: np.ndarray = field(repr=False)
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("fill_rate", "inventory_days", "avg_inventory_units",
-                                              "stockout_days", "orders", "units_bought", "demand_units")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "fill_rate",
+                "inventory_days",
+                "avg_inventory_units",
+                "stockout_days",
+                "orders",
+                "units_bought",
+                "demand_units",
+            )
+        }
 
 
 def review_days_between(first: int, end: int, every: int) -> list[int]:
     return list(range(first, end + 1, every))
 
 
-def run(demand: np.ndarray, start: int, end: int, eval_from: int, reviews: list[int], policy: Policy,
-        cfg: LoopConfig, start_stock: np.ndarray) -> LoopResult:
+def run(
+    demand: np.ndarray,
+    start: int,
+    end: int,
+    eval_from: int,
+    reviews: list[int],
+    policy: Policy,
+    cfg: LoopConfig,
+    start_stock: np.ndarray,
+) -> LoopResult:
     """Simulate days start..end (inclusive) of `demand` (n_sku x n_days, NaN = 0)."""
     n = demand.shape[0]
     y = np.nan_to_num(demand)
@@ -103,8 +121,11 @@ def run(demand: np.ndarray, start: int, end: int, eval_from: int, reviews: list[
             inventory.append(on_hand.sum())
         if t in review_set:
             qty = np.maximum(np.asarray(policy(State(t, on_hand.copy(), on_order.copy(), backlog.copy())), float), 0)
-            late = np.where(rng.random(n) < cfg.late_share, rng.integers(1, cfg.late_days_max + 1, n), 0) \
-                if cfg.late_days_max > 0 else np.zeros(n, np.int64)
+            late = (
+                np.where(rng.random(n) < cfg.late_share, rng.integers(1, cfg.late_days_max + 1, n), 0)
+                if cfg.late_days_max > 0
+                else np.zeros(n, np.int64)
+            )
             np.add.at(arrivals, (np.arange(n), t + lead + late), qty)
             on_order += qty
             if scored:
@@ -117,7 +138,13 @@ def run(demand: np.ndarray, start: int, end: int, eval_from: int, reviews: list[
         sku_fill = np.where(sku_demand > 0, sku_served / sku_demand, np.nan)
     return LoopResult(
         fill_rate=float(total_served / total_demand) if total_demand else float("nan"),
-        stockout_days=stockouts, avg_inventory_units=float(inv.mean()) if len(inv) else 0.0,
+        stockout_days=stockouts,
+        avg_inventory_units=float(inv.mean()) if len(inv) else 0.0,
         inventory_days=float(inv.mean() / mean_demand) if mean_demand else float("nan"),
-        orders=orders, units_bought=bought, demand_units=float(total_demand), served_units=float(total_served),
-        daily_inventory=inv, sku_fill=sku_fill)
+        orders=orders,
+        units_bought=bought,
+        demand_units=float(total_demand),
+        served_units=float(total_served),
+        daily_inventory=inv,
+        sku_fill=sku_fill,
+    )

@@ -27,7 +27,7 @@ def cover_demand(daily: np.ndarray, days: np.ndarray) -> np.ndarray:
     days = np.broadcast_to(np.asarray(days, float), (n,))
     cum = np.concatenate([np.zeros((n, 1)), np.cumsum(daily, axis=1)], axis=1)
     whole = np.minimum(np.floor(days).astype(int), horizon)
-    tail_rate = daily[:, -min(7, horizon):].mean(axis=1)
+    tail_rate = daily[:, -min(7, horizon) :].mean(axis=1)
     return cum[np.arange(n), whole] + np.maximum(days - horizon, 0) * tail_rate
 
 
@@ -38,7 +38,7 @@ def days_until_out(daily: np.ndarray, stock: np.ndarray) -> np.ndarray:
     cum = np.cumsum(daily, axis=1)
     short = cum > stock[:, None]
     first = np.where(short.any(axis=1), short.argmax(axis=1), horizon)
-    rate = daily[:, -min(7, horizon):].mean(axis=1)
+    rate = daily[:, -min(7, horizon) :].mean(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         beyond = horizon + np.floor((stock - cum[:, -1]) / rate)
     out = np.where(short.any(axis=1), first, np.where(rate > 0, beyond, np.inf)).astype(float)
@@ -71,9 +71,18 @@ class Plan:
     days_to_stockout: np.ndarray  # days the stock + everything on order lasts, without a new order
 
 
-def plan(daily: np.ndarray, on_hand: np.ndarray, on_order: np.ndarray, reserved: np.ndarray,
-         lead_days: np.ndarray, review_days: int, safety: np.ndarray, moq: np.ndarray, pack: np.ndarray,
-         surge_factor: float = SURGE_FACTOR) -> Plan:
+def plan(
+    daily: np.ndarray,
+    on_hand: np.ndarray,
+    on_order: np.ndarray,
+    reserved: np.ndarray,
+    lead_days: np.ndarray,
+    review_days: int,
+    safety: np.ndarray,
+    moq: np.ndarray,
+    pack: np.ndarray,
+    surge_factor: float = SURGE_FACTOR,
+) -> Plan:
     """The order-up-to decision for all SKUs at once (see the module docstring)."""
     cover = np.asarray(lead_days, float) + review_days
     demand = cover_demand(daily, cover)
@@ -83,6 +92,17 @@ def plan(daily: np.ndarray, on_hand: np.ndarray, on_order: np.ndarray, reserved:
     reorder = projected < safety
     qty = np.where(reorder, round_order(target - position, moq, pack), 0)
     f7 = daily[:, :7].sum(axis=1)
-    return Plan(cover, demand, safety, target, position, projected, reorder & (qty > 0), qty, f7,
-                f7 > surge_factor * safety, days_until_out(daily, on_hand - reserved),
-                days_until_out(daily, position))
+    return Plan(
+        cover,
+        demand,
+        safety,
+        target,
+        position,
+        projected,
+        reorder & (qty > 0),
+        qty,
+        f7,
+        f7 > surge_factor * safety,
+        days_until_out(daily, on_hand - reserved),
+        days_until_out(daily, position),
+    )

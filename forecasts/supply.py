@@ -15,8 +15,17 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-SUPPLY_COLUMNS = ["sku_id", "on_order", "on_order_orderhub", "on_order_elsewhere", "open_orders", "overdue_units",
-                  "overdue_orders", "max_days_overdue", "next_expected_at"]
+SUPPLY_COLUMNS = [
+    "sku_id",
+    "on_order",
+    "on_order_orderhub",
+    "on_order_elsewhere",
+    "open_orders",
+    "overdue_units",
+    "overdue_orders",
+    "max_days_overdue",
+    "next_expected_at",
+]
 
 OPEN_SQL = """
 with got as (
@@ -61,13 +70,20 @@ order by po.supplier_id
 def _run(sql: str, purchase_orders: pd.DataFrame, receipts: pd.DataFrame, as_of) -> pd.DataFrame:
     con = duckdb.connect()
     try:
-        po = purchase_orders.assign(**{c: pd.to_datetime(purchase_orders[c], utc=True)
-                                       for c in ("ordered_at", "expected_at")})
+        po = purchase_orders.assign(
+            **{c: pd.to_datetime(purchase_orders[c], utc=True) for c in ("ordered_at", "expected_at")}
+        )
         rc = receipts.assign(received_at=pd.to_datetime(receipts["received_at"], utc=True))
         con.register("purchase_orders", po)
         con.register("receipts", rc)
-        return con.execute(sql, {"as_of": pd.Timestamp(as_of).tz_convert("UTC") if pd.Timestamp(as_of).tzinfo
-                                 else pd.Timestamp(as_of, tz="UTC")}).df()
+        return con.execute(
+            sql,
+            {
+                "as_of": pd.Timestamp(as_of).tz_convert("UTC")
+                if pd.Timestamp(as_of).tzinfo
+                else pd.Timestamp(as_of, tz="UTC")
+            },
+        ).df()
     finally:
         con.close()
 

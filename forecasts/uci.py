@@ -57,11 +57,13 @@ def _lines_sql(columns: set[str], k: int) -> str:
         inv, price, cust, at = "Invoice", "Price", '"Customer ID"', "InvoiceDate"
     else:
         raise ValueError(f"not a UCI Online Retail file: columns {sorted(columns)}")
-    return (f"select cast({inv} as varchar) as invoice_no, cast(StockCode as varchar) as sku_id,"
-            f" cast(Quantity as bigint) as quantity, cast({price} as double) as unit_price,"
-            f" cast({at} as timestamp) as invoiced_at,"
-            f" coalesce(cast(cast({cust} as bigint) as varchar), '?') as customer_id, {k} as file_rank"
-            f" from read_parquet($p{k})")
+    return (
+        f"select cast({inv} as varchar) as invoice_no, cast(StockCode as varchar) as sku_id,"
+        f" cast(Quantity as bigint) as quantity, cast({price} as double) as unit_price,"
+        f" cast({at} as timestamp) as invoiced_at,"
+        f" coalesce(cast(cast({cust} as bigint) as varchar), '?') as customer_id, {k} as file_rank"
+        f" from read_parquet($p{k})"
+    )
 
 
 CLEAN_SQL = """

@@ -24,8 +24,17 @@ from simulator.timeutil import DAY, iso, parse_iso
 
 LATE_SHARE, LATE_DAYS_MAX = 0.15, 6
 ORDERHUB_WAREHOUSE = "WH-HZ"
-COLUMNS = ["po_no", "source", "supplier_id", "warehouse_id", "sku_id", "quantity", "ordered_at", "expected_at",
-           "received_at"]
+COLUMNS = [
+    "po_no",
+    "source",
+    "supplier_id",
+    "warehouse_id",
+    "sku_id",
+    "quantity",
+    "ordered_at",
+    "expected_at",
+    "received_at",
+]
 
 
 def _late_days(ids: np.ndarray, salt: int) -> np.ndarray:
@@ -48,35 +57,52 @@ def erp_orders(wms, now: float) -> pd.DataFrame:
     keep = (ordered <= now) & (wms.batch[pair] > 0) & (arrival >= wms.t0)
     pair, k, arrival, ordered = pair[keep], k[keep], arrival[keep], ordered[keep]
     sku = pair % N_SKUS
-    return pd.DataFrame({
-        "po_no": [f"PO{p:04d}{j:04d}" for p, j in zip(pair, k)], "source": "erp",
-        "supplier_id": cat["supplier_code"].to_numpy()[sku], "warehouse_id": np.array(WAREHOUSES)[pair // N_SKUS],
-        "sku_id": [f"SKU-{s + 1:05d}" for s in sku], "quantity": wms.batch[pair].astype(np.int64),
-        "ordered_at": ordered, "expected_at": ordered + lead[pair] * DAY,
-        "received_at": np.where(arrival <= now, arrival, np.nan),
-    })
+    return pd.DataFrame(
+        {
+            "po_no": [f"PO{p:04d}{j:04d}" for p, j in zip(pair, k)],
+            "source": "erp",
+            "supplier_id": cat["supplier_code"].to_numpy()[sku],
+            "warehouse_id": np.array(WAREHOUSES)[pair // N_SKUS],
+            "sku_id": [f"SKU-{s + 1:05d}" for s in sku],
+            "quantity": wms.batch[pair].astype(np.int64),
+            "ordered_at": ordered,
+            "expected_at": ordered + lead[pair] * DAY,
+            "received_at": np.where(arrival <= now, arrival, np.nan),
+        }
+    )
 
 
 def orderhub_orders(wms, now: float) -> pd.DataFrame:
     """One order per line of every accepted suggestion batch, delivered after the SKU's lead time."""
     cat = wms.sim.world.catalog.set_index("sku_code")
-    rows = [(b["batch_id"], j, ln["sku_id"], int(ln["quantity"]), parse_iso(b["received_at"]))
-            for b in wms.purchase_batches for j, ln in enumerate(b["lines"])]
+    rows = [
+        (b["batch_id"], j, ln["sku_id"], int(ln["quantity"]), parse_iso(b["received_at"]))
+        for b in wms.purchase_batches
+        for j, ln in enumerate(b["lines"])
+    ]
     if not rows:
         return pd.DataFrame(columns=COLUMNS)
     df = pd.DataFrame(rows, columns=["batch", "line", "sku_id", "quantity", "ordered_at"])
     df = df[df["sku_id"].isin(cat.index)]
     lead = cat["lead_time_days"].reindex(df["sku_id"]).to_numpy(float)
-    ids = np.array([int(hashlib.md5(f"{b}:{j}".encode()).hexdigest()[:10], 16) for b, j in zip(df["batch"], df["line"])],
-                   dtype=np.uint64)
+    ids = np.array(
+        [int(hashlib.md5(f"{b}:{j}".encode()).hexdigest()[:10], 16) for b, j in zip(df["batch"], df["line"])],
+        dtype=np.uint64,
+    )
     arrival = df["ordered_at"].to_numpy() + (lead + _late_days(ids, 143)) * DAY
-    return pd.DataFrame({
-        "po_no": [f"{b}-{j + 1}" for b, j in zip(df["batch"], df["line"])], "source": "orderhub",
-        "supplier_id": cat["supplier_code"].reindex(df["sku_id"]).to_numpy(), "warehouse_id": ORDERHUB_WAREHOUSE,
-        "sku_id": df["sku_id"].to_numpy(), "quantity": df["quantity"].to_numpy(np.int64),
-        "ordered_at": df["ordered_at"].to_numpy(), "expected_at": df["ordered_at"].to_numpy() + lead * DAY,
-        "received_at": np.where(arrival <= now, arrival, np.nan),
-    })
+    return pd.DataFrame(
+        {
+            "po_no": [f"{b}-{j + 1}" for b, j in zip(df["batch"], df["line"])],
+            "source": "orderhub",
+            "supplier_id": cat["supplier_code"].reindex(df["sku_id"]).to_numpy(),
+            "warehouse_id": ORDERHUB_WAREHOUSE,
+            "sku_id": df["sku_id"].to_numpy(),
+            "quantity": df["quantity"].to_numpy(np.int64),
+            "ordered_at": df["ordered_at"].to_numpy(),
+            "expected_at": df["ordered_at"].to_numpy() + lead * DAY,
+            "received_at": np.where(arrival <= now, arrival, np.nan),
+        }
+    )
 
 
 def all_orders(wms, now: float) -> pd.DataFrame:
@@ -95,10 +121,21 @@ def purchase_order_items(wms, now: float) -> list[dict]:
     po = all_orders(wms, now).sort_values(["ordered_at", "po_no"])
     received = po["received_at"].notna().to_numpy()
     status = np.where(received, "received", np.where(po["expected_at"].to_numpy() < now, "overdue", "open"))
-    return [{"po_no": r.po_no, "source": r.source, "supplier_id": r.supplier_id, "warehouse_id": r.warehouse_id,
-             "sku_id": r.sku_id, "quantity": int(r.quantity), "ordered_at": iso(r.ordered_at),
-             "expected_at": iso(r.expected_at), "status": s, "received_quantity": int(r.quantity) if got else 0}
-            for r, s, got in zip(po.itertuples(), status, received)]
+    return [
+        {
+            "po_no": r.po_no,
+            "source": r.source,
+            "supplier_id": r.supplier_id,
+            "warehouse_id": r.warehouse_id,
+            "sku_id": r.sku_id,
+            "quantity": int(r.quantity),
+            "ordered_at": iso(r.ordered_at),
+            "expected_at": iso(r.expected_at),
+            "status": s,
+            "received_quantity": int(r.quantity) if got else 0,
+        }
+        for r, s, got in zip(po.itertuples(), status, received)
+    ]
 
 
 def receipts(wms, now: float, after: int, limit: int) -> list[dict]:
@@ -109,5 +146,14 @@ def receipts(wms, now: float, after: int, limit: int) -> list[dict]:
     rank = po.groupby(sec).cumcount().to_numpy()
     po = po.assign(receipt_id=sec * 1000 + rank)
     po = po[po["receipt_id"] > after].head(limit)
-    return [{"receipt_id": int(r.receipt_id), "po_no": r.po_no, "warehouse_id": r.warehouse_id, "sku_id": r.sku_id,
-             "quantity": int(r.quantity), "received_at": iso(r.received_at)} for r in po.itertuples()]
+    return [
+        {
+            "receipt_id": int(r.receipt_id),
+            "po_no": r.po_no,
+            "warehouse_id": r.warehouse_id,
+            "sku_id": r.sku_id,
+            "quantity": int(r.quantity),
+            "received_at": iso(r.received_at),
+        }
+        for r in po.itertuples()
+    ]

@@ -39,8 +39,16 @@ def test_backorders_are_served_first_from_the_next_receipt_and_do_not_count_as_f
 def test_late_deliveries_arrive_later_and_warmup_days_are_not_scored():
     demand = np.full((1, 12), 1.0)
     on_time = run(demand, 0, 11, 4, [0], _orders({0: 12.0}), LoopConfig(lead_days=3), np.array([0.0]))
-    late = run(demand, 0, 11, 4, [0], _orders({0: 12.0}), LoopConfig(lead_days=3, late_share=1.0, late_days_max=3),
-               np.array([0.0]))
+    late = run(
+        demand,
+        0,
+        11,
+        4,
+        [0],
+        _orders({0: 12.0}),
+        LoopConfig(lead_days=3, late_share=1.0, late_days_max=3),
+        np.array([0.0]),
+    )
     assert on_time.demand_units == 8 and on_time.fill_rate == 1.0
     assert late.fill_rate < 1.0 and late.served_units >= 8 - 3
 
@@ -49,8 +57,11 @@ def _world(n_sku=40, n_days=260, seed=3):
     rng = np.random.default_rng(seed)
     rate = rng.uniform(0.5, 30, size=(n_sku, 1))
     erratic = rng.random((n_sku, 1)) < 0.3
-    y = np.where(erratic, rng.poisson(rate * 5, (n_sku, n_days)) * (rng.random((n_sku, n_days)) < 0.2),
-                 rng.poisson(rate, (n_sku, n_days))).astype(float)
+    y = np.where(
+        erratic,
+        rng.poisson(rate * 5, (n_sku, n_days)) * (rng.random((n_sku, n_days)) < 0.2),
+        rng.poisson(rate, (n_sku, n_days)),
+    ).astype(float)
     m = DemandMatrix(np.array([f"S{i}" for i in range(n_sku)]), date(2026, 1, 1), y, np.zeros_like(y))
     ones = np.ones(n_sku, np.int64)
     mean = np.where(erratic, rate * 5 * 0.2, rate)[:, 0]
@@ -69,8 +80,15 @@ def test_orderhub_with_a_good_forecast_serves_well_and_baselines_are_matched_to_
         assert not mt["reached"] or mt["fill_rate"] >= oh.fill_rate, name
     # a forecast that under-sells by half: its own past errors raise the safety stock, so service holds
     half = {t: f / 2 for t, f in book.items()}
-    policy = OrderHubPolicy(demand=world.m.Y, book=half, lead_days=world.lead_days, review_days=7,
-                            service_level=0.95, moq=world.moq, pack=world.pack)
+    policy = OrderHubPolicy(
+        demand=world.m.Y,
+        book=half,
+        lead_days=world.lead_days,
+        review_days=7,
+        service_level=0.95,
+        moq=world.moq,
+        pack=world.pack,
+    )
     again = loop_bench._run(setup, world.m.Y, world.lead_days, policy)
     assert again.fill_rate > 0.95
     last = policy.plans[setup.reviews[-1]]
@@ -80,8 +98,8 @@ def test_orderhub_with_a_good_forecast_serves_well_and_baselines_are_matched_to_
 def test_result_rows_fit_the_replenishment_loop_table(orderhub_home):
     import pandas as pd
 
-    from orderhub import warehouse
     from forecasts.warehouse_io import replace_table
+    from orderhub import warehouse
 
     world, mean = _world(n_sku=10)
     setup = loop_bench.Setup(world, weeks=6, warmup_weeks=4, review_days=7, service_level=0.9)

@@ -9,17 +9,24 @@ T = pd.Timestamp
 
 
 def _feed():
-    po = pd.DataFrame([
-        ("P1", "erp", "S1", "A", 100, T("2026-11-01", tz="UTC"), T("2026-11-08", tz="UTC")),  # half received
-        ("P2", "orderhub", "S1", "A", 60, T("2026-11-15", tz="UTC"), T("2026-11-22", tz="UTC")),  # in transit
-        ("P3", "erp", "S2", "B", 40, T("2026-11-02", tz="UTC"), T("2026-11-05", tz="UTC")),  # fully received
-        ("P4", "erp", "S2", "C", 30, T("2026-11-03", tz="UTC"), T("2026-11-10", tz="UTC")),  # overdue
-        ("P5", "orderhub", "S1", "A", 10, T("2026-11-30", tz="UTC"), T("2026-12-07", tz="UTC")),  # after as_of
-    ], columns=["po_no", "source", "supplier_id", "sku_id", "quantity", "ordered_at", "expected_at"])
-    rc = pd.DataFrame([
-        ("P1", "A", 50, T("2026-11-09", tz="UTC")), ("P3", "B", 40, T("2026-11-05", tz="UTC")),
-        ("P4", "C", 30, T("2026-11-25", tz="UTC")),  # arrives after as_of: not known yet
-    ], columns=["po_no", "sku_id", "quantity", "received_at"])
+    po = pd.DataFrame(
+        [
+            ("P1", "erp", "S1", "A", 100, T("2026-11-01", tz="UTC"), T("2026-11-08", tz="UTC")),  # half received
+            ("P2", "orderhub", "S1", "A", 60, T("2026-11-15", tz="UTC"), T("2026-11-22", tz="UTC")),  # in transit
+            ("P3", "erp", "S2", "B", 40, T("2026-11-02", tz="UTC"), T("2026-11-05", tz="UTC")),  # fully received
+            ("P4", "erp", "S2", "C", 30, T("2026-11-03", tz="UTC"), T("2026-11-10", tz="UTC")),  # overdue
+            ("P5", "orderhub", "S1", "A", 10, T("2026-11-30", tz="UTC"), T("2026-12-07", tz="UTC")),  # after as_of
+        ],
+        columns=["po_no", "source", "supplier_id", "sku_id", "quantity", "ordered_at", "expected_at"],
+    )
+    rc = pd.DataFrame(
+        [
+            ("P1", "A", 50, T("2026-11-09", tz="UTC")),
+            ("P3", "B", 40, T("2026-11-05", tz="UTC")),
+            ("P4", "C", 30, T("2026-11-25", tz="UTC")),  # arrives after as_of: not known yet
+        ],
+        columns=["po_no", "sku_id", "quantity", "received_at"],
+    )
     return po, rc
 
 

@@ -25,8 +25,9 @@ def test_erp_orders_are_open_received_or_overdue_and_receipts_match_stock(sim):
     first = requests.get(f"{sim.url}/wms/receipts", params={"after": 0, "limit": 50}, headers=KEY, timeout=10).json()
     ids = [r["receipt_id"] for r in first["receipts"]]
     assert ids == sorted(ids) and len(ids) == 50 and first["next_after"] == ids[-1]
-    rest = requests.get(f"{sim.url}/wms/receipts", params={"after": ids[-1], "limit": 5000}, headers=KEY,
-                        timeout=10).json()["receipts"]
+    rest = requests.get(
+        f"{sim.url}/wms/receipts", params={"after": ids[-1], "limit": 5000}, headers=KEY, timeout=10
+    ).json()["receipts"]
     assert min(r["receipt_id"] for r in rest) > ids[-1]
     received = {i["po_no"] for i in items if i["status"] == "received"}
     assert {r["po_no"] for r in first["receipts"] + rest} == received
