@@ -7,8 +7,9 @@ every `--refit-every` reviews); the forecasts are made once and shared by every 
 lead time: fill rate, inventory days, average units on hand, stock-out SKU-days, orders and units bought
 for each policy at the same service level; then, for each baseline, the service level and inventory it
 needs to reach OrderHub's fill rate (bisection on the service level), and OrderHub's saving against it.
-With --json the last line is one JSON object: {"orderhub": {"3": {"fill_rate", "inventory_days"}, ...},
-"<baseline>": {...}, "matched": {...}}.
+With --json the last line is one JSON object: {"orderhub": {"3": {"fill_rate", "inventory_days"}, "7": {...}},
+"<baseline>": {...}, ..., "<baseline>@matched": {"3": {"fill_rate", "inventory_days", "z", "service_level",
+"orderhub_saving"}, ...}} (a baseline raised to OrderHub's fill rate; "reached": false when even z = 8 cannot).
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle OpenMP threads sleep on a shared 2-core box
 
-from forecasts import loop_bench  # noqa: E402
-from forecasts.accuracy import regular_sellers  # noqa: E402
-from forecasts.features import DemandMatrix  # noqa: E402
-from forecasts.forecaster import ForecastParams  # noqa: E402
+from forecasts import loop_bench
+from forecasts.accuracy import regular_sellers
+from forecasts.features import DemandMatrix
+from forecasts.forecaster import ForecastParams
 
 
 def load_world(source: str, min_sale_days: int, moq: int, pack: int) -> loop_bench.World:
@@ -40,8 +41,7 @@ def load_world(source: str, min_sale_days: int, moq: int, pack: int) -> loop_ben
         m = DemandMatrix.from_frame(load_daily())
         keep = np.flatnonzero(regular_sellers(m, min_sale_days))
         ones = np.ones(len(keep), np.int64)
-        return loop_bench.World("UCI Online Retail 2010-12..2011-12", m, keep, 7 * ones, moq * ones, pack * ones,
-                                "GB")
+        return loop_bench.World("UCI Online Retail 2010-12..2011-12", m, keep, 7 * ones, moq * ones, pack * ones, "GB")
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from forecast_uci import simulator_daily
 
@@ -50,8 +50,15 @@ def load_world(source: str, min_sale_days: int, moq: int, pack: int) -> loop_ben
     m = DemandMatrix.from_frame(simulator_daily(7, 365, "2026-11-20T12:00:00+00:00"))
     keep = np.flatnonzero(regular_sellers(m, min_sale_days))
     cat = build_catalog(7).set_index("sku_code").reindex(m.skus[keep])
-    return loop_bench.World("simulator world (seed 7, 365 days)", m, keep, cat["lead_time_days"].to_numpy(np.int64),
-                            cat["moq"].to_numpy(np.int64), cat["pack_size"].to_numpy(np.int64), "CN")
+    return loop_bench.World(
+        "simulator world (seed 7, 365 days)",
+        m,
+        keep,
+        cat["lead_time_days"].to_numpy(np.int64),
+        cat["moq"].to_numpy(np.int64),
+        cat["pack_size"].to_numpy(np.int64),
+        "CN",
+    )
 
 
 def main() -> None:
@@ -76,14 +83,25 @@ def main() -> None:
     world = load_world(args.source, args.min_sale_days, args.moq, args.pack)
     leads = [int(x) for x in args.leads.split(",")] if args.source == "uci" else [None]
     longest = max(int(np.max(world.lead_days)) if lead is None else lead for lead in leads)
-    params = ForecastParams(country=world.country, horizon=longest + args.review_days + args.late_days_max,
-                            n_threads=args.threads)
-    print(f"{world.name}: {len(world.skus)} SKUs replayed ({len(world.m.skus)} forecast), "
-          f"{args.weeks} scored weeks after {args.warmup_weeks} warm-up weeks, review every "
-          f"{args.review_days} days, service level {args.service_level}, "
-          f"{'backorders' if args.backorders else 'lost sales'}, late share {args.late_share}")
-    setup = loop_bench.Setup(world, args.weeks, args.warmup_weeks, args.review_days, args.service_level,
-                             args.late_share, args.late_days_max, args.backorders)
+    params = ForecastParams(
+        country=world.country, horizon=longest + args.review_days + args.late_days_max, n_threads=args.threads
+    )
+    print(
+        f"{world.name}: {len(world.skus)} SKUs replayed ({len(world.m.skus)} forecast), "
+        f"{args.weeks} scored weeks after {args.warmup_weeks} warm-up weeks, review every "
+        f"{args.review_days} days, service level {args.service_level}, "
+        f"{'backorders' if args.backorders else 'lost sales'}, late share {args.late_share}"
+    )
+    setup = loop_bench.Setup(
+        world,
+        args.weeks,
+        args.warmup_weeks,
+        args.review_days,
+        args.service_level,
+        args.late_share,
+        args.late_days_max,
+        args.backorders,
+    )
     book = loop_bench.forecasts(setup, params, args.refit_every, log=print)
     print(f"forecasts for {len(book)} reviews made in {time.perf_counter() - t0:.0f} s")
     out: dict = {}
@@ -92,10 +110,12 @@ def main() -> None:
         key = str(lead if lead is not None else "catalogue")
         print(f"\n== lead time {key} days\n{loop_bench.format_table(res)}")
         for name, r in res["policies"].items():
-            out.setdefault(name, {})[key] = {"fill_rate": round(r.fill_rate, 4),
-                                             "inventory_days": round(r.inventory_days, 2)}
+            out.setdefault(name, {})[key] = {
+                "fill_rate": round(r.fill_rate, 4),
+                "inventory_days": round(r.inventory_days, 2),
+            }
         for name, mt in res["matched"].items():
-            out.setdefault("matched", {}).setdefault(name, {})[key] = mt
+            out.setdefault(f"{name}@matched", {})[key] = mt
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
     if args.json:
         print(json.dumps(out))

@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from forecasts.export import write_exports
-from forecasts.replenishment import SUGGESTION_COLUMNS
+from forecasts.suggestions import SUGGESTION_COLUMNS
 from forecasts.warehouse_io import replace_table
 from orderhub.alerts import raise_alert
 from orderhub.calllog import CallLog
@@ -148,18 +148,29 @@ def notice_lines(rows: pd.DataFrame, limit: int = 5) -> str:
     """The top of the list in words: most urgent first (stock-out date, days of cover) when the rows carry
     them (stock-aware suggestions), else the largest quantities."""
     if {"stockout_date", "days_of_cover", "surge"} <= set(rows.columns):
-        top = rows.assign(_out=pd.to_datetime(rows["stockout_date"])).sort_values(
-            ["_out", "days_of_cover"], na_position="last").head(limit)
+        top = (
+            rows.assign(_out=pd.to_datetime(rows["stockout_date"]))
+            .sort_values(["_out", "days_of_cover"], na_position="last")
+            .head(limit)
+        )
         return "; ".join(
             f"{r.sku_id} x{r.suggested_qty} (cover {r.days_of_cover:.0f} d, "
             f"{'out ' + str(r.stockout_date) if r.stockout_date is not None else 'no stock-out expected'}"
-            f"{', surge' if r.surge else ''}): {r.reason}" for r in top.itertuples())
+            f"{', surge' if r.surge else ''}): {r.reason}"
+            for r in top.itertuples()
+        )
     top = rows.sort_values("suggested_qty", ascending=False).head(limit)
     return ", ".join(f"{r.sku_id} x{r.suggested_qty}" for r in top.itertuples())
 
 
-def deliver(con: duckdb.DuckDBPyConnection, day: date, suggestions: pd.DataFrame, exports_dir: Path,
-            poster: Poster | None, calls: CallLog) -> dict:
+def deliver(
+    con: duckdb.DuckDBPyConnection,
+    day: date,
+    suggestions: pd.DataFrame,
+    exports_dir: Path,
+    poster: Poster | None,
+    calls: CallLog,
+) -> dict:
     now = datetime.now(UTC)
     stored = store(con, day, suggestions, now)
     post = post_pending(con, day, poster, calls, now) if poster else {"posted": 0, "post_ok": None}

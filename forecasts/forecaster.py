@@ -43,6 +43,8 @@ class ForecastParams:
     num_leaves: int = 31
     min_child_samples: int = 100
     tweedie_power: float = 1.3
+    objective: str = "tweedie"  # lightgbm: 'tweedie' | 'poisson' | 'l2' | 'l1' | 'quantile'
+    quantile_alpha: float = 0.5  # objective 'quantile' only
     train_window_days: int = 364
     train_share: float = 0.35  # random share of (SKU, target day) rows used for training: speed
     min_history_days: int = 28
@@ -94,18 +96,36 @@ def _estimator(p: ForecastParams):
     if p.engine == "lightgbm":
         import lightgbm as lgb
 
+        extra = {"tweedie_variance_power": p.tweedie_power} if p.objective == "tweedie" else {}
+        if p.objective == "quantile":
+            extra = {"alpha": p.quantile_alpha}
         return lgb.LGBMRegressor(
-            objective="tweedie", tweedie_variance_power=p.tweedie_power, learning_rate=p.learning_rate,
-            n_estimators=p.n_estimators, num_leaves=p.num_leaves, min_child_samples=p.min_child_samples,
-            subsample=0.8, subsample_freq=1, colsample_bytree=0.8, n_jobs=p.n_threads, random_state=p.seed,
-            verbose=-1)
+            objective=p.objective,
+            **extra,
+            learning_rate=p.learning_rate,
+            n_estimators=p.n_estimators,
+            num_leaves=p.num_leaves,
+            min_child_samples=p.min_child_samples,
+            subsample=0.8,
+            subsample_freq=1,
+            colsample_bytree=0.8,
+            n_jobs=p.n_threads,
+            random_state=p.seed,
+            verbose=-1,
+        )
     if p.engine == "sklearn":
         from sklearn.ensemble import HistGradientBoostingRegressor
 
         return HistGradientBoostingRegressor(
-            loss="poisson", learning_rate=p.learning_rate, max_iter=p.n_estimators, max_leaf_nodes=p.num_leaves,
-            min_samples_leaf=p.min_child_samples, l2_regularization=1.0, early_stopping=False,
-            random_state=p.seed)
+            loss="poisson",
+            learning_rate=p.learning_rate,
+            max_iter=p.n_estimators,
+            max_leaf_nodes=p.num_leaves,
+            min_samples_leaf=p.min_child_samples,
+            l2_regularization=1.0,
+            early_stopping=False,
+            random_state=p.seed,
+        )
     raise ValueError(f"engine must be one of {ENGINES}, got {p.engine!r}")
 
 
@@ -113,8 +133,7 @@ def fit(m: DemandMatrix, cutoff: int, p: ForecastParams, cal=None) -> Fitted:
     """Train on target days <= `cutoff` only (features of each row use days <= its own origin)."""
     t0, c0 = time.perf_counter(), time.process_time()
     cal = cal if cal is not None else calendar_for(m, p.country, p.planned_promo_dates, p.horizon)
-    i, o, h, y = training_rows(m, cutoff, p.min_history_days, p.train_window_days, p.seed, p.horizon,
-                               p.train_share)
+    i, o, h, y = training_rows(m, cutoff, p.min_history_days, p.train_window_days, p.seed, p.horizon, p.train_share)
     if len(y) == 0:
         return Fitted(None, p, cutoff, 0, time.process_time() - c0, time.perf_counter() - t0)
     X, scale = _design(m, cal, i, o, h)
@@ -125,12 +144,15 @@ def fit(m: DemandMatrix, cutoff: int, p: ForecastParams, cal=None) -> Fitted:
     return Fitted(est, p, cutoff, len(y), time.process_time() - c0, time.perf_counter() - t0)
 
 
-def predict(f: Fitted, m: DemandMatrix, origin: int, horizon: int | None = None, cal=None) -> tuple[np.ndarray, np.ndarray]:
+def predict(
+    f: Fitted, m: DemandMatrix, origin: int, horizon: int | None = None, cal=None, in_sample: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Daily forecasts (n_sku, horizon) for days origin+1.. from history <= origin, and the fallback mask.
-    `m` may hold days after `origin` (they are never read); SKUs not launched by the origin forecast 0."""
+    `m` may hold days after `origin` (they are never read); SKUs not launched by the origin forecast 0.
+    A model trained past the origin is refused (leakage) unless `in_sample` says that is the point."""
     p = f.params
     horizon = horizon or p.horizon
-    if f.model is not None and origin < f.cutoff:
+    if f.model is not None and origin < f.cutoff and not in_sample:
         raise ValueError("the model was trained on days after the forecast origin")
     hist = m.truncated(origin) if m.n_days > origin + 1 else m
     cal = cal if cal is not None else calendar_for(hist, p.country, p.planned_promo_dates, horizon)

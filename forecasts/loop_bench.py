@@ -9,6 +9,7 @@ Starting stock for every policy: the 28-day mean daily demand before the first d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -78,67 +79,113 @@ def _run(setup: Setup, demand, lead, policy) -> LoopResult:
     return run(demand, setup.start, setup.end, setup.eval_from, setup.reviews, policy, cfg, start_stock)
 
 
+Z_MAX = 8.0  # safety factors searched for a baseline to match OrderHub's fill rate (0.9999 is only z = 3.7)
+
+
+def _match_row(reached: bool, z: float, r: LoopResult, saving: float | None = None) -> dict:
+    row = {
+        "reached": reached,
+        "z": round(z, 3),
+        "service_level": NormalDist().cdf(z),
+        "fill_rate": round(r.fill_rate, 4),
+        "inventory_days": round(r.inventory_days, 2),
+    }
+    return row if saving is None else {**row, "orderhub_saving": round(saving, 4)}
+
+
 def compare(setup: Setup, book: dict[int, np.ndarray], lead: int | None = None, search_steps: int = 12) -> dict:
     w = setup.world
     demand = w.m.Y[w.skus]
     lead_days = w.lead_days if lead is None else np.full(len(w.skus), lead)
     lead_sd = _lead_sd(setup)
-    common = dict(demand=demand, lead_days=lead_days, review_days=setup.review_days, moq=w.moq, pack=w.pack,
-                  lead_sd_days=lead_sd)
-    res = {"orderhub": _run(setup, demand, lead_days, OrderHubPolicy(book=book, service_level=setup.service_level,
-                                                                      **common))}
+    common = dict(
+        demand=demand, lead_days=lead_days, review_days=setup.review_days, moq=w.moq, pack=w.pack, lead_sd_days=lead_sd
+    )
+    res = {
+        "orderhub": _run(
+            setup, demand, lead_days, OrderHubPolicy(book=book, service_level=setup.service_level, **common)
+        )
+    }
     for kind in BASELINES:
         res[kind] = _run(setup, demand, lead_days, BaselinePolicy(kind, service_level=setup.service_level, **common))
     goal = res["orderhub"].fill_rate
     matched, matched_results = {}, {}
     for kind in BASELINES:
-        lo, hi = 0.5, 0.9999
-        top = _run(setup, demand, lead_days, BaselinePolicy(kind, service_level=hi, **common))
+        lo, hi = 0.0, Z_MAX
+        top = _run(setup, demand, lead_days, BaselinePolicy(kind, service_level=0.5, z=hi, **common))
         if top.fill_rate < goal:
-            matched[kind] = {"reached": False, "service_level": hi, "fill_rate": round(top.fill_rate, 4),
-                             "inventory_days": round(top.inventory_days, 2)}
+            matched[kind] = _match_row(False, hi, top)
             continue
         best = top
         for _ in range(search_steps):
             mid = (lo + hi) / 2
-            r = _run(setup, demand, lead_days, BaselinePolicy(kind, service_level=mid, **common))
+            r = _run(setup, demand, lead_days, BaselinePolicy(kind, service_level=0.5, z=mid, **common))
             if r.fill_rate >= goal:
                 hi, best = mid, r
             else:
                 lo = mid
         matched_results[kind] = best
-        saving = 1 - res["orderhub"].inventory_days / best.inventory_days
-        matched[kind] = {"reached": True, "service_level": round(hi, 4), "fill_rate": round(best.fill_rate, 4),
-                         "inventory_days": round(best.inventory_days, 2), "orderhub_saving": round(saving, 4)}
+        matched[kind] = _match_row(True, hi, best, 1 - res["orderhub"].inventory_days / best.inventory_days)
     return {"policies": res, "matched": matched, "matched_results": matched_results}
 
 
 def format_table(res: dict) -> str:
-    lines = ["| policy | fill rate | inventory days | avg units on hand | stock-out SKU-days | orders | units bought |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| policy | fill rate | inventory days | avg units on hand | stock-out SKU-days | orders | units bought |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, r in res["policies"].items():
-        lines.append(f"| {name} | {r.fill_rate:.2%} | {r.inventory_days:.1f} | {r.avg_inventory_units:,.0f} | "
-                     f"{r.stockout_days:,} | {r.orders:,} | {r.units_bought:,} |")
-    lines += ["", "baseline raised to OrderHub's fill rate:",
-              "| baseline | service level | fill rate | inventory days | OrderHub holds less by |", "|---|---|---|---|---|"]
+        lines.append(
+            f"| {name} | {r.fill_rate:.2%} | {r.inventory_days:.1f} | {r.avg_inventory_units:,.0f} | "
+            f"{r.stockout_days:,} | {r.orders:,} | {r.units_bought:,} |"
+        )
+    lines += [
+        "",
+        "baseline raised to OrderHub's fill rate (its safety factor z searched up to 8):",
+        "| baseline | z | fill rate | inventory days | OrderHub holds less by |",
+        "|---|---|---|---|---|",
+    ]
     for name, mt in res["matched"].items():
-        saving = f"{mt['orderhub_saving']:.1%}" if mt["reached"] else "not reached at 0.9999"
-        lines.append(f"| {name} | {mt['service_level']} | {mt['fill_rate']:.2%} | {mt['inventory_days']:.1f} | {saving} |")
+        saving = f"{mt['orderhub_saving']:.1%}" if mt["reached"] else f"not reached at z = {Z_MAX:g}"
+        lines.append(f"| {name} | {mt['z']:.2f} | {mt['fill_rate']:.2%} | {mt['inventory_days']:.1f} | {saving} |")
     return "\n".join(lines)
 
 
 def result_rows(setup: Setup, res: dict, lead_key: str, run_at) -> list[dict]:
     """Rows of forecast.replenishment_loop for one compare() result (the asset stores them)."""
     m = setup.world.m
-    base = {"run_at": run_at, "first_day": m.day(setup.eval_from), "last_day": m.day(setup.end),
-            "lead_time_days": lead_key}
-    rows = [{**base, "policy": name, "service_level": setup.service_level, "fill_rate": r.fill_rate,
-             "inventory_days": r.inventory_days, "avg_inventory_units": r.avg_inventory_units,
-             "stockout_sku_days": r.stockout_days, "orders": r.orders, "units_bought": r.units_bought}
-            for name, r in res["policies"].items()]
+    base = {
+        "run_at": run_at,
+        "first_day": m.day(setup.eval_from),
+        "last_day": m.day(setup.end),
+        "lead_time_days": lead_key,
+    }
+    rows = [
+        {
+            **base,
+            "policy": name,
+            "service_level": setup.service_level,
+            "fill_rate": r.fill_rate,
+            "inventory_days": r.inventory_days,
+            "avg_inventory_units": r.avg_inventory_units,
+            "stockout_sku_days": r.stockout_days,
+            "orders": r.orders,
+            "units_bought": r.units_bought,
+        }
+        for name, r in res["policies"].items()
+    ]
     for name, r in res.get("matched_results", {}).items():
-        rows.append({**base, "policy": f"{name}@matched", "service_level": res["matched"][name]["service_level"],
-                     "fill_rate": r.fill_rate, "inventory_days": r.inventory_days,
-                     "avg_inventory_units": r.avg_inventory_units, "stockout_sku_days": r.stockout_days,
-                     "orders": r.orders, "units_bought": r.units_bought})
+        rows.append(
+            {
+                **base,
+                "policy": f"{name}@matched",
+                "service_level": res["matched"][name]["service_level"],
+                "fill_rate": r.fill_rate,
+                "inventory_days": r.inventory_days,
+                "avg_inventory_units": r.avg_inventory_units,
+                "stockout_sku_days": r.stockout_days,
+                "orders": r.orders,
+                "units_bought": r.units_bought,
+            }
+        )
     return rows

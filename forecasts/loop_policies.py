@@ -23,8 +23,9 @@ from forecasts.loop import State
 BASELINES = ("rop_ma28", "out_ma28", "out_snaive")
 
 
-def forecast_book(m: DemandMatrix, reviews: list[int], params: forecaster.ForecastParams,
-                  refit_every: int = 4, log=None) -> dict[int, np.ndarray]:
+def forecast_book(
+    m: DemandMatrix, reviews: list[int], params: forecaster.ForecastParams, refit_every: int = 4, log=None
+) -> dict[int, np.ndarray]:
     """Daily forecasts (n_sku, horizon) made at each review day from history up to that day only."""
     book, fitted = {}, None
     for k, t in enumerate(reviews):
@@ -32,14 +33,12 @@ def forecast_book(m: DemandMatrix, reviews: list[int], params: forecaster.Foreca
         if fitted is None or k % refit_every == 0:
             fitted = forecaster.fit(hist, t, params)
             if log:
-                log(f"  fit at {m.day(t)}: {fitted.n_rows:,} rows, {fitted.cpu_seconds:.1f} s CPU,"
-                    f" {fitted.wall_seconds:.1f} s wall")
+                log(
+                    f"  fit at {m.day(t)}: {fitted.n_rows:,} rows, {fitted.cpu_seconds:.1f} s CPU,"
+                    f" {fitted.wall_seconds:.1f} s wall"
+                )
         book[t] = forecaster.predict(fitted, hist, t)[0]
     return book
-
-
-def _cum(y: np.ndarray) -> np.ndarray:
-    return np.concatenate([np.zeros((y.shape[0], 1)), np.cumsum(np.nan_to_num(y), axis=1)], axis=1)
 
 
 @dataclass
@@ -56,37 +55,30 @@ class OrderHubPolicy:
     surge_factor: float = policy.SURGE_FACTOR
     plans: dict = field(default_factory=dict)
 
-    def __post_init__(self):
-        self._cum = _cum(self.demand)
-
-    def errors_at(self, t: int) -> safety.ErrorModel | None:
-        """Pairs from earlier reviews r whose cover (r, r + cover] ended by day t: known on day t."""
-        n = self.demand.shape[0]
-        cover = np.broadcast_to(np.asarray(self.lead_days, float) + self.review_days, (n,))
-        c = cover.astype(int)
-        past = [r for r in self.book if r < t][-(self.error_reviews + 8):]
-        f, a, v, s = [], [], [], []
-        for r in past:  # one vectorized step per past review
-            done = r + c <= t
-            if not done.any():
-                continue
-            _, sd, cv = safety.daily_cv(self.demand[:, : r + 1])
-            fc = policy.cover_demand(self.book[r], cover)
-            act = self._cum[np.arange(n), np.minimum(r + 1 + c, self._cum.shape[1] - 1)] - self._cum[:, r + 1]
-            sc = safety.error_scale(sd, cover)
-            f.append(fc[done]), a.append(act[done]), v.append(cv[done]), s.append(sc[done])
-        f, a, v, s = (x[-self.error_reviews:] for x in (f, a, v, s))
-        return safety.fit_errors(*(np.concatenate(x) for x in (f, a, v, s))) if f else None
-
     def __call__(self, s: State) -> np.ndarray:
-        hist = self.demand[:, : s.t + 1]
-        _, sd, cv = safety.daily_cv(hist)
         daily = self.book[s.t]
         cover = np.asarray(self.lead_days, float) + self.review_days
-        ss = safety.safety_stock(policy.cover_demand(daily, cover), np.broadcast_to(cover, sd.shape),
-                                 self.errors_at(s.t), self.service_level, sd, cv, self.lead_sd_days)
-        p = policy.plan(daily, s.on_hand, s.on_order, s.backlog, self.lead_days, self.review_days, ss, self.moq,
-                        self.pack, self.surge_factor)
+        est = safety.estimate(
+            self.demand[:, : s.t + 1],
+            daily,
+            self.book,
+            cover,
+            self.service_level,
+            self.lead_sd_days,
+            self.error_reviews,
+        )
+        p = policy.plan(
+            daily,
+            s.on_hand,
+            s.on_order,
+            s.backlog,
+            self.lead_days,
+            self.review_days,
+            est.safety_stock,
+            self.moq,
+            self.pack,
+            self.surge_factor,
+        )
         self.plans[s.t] = p
         return p.quantity
 
@@ -101,13 +93,14 @@ class BaselinePolicy:
     moq: np.ndarray
     pack: np.ndarray
     lead_sd_days: np.ndarray | float = 0.0
+    z: float | None = None  # safety factor; None = the normal quantile of the service level
 
     def __call__(self, s: State) -> np.ndarray:
         hist = np.nan_to_num(self.demand[:, max(s.t - 55, 0) : s.t + 1])
         days = 7 if self.kind == "out_snaive" else 28
         rate = hist[:, -days:].mean(axis=1)
         cover = np.asarray(self.lead_days, float) + self.review_days
-        z = float(safety.z_of(self.service_level))
+        z = float(safety.z_of(self.service_level)) if self.z is None else self.z
         ss = np.sqrt((z * hist.std(axis=1) * np.sqrt(cover)) ** 2 + (z * rate * np.asarray(self.lead_sd_days)) ** 2)
         level = rate * cover + ss
         position = s.on_hand + s.on_order - s.backlog

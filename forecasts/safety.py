@@ -1,19 +1,16 @@
 """Safety stock from the forecast's own errors over the cover period (lead time + review).
 
-Pairs (forecast F, actual A) of demand totals over the cover period come from past forecast origins whose
-cover period has ended (a backtest, or the closed loop's own earlier reviews): nothing the forecast could
-not have known. The error is standardized by the SKU's own demand variability over the cover,
-    e = (A - F) / scale,   scale = sd_daily x sqrt(cover) + 1,
-and its empirical quantile at the service level, taken per band (forecast-level quantiles x variability
-terciles) replaces the normal z: the shape of the errors is the forecast's own (bulk orders, bias, the
-season), the size is the SKU's. Then
-    safety stock = max(q_band, 0) x scale,    order-up-to level S = F + safety stock.
-(Tried first on UCI and dropped: a log-ratio error, whose tail from bulk orders on SKUs forecast near zero
-multiplied every forecast in the band, and a Poisson-standardized error (A - F) / sqrt(F + 1), which gave
-steady SKUs the allowance of erratic ones; both held far more stock for the same fill rate.)
-A band with fewer than `min_pairs` pairs uses the pooled quantile. Lead-time variability adds, in
-quadrature, z x daily rate x sd(lead time in days) (the demand of the days a late delivery adds).
-The cold start (no pairs yet) is the textbook normal approximation z x sd_daily x sqrt(cover).
+Pairs (forecast F, actual A) of demand totals over each SKU's cover come from past forecast origins whose
+cover has ended (the backtest's re-forecasts, the daily run's own forecasts, or the closed loop's earlier
+reviews): nothing the forecast could not have known. Each error is standardized by the SKU's dispersion,
+    e = (A - F) / d,   d = sd of the SKU's demand totals over every cover-long window of its last year + 1,
+and the empirical quantile of e at the service level, pooled over SKUs and origins, replaces the normal z:
+    safety stock = max(q, 0) x d.
+Why this scale (measured on UCI in the closed loop, forecasts/README.md): a year of cover-long windows sees a
+SKU's bulk orders and seasons, so d is stable from week to week; the 56-day sd of daily demand used before
+jumped after every bulk order and, standardized by it, the error quantiles were 2-9 x the normal z.
+Lead-time variability adds, in quadrature, z x daily rate x sd(lead time in days) (the demand of the days a
+late delivery adds). Until `min_pairs` pairs exist the normal quantile z is used with the same d.
 """
 
 from __future__ import annotations
@@ -24,52 +21,17 @@ from statistics import NormalDist
 
 import numpy as np
 
+from forecasts.policy import cover_demand
 
-@dataclass
-class ErrorModel:
-    level_edges: np.ndarray  # inner edges of the forecast-level bands
-    cv_edges: np.ndarray  # inner edges of the variability bands
-    errors: np.ndarray  # all pairs' (A - F) / scale
-    band_of_pair: np.ndarray
-    min_pairs: int
-
-    @property
-    def n_pairs(self) -> int:
-        return len(self.errors)
-
-    def band(self, forecast: np.ndarray, cv: np.ndarray) -> np.ndarray:
-        lv = np.searchsorted(self.level_edges, forecast, side="right")
-        vb = np.searchsorted(self.cv_edges, np.nan_to_num(cv), side="right")
-        return lv * (len(self.cv_edges) + 1) + vb
-
-    def quantiles(self, service_level: float) -> np.ndarray:
-        """Quantile of the standardized error per band at one service level (pooled where a band is thin)."""
-        n_bands = (len(self.level_edges) + 1) * (len(self.cv_edges) + 1)
-        pooled = np.quantile(self.errors, service_level)
-        out = np.full(n_bands, pooled)
-        for b in range(n_bands):  # a handful of bands, not a loop over SKUs
-            sel = self.errors[self.band_of_pair == b]
-            if len(sel) >= self.min_pairs:
-                out[b] = np.quantile(sel, service_level)
-        return out
+WINDOW_DAYS = 364
+MIN_PAIRS = 50
 
 
-def error_scale(daily_sd: np.ndarray, cover_days: np.ndarray) -> np.ndarray:
-    return daily_sd * np.sqrt(cover_days) + 1.0
-
-
-def fit_errors(forecast: np.ndarray, actual: np.ndarray, cv: np.ndarray, scale: np.ndarray, n_levels: int = 4,
-               n_cv: int = 3, min_pairs: int = 50) -> ErrorModel | None:
-    """Pairs of cover-period totals (1-D arrays), each pair's SKU variability and error scale -> ErrorModel."""
-    ok = np.isfinite(forecast) & np.isfinite(actual) & ((forecast > 0) | (actual > 0))
-    if ok.sum() < min_pairs:
-        return None
-    f, a, v, sc = forecast[ok], actual[ok], np.nan_to_num(cv[ok]), scale[ok]
-    level_edges = np.quantile(f, np.linspace(0, 1, n_levels + 1)[1:-1])
-    cv_edges = np.quantile(v, np.linspace(0, 1, n_cv + 1)[1:-1])
-    model = ErrorModel(level_edges, cv_edges, (a - f) / sc, np.zeros(len(f), int), min_pairs)
-    model.band_of_pair = model.band(f, v)
-    return model
+def z_of(service_level: np.ndarray | float) -> np.ndarray:
+    sl = np.asarray(service_level, dtype=float)
+    if not ((sl >= 0.5) & (sl <= 0.9999)).all():
+        raise ValueError("service levels must be between 0.5 and 0.9999")
+    return np.vectorize(NormalDist().inv_cdf)(sl)
 
 
 def daily_cv(history: np.ndarray, days: int = 56) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -82,30 +44,78 @@ def daily_cv(history: np.ndarray, days: int = 56) -> tuple[np.ndarray, np.ndarra
         return mean, sd, np.where(mean > 0, sd / np.maximum(mean, 1e-9), 0.0)
 
 
-def z_of(service_level: np.ndarray | float) -> np.ndarray:
-    sl = np.asarray(service_level, dtype=float)
-    if not ((sl >= 0.5) & (sl <= 0.9999)).all():
-        raise ValueError("service levels must be between 0.5 and 0.9999")
-    return np.vectorize(NormalDist().inv_cdf)(sl)
+def cover_dispersion(history: np.ndarray, cover: np.ndarray, days: int = WINDOW_DAYS) -> np.ndarray:
+    """sd of each SKU's demand totals over every `cover`-day window ending in its last `days` days, + 1 unit
+    (days before launch count as no demand; one vectorized pass per distinct cover length)."""
+    n, t1 = history.shape
+    cover = np.broadcast_to(np.asarray(cover, float), (n,)).astype(int)
+    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(np.nan_to_num(history[:, -days - cover.max() :]), axis=1)], 1)
+    out = np.zeros(n)
+    for c in np.unique(cover):
+        sel = cover == c
+        ends = np.arange(max(cum.shape[1] - days, c), cum.shape[1])
+        out[sel] = (cum[sel][:, ends] - cum[sel][:, ends - c]).std(axis=1) if len(ends) else 0.0
+    return out + 1.0
 
 
-def safety_stock(forecast_cover: np.ndarray, cover_days: np.ndarray, errors: ErrorModel | None,
-                 service_level: np.ndarray, daily_sd: np.ndarray, cv: np.ndarray,
-                 lead_sd_days: np.ndarray | float = 0.0) -> np.ndarray:
-    """Safety stock per SKU over its cover period (see the module docstring)."""
-    service_level = np.broadcast_to(np.asarray(service_level, float), forecast_cover.shape)
-    cover_days = np.broadcast_to(np.asarray(cover_days, float), forecast_cover.shape)
-    z = z_of(service_level)
-    if errors is None:
-        demand_part = z * daily_sd * np.sqrt(cover_days)
-    else:
-        demand_part = np.zeros_like(forecast_cover, dtype=float)
-        band = errors.band(forecast_cover, cv)
-        for level in np.unique(service_level):  # one per category service level, not per SKU
-            sel = service_level == level
-            q = errors.quantiles(float(level))[band[sel]]
-            demand_part[sel] = q * error_scale(daily_sd[sel], cover_days[sel])
-    demand_part = np.maximum(demand_part, 0.0)
-    rate = forecast_cover / np.maximum(cover_days, 1)
+@dataclass
+class Estimate:
+    """Safety stock per SKU and how it was found."""
+
+    safety_stock: np.ndarray
+    method: np.ndarray  # 'forecast_errors' | 'normal' (too few pairs yet)
+    quantile: np.ndarray  # standardized error at the SKU's service level (z for 'normal')
+    dispersion: np.ndarray  # d, the unit the quantile is counted in
+    pairs: int  # (forecast, actual) pairs behind the quantile
+
+
+def pairs_from_book(history: np.ndarray, book: dict[int, np.ndarray], cover: np.ndarray, t: int, n_reviews: int):
+    """Standardized errors (A - F) / d over each SKU's cover, from past forecasts whose cover ended by day t.
+
+    `history`: demand (n_sku, >= t + 1 days, NaN = not launched); `book`: origin day index -> daily forecasts
+    (n_sku, horizon) made from data up to that day. The latest `n_reviews` origins with any finished cover
+    are used: only what was known on day t."""
+    n = history.shape[0]
+    c = np.broadcast_to(np.asarray(cover, float), (n,)).astype(int)
+    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(np.nan_to_num(history[:, : t + 1]), axis=1)], axis=1)
+    out, used = [], 0
+    for r in sorted(o for o in book if o < t)[::-1]:  # newest first; stops after n_reviews usable origins
+        done = (r + c <= t) & np.isfinite(book[r][:, 0]) & np.isfinite(history[:, r])  # launched by r
+        if not done.any():
+            continue
+        fc = cover_demand(np.nan_to_num(book[r][done]), c[done])
+        act = cum[done, r + 1 + c[done]] - cum[done, r + 1]
+        out.append((act - fc) / cover_dispersion(history[done, : r + 1], c[done]))
+        used += 1
+        if used == n_reviews:
+            break
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def estimate(
+    history: np.ndarray,
+    daily: np.ndarray,
+    book: dict[int, np.ndarray],
+    cover: np.ndarray,
+    service_level: np.ndarray | float,
+    lead_sd_days: np.ndarray | float = 0.0,
+    n_reviews: int = 8,
+) -> Estimate:
+    """The safety stock OrderHub plans with on day t = the last column of `history` (the closed loop and the
+    forecast.safety_stock asset both call this). `daily`: today's forecast (n_sku, horizon)."""
+    t = history.shape[1] - 1
+    n = history.shape[0]
+    cover = np.broadcast_to(np.asarray(cover, float), (n,))
+    level = np.broadcast_to(np.asarray(service_level, float), (n,))
+    z = z_of(level)
+    d = cover_dispersion(history, cover)
+    errors = pairs_from_book(history, book, cover, t, n_reviews)
+    enough = len(errors) >= MIN_PAIRS
+    q = z.copy()
+    if enough:
+        for lv in np.unique(level):  # one quantile per category service level, not per SKU
+            q[level == lv] = np.quantile(errors, lv)
+    rate = cover_demand(daily, cover) / np.maximum(cover, 1)
     lead_part = np.maximum(z, 0) * rate * np.asarray(lead_sd_days, float)
-    return np.sqrt(demand_part**2 + lead_part**2)
+    ss = np.sqrt((np.maximum(q, 0) * d) ** 2 + lead_part**2)
+    return Estimate(ss, np.full(n, "forecast_errors" if enough else "normal"), q, d, len(errors))

@@ -98,19 +98,6 @@ class WmsApi(ApiKeyClient):
             return {"error": body.get("error", "conflict") if isinstance(body, dict) else "conflict"}
         return body
 
-    def list_purchase_orders(self, calls: CallLog) -> list[dict]:
-        """Every purchase order the ERP knows (raised there or from OrderHub's suggestions), all pages."""
-        items: list[dict] = []
-        page = 1
-        while True:
-            _, body = self.call("GET", "/erp/purchase_orders", "erp/purchase_orders", calls,
-                                params={"page": page, "page_size": self.page_size})
-            batch = body.get("items") or []
-            items.extend(batch)
-            if not batch or len(items) >= int(body.get("total", 0)):
-                return items
-            page += 1
-
     def fetch_receipts(self, after: int, limit: int, calls: CallLog) -> tuple[list[dict], int]:
         """Goods receipts with receipt_id > after (at most `limit`) and the cursor to continue from."""
         _, body = self.call("GET", "/wms/receipts", "wms/receipts", calls, params={"after": after, "limit": limit})

@@ -19,6 +19,7 @@ QUERIES = {
         order by order_date, waited_stage""",
     "stock_outs": "select * from kpi.stock_outs limit 20",
     "replenishment": "select * from kpi.replenishment_top order by suggestion_rank limit 20",
+    "replenishment_service": "select * from kpi.replenishment_service order by lead_time_days, policy",
     "reconciliation": "select * from kpi.reconciliation_summary",
     "targets": "select * from stg.stg_kpi_targets",
     # What on-call is looking at right now: open problems, errors first (ops.alerts exists from the first run).

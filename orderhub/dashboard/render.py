@@ -40,6 +40,29 @@ def _table(frame: pd.DataFrame, columns: list[str], empty: str) -> str:
     return frame[[c for c in columns if c in frame.columns]].to_html(index=False, border=0, na_rep="", escape=True)
 
 
+def _service(frame: pd.DataFrame) -> str:
+    """The closed loop's fill rate and days of inventory per policy, under the forecast's accuracy."""
+    if frame.empty:
+        return _empty("the closed loop has not run yet (materialize forecast/replenishment_loop).")
+    first = frame.iloc[0]
+    acc = (
+        f"Forecast on weekly totals (latest backtest): WAPE {first['model_wape']:.3f} vs "
+        f"{first['seasonal_naive_wape']:.3f} for same-as-last-week; bias {first['model_bias']:+.1%}. "
+        if pd.notna(first.get("model_wape")) and pd.notna(first.get("model_bias"))
+        else "No backtest yet. "
+    )
+    shown = frame.assign(
+        fill_rate=(frame["fill_rate"] * 100).round(1).astype(str) + " %",
+        inventory_days=frame["inventory_days"].round(1),
+    )
+    cols = ["lead_time_days", "policy", "service_level", "fill_rate", "inventory_days", "stockout_sku_days"]
+    span = f"Replayed {first['first_day']} .. {first['last_day']}: fill rate = share of demand served from stock. "
+    note = (
+        f'<p class="sub">{html.escape(acc + span)}"@matched" = that policy at the service level that matches ours.</p>'
+    )
+    return note + _table(shown, cols, "")
+
+
 def render_html(data: DashboardData, generated_at: datetime | None = None) -> tuple[str, list[str]]:
     """The page, and the ids of the charts it draws (the rest show an empty state)."""
     generated_at = generated_at or datetime.now(UTC)
@@ -84,9 +107,19 @@ def render_html(data: DashboardData, generated_at: datetime | None = None) -> tu
     )
     repl = _table(
         data["replenishment"],
-        ["suggestion_rank", "sku_id", "sku_title", "category", "suggested_qty", "reason"],
+        [
+            "suggestion_rank",
+            "sku_id",
+            "sku_title",
+            "category",
+            "days_of_cover",
+            "stockout_date",
+            "suggested_qty",
+            "reason",
+        ],
         "no replenishment suggestions yet.",
     )
+    service = _service(data["replenishment_service"])
     recon = _table(
         data["reconciliation"],
         [
@@ -122,6 +155,8 @@ KPIs of the last complete day (date on each tile)</div>
 {"".join(sections)}
 <section data-table="stock_outs"><h3>Current stock-outs (worst first)</h3>{stock}</section>
 <section data-table="replenishment"><h3>Top replenishment suggestions</h3>{repl}</section>
+<section data-table="replenishment_service"><h3>Purchasing policy replayed on past sales (closed loop), beside
+forecast accuracy</h3>{service}</section>
 <section data-table="reconciliation"><h3>Dual-run reconciliation: hub vs the old way (last 7 days)</h3>{recon}
 <p class="sub">Order-level differences: <code>ops.reconciliation_diffs</code>.</p></section>
 </body></html>

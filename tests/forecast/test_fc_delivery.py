@@ -6,7 +6,7 @@ import pandas as pd
 
 from forecasts import delivery
 from forecasts.delivery import PostResult
-from forecasts.replenishment import SUGGESTION_COLUMNS
+from forecasts.suggestions import SUGGESTION_COLUMNS
 from forecasts.warehouse_io import on_order_by_sku
 from orderhub import warehouse
 from orderhub.calllog import CallLog
@@ -25,6 +25,8 @@ def _rows(skus, qty=24, lead=7):
                 "reason": "because",
                 "min_order_qty": 12,
                 "pack_size": 6,
+                "stockout_date": None,
+                "surge": False,
             }
             for s in skus
         ]

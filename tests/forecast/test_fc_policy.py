@@ -32,8 +32,9 @@ def test_no_order_when_projected_position_covers_safety_stock_and_moq_pack_round
     assert _plan([160.0]).quantity[0] == 0 and not _plan([160.0]).reorder[0]
     assert _plan([159.0]).quantity[0] == 1
     assert _plan([159.0], moq=50, pack=12).quantity[0] == 60  # MOQ 50 -> 5 packs of 12
-    assert policy.round_order(np.array([5.0, 61.0, 0.0, -3.0]), np.array([50, 10, 10, 10]),
-                              np.array([12, 6, 6, 6])).tolist() == [60, 66, 0, 0]
+    assert policy.round_order(
+        np.array([5.0, 61.0, 0.0, -3.0]), np.array([50, 10, 10, 10]), np.array([12, 6, 6, 6])
+    ).tolist() == [60, 66, 0, 0]
 
 
 def test_days_of_cover_and_stockout_without_the_order():
@@ -49,24 +50,51 @@ def test_cover_demand_extrapolates_past_the_horizon_with_the_last_week():
     assert policy.cover_demand(daily, np.array([21]))[0] == pytest.approx(7 + 14 + 7 * 2)
 
 
-def test_safety_stock_follows_the_forecast_errors_and_the_service_level():
-    rng = np.random.default_rng(1)
-    f = rng.uniform(10, 100, 4000)
-    cv = rng.uniform(0.2, 2, 4000)
-    sd = f / 14 * cv  # daily sd of a SKU whose 14-day cover forecast is f
-    noisy = cv > 1.1  # erratic SKUs miss by more than their own sd suggests
-    scale = safety.error_scale(sd, 14)
-    a = np.maximum(f + scale * rng.normal(0, np.where(noisy, 2.0, 0.5)), 0)
-    model = safety.fit_errors(f, a, cv, scale)
-    fc, cvs = np.array([50.0, 50.0]), np.array([0.3, 1.8])
-    sds = fc / 14 * cvs
-    ss95 = safety.safety_stock(fc, np.array([14, 14]), model, 0.95, sds, cvs)
-    ss99 = safety.safety_stock(fc, np.array([14, 14]), model, 0.99, sds, cvs)
-    assert ss95[1] > 10 * ss95[0] and (ss99 > ss95).all()
-    assert ss95[1] == pytest.approx(2.0 * 1.645 * safety.error_scale(sds[1], 14), rel=0.2)
-    assert ss95[0] == pytest.approx(0.5 * 1.645 * safety.error_scale(sds[0], 14), rel=0.2)
-    with_lead = safety.safety_stock(fc, np.array([14, 14]), model, 0.95, sds, cvs, lead_sd_days=3.0)
-    assert (with_lead > ss95).all()
-    cold = safety.safety_stock(fc, np.array([16, 16]), None, 0.95, np.array([2.0, 4.0]), cvs)
-    np.testing.assert_allclose(cold, 1.6448536 * np.array([2.0, 4.0]) * 4, rtol=1e-6)
-    assert safety.fit_errors(f[:10], a[:10], cv[:10], scale[:10]) is None
+def _history(n_days=420, seed=1):
+    rng = np.random.default_rng(seed)
+    steady = rng.poisson(10, (20, n_days))
+    bulk = np.where(rng.random((20, n_days)) < 0.05, 200, 0) + rng.poisson(1, (20, n_days))  # rare bulk orders
+    return np.vstack([steady, bulk]).astype(float)
+
+
+def test_safety_stock_follows_the_forecast_errors_the_dispersion_and_the_service_level():
+    y = _history()
+    t = y.shape[1] - 1
+    mean = y.mean(axis=1)
+    book = {r: np.repeat(mean[:, None], 28, axis=1) for r in range(t - 14 * 12, t, 7)}  # unbiased forecasts
+    est = safety.estimate(y, np.repeat(mean[:, None], 28, 1), book, 14, 0.95)
+    assert (est.method == "forecast_errors").all() and est.pairs >= 50
+    steady, bulk = est.safety_stock[:20].mean(), est.safety_stock[20:].mean()
+    assert bulk > 8 * steady  # the bulk seller swings far more over 14 days
+    d = safety.cover_dispersion(y, 14)
+    np.testing.assert_allclose(est.safety_stock, np.maximum(est.quantile, 0) * d)
+    assert 0.5 < est.quantile[0] < 3  # standardized errors of unbiased forecasts: a z-like quantile
+    high = safety.estimate(y, np.repeat(mean[:, None], 28, 1), book, 14, 0.99)
+    assert (high.safety_stock > est.safety_stock).all()
+    late = safety.estimate(y, np.repeat(mean[:, None], 28, 1), book, 14, 0.95, lead_sd_days=3.0)
+    assert (late.safety_stock > est.safety_stock).all()
+
+
+def test_a_forecast_that_under_sells_gets_more_safety_stock_and_no_errors_means_the_normal_rule():
+    y = _history()
+    t = y.shape[1] - 1
+    mean = np.repeat(y.mean(axis=1)[:, None], 28, axis=1)
+    fair = dict.fromkeys(range(t - 100, t, 7), mean)
+    low = dict.fromkeys(fair, 0.7 * mean)
+    assert (
+        safety.estimate(y, mean, low, 14, 0.95).safety_stock > safety.estimate(y, mean, fair, 14, 0.95).safety_stock
+    ).all()
+    cold = safety.estimate(y, mean, {}, 14, 0.95)
+    assert (cold.method == "normal").all() and cold.pairs == 0
+    np.testing.assert_allclose(cold.safety_stock, 1.6448536 * safety.cover_dispersion(y, 14), rtol=1e-6)
+
+
+def test_only_finished_covers_count_and_the_window_is_the_last_year():
+    y = _history(n_days=500)
+    t = y.shape[1] - 1
+    mean = np.repeat(y.mean(axis=1)[:, None], 28, axis=1)
+    assert len(safety.pairs_from_book(y, {t - 10: mean}, 14, t, 8)) == 0  # its 14 days have not all passed
+    assert len(safety.pairs_from_book(y, {t - 14: mean}, 14, t, 8)) == 40
+    old = y.copy()
+    old[:, :100] *= 50  # more than a year back: outside the window
+    np.testing.assert_allclose(safety.cover_dispersion(old, 14), safety.cover_dispersion(y, 14))

@@ -6,7 +6,7 @@ import pytest
 
 from forecasts import backtest
 from forecasts.features import DemandMatrix
-from forecasts.model import ModelParams
+from forecasts.forecaster import ForecastParams
 from forecasts.uci import UCI_PATH, load_daily
 
 pytestmark = pytest.mark.skipif(
@@ -21,7 +21,8 @@ def test_uci_cleaning_and_model_beats_seasonal_naive_on_top_skus():
     assert daily["units"].max() < 80995  # the cancelled 80,995-unit order is gone with its cancellation
     top = daily.groupby("sku_id")["units"].sum().nlargest(150).index
     m = DemandMatrix.from_frame(daily[daily["sku_id"].isin(top)])
-    res = backtest.run(m, ModelParams(country="GB", max_iter=80, learning_rate=0.1, n_threads=1), n_origins=2)
+    params = ForecastParams(country="GB", horizon=14, n_estimators=80, learning_rate=0.1, n_threads=1)
+    res = backtest.run(m, params, n_origins=2)
     s = res.summary.set_index("method")
     assert s.loc["model", "wape"] < s.loc["seasonal_naive", "wape"], res.summary
     assert np.isfinite(s["mase"]).all()
@@ -31,12 +32,20 @@ def _slice(tmp_path, name: str, schema_ii: bool, start: str, end: str):
     """A few SKUs of the real file over [start, end), written in either schema."""
     import duckdb
 
-    cols = ('Invoice, StockCode, Description, Quantity, strftime(InvoiceDate, \'%Y-%m-%d %H:%M:%S\') as InvoiceDate,'
-            ' UnitPrice as Price, CustomerID as "Customer ID", Country') if schema_ii else "*"
+    cols = (
+        (
+            "Invoice, StockCode, Description, Quantity, strftime(InvoiceDate, '%Y-%m-%d %H:%M:%S') as InvoiceDate,"
+            ' UnitPrice as Price, CustomerID as "Customer ID", Country'
+        )
+        if schema_ii
+        else "*"
+    )
     out = tmp_path / name
-    duckdb.sql(f"copy (select {cols.replace('Invoice,', 'InvoiceNo as Invoice,') if schema_ii else cols}"
-               f" from read_parquet('{UCI_PATH}') where StockCode in ('85123A', '22423', '47566', 'POST')"
-               f" and InvoiceDate >= '{start}' and InvoiceDate < '{end}') to '{out}' (format parquet)")
+    duckdb.sql(
+        f"copy (select {cols.replace('Invoice,', 'InvoiceNo as Invoice,') if schema_ii else cols}"
+        f" from read_parquet('{UCI_PATH}') where StockCode in ('85123A', '22423', '47566', 'POST')"
+        f" and InvoiceDate >= '{start}' and InvoiceDate < '{end}') to '{out}' (format parquet)"
+    )
     return out
 
 

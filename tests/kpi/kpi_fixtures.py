@@ -115,7 +115,7 @@ def _ticket(code: str, order_id: str, channel: str, ticket_type: str) -> dict:
     }
 
 
-def _suggestion(sid: str, sku: str, day: str, qty: int, post_status: str) -> dict:
+def _suggestion(sid: str, sku: str, day: str, qty: int, post_status: str, out: str | None = None) -> dict:
     return {
         "suggestion_id": sid,
         "suggestion_date": pd.Timestamp(day).date(),
@@ -135,7 +135,10 @@ def _suggestion(sid: str, sku: str, day: str, qty: int, post_status: str) -> dic
         "min_order_qty": 10,
         "pack_size": 10,
         "suggested_qty": qty,
-        "reason": f"forecast 30 > 1.5 × 12 ({sku})",
+        "days_of_cover": 0.0 if out is None else float((pd.Timestamp(out) - pd.Timestamp(day)).days),
+        "stockout_date": None if out is None else pd.Timestamp(out).date(),
+        "surge": False,
+        "reason": f"projected position below safety stock 12 ({sku})",
         "post_status": post_status,
         "created_at": ts(f"{day}T01:00Z"),
     }
@@ -337,9 +340,62 @@ def seed(con: duckdb.DuckDBPyConnection) -> None:
         "forecast.replenishment_suggestions",
         [
             _suggestion("s0", "SKU-1", "2026-11-19", 99, "accepted"),  # an older day: not on top
-            _suggestion("s1", "SKU-1", "2026-11-20", 40, "pending"),
-            _suggestion("s2", "SKU-2", "2026-11-20", 60, "accepted"),
+            _suggestion("s1", "SKU-1", "2026-11-20", 40, "pending", out="2026-11-25"),
+            _suggestion("s2", "SKU-2", "2026-11-20", 60, "accepted", out="2026-11-21"),
             _suggestion("s3", "SKU-2", "2026-11-20", 500, "superseded"),  # history, not a suggestion
+        ],
+    )
+    seed_forecast_quality(con)
+
+
+def _loop_row(run_at: str, lead: str, policy: str, fill: float, days: float, level: float = 0.95) -> dict:
+    return {
+        "run_at": ts(run_at),
+        "first_day": pd.Timestamp("2026-09-25").date(),
+        "last_day": pd.Timestamp("2026-11-19").date(),
+        "lead_time_days": lead,
+        "policy": policy,
+        "service_level": level,
+        "fill_rate": fill,
+        "inventory_days": days,
+        "avg_inventory_units": days * 100,
+        "stockout_sku_days": 10,
+        "orders": 50,
+        "units_bought": 5000,
+    }
+
+
+def seed_forecast_quality(con: duckdb.DuckDBPyConnection) -> None:
+    """A backtest (model WAPE 0.4 and bias -5%, seasonal naive 0.5) and two closed-loop runs (only the newer counts)."""
+    at = ts("2026-11-20T00:30Z")
+    insert(
+        con,
+        "forecast.backtest",
+        [
+            {
+                "origin_date": pd.Timestamp("2026-11-12").date(),
+                "method": m,
+                "wape": w,
+                "mase": 1.0,
+                "bias": b,
+                "actual_units": 100.0,
+                "forecast_units": 100.0 * (1 + b),
+                "abs_error": 100.0 * w,
+                "n_skus": 3,
+                "seconds": 0.0,
+                "run_at": at,
+            }
+            for m, w, b in (("model", 0.4, -0.05), ("seasonal_naive", 0.5, 0.02))
+        ],
+    )
+    insert(
+        con,
+        "forecast.replenishment_loop",
+        [
+            _loop_row("2026-11-19T00:00Z", "catalogue", "orderhub", 0.5, 99.0),  # an older run: ignored
+            _loop_row("2026-11-20T00:00Z", "catalogue", "orderhub", 0.975, 20.0),
+            _loop_row("2026-11-20T00:00Z", "catalogue", "rop_ma28", 0.95, 22.0),
+            _loop_row("2026-11-20T00:00Z", "catalogue", "rop_ma28@matched", 0.976, 30.0, 0.99),
         ],
     )
 

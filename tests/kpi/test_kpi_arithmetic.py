@@ -108,7 +108,21 @@ def test_backlog_heatmap_stock_outs_and_suggestions(con):
     assert outs == [("SKU-2", "WH-HZ", True, 3), ("SKU-1", "WH-HZ", False, 0)]
 
     top = con.execute("select suggestion_rank, sku_id, suggested_qty from kpi.replenishment_top").fetchall()
-    assert top == [(1, "SKU-2", 60), (2, "SKU-1", 40)]  # newest day only; the superseded row is ignored
+    # newest day only, most urgent (earliest stock-out) first; the superseded row is ignored
+    assert top == [(1, "SKU-2", 60), (2, "SKU-1", 40)]
+
+
+def test_replenishment_service_shows_the_latest_loop_beside_the_backtest(con):
+    rows = con.execute(
+        "select policy, fill_rate, inventory_days, model_wape, seasonal_naive_wape, model_bias"
+        " from kpi.replenishment_service order by policy"
+    ).fetchall()
+    assert [r[:3] for r in rows] == [
+        ("orderhub", 0.975, 20.0),
+        ("rop_ma28", 0.95, 22.0),
+        ("rop_ma28@matched", 0.976, 30.0),
+    ]
+    assert rows[0][3:] == pytest.approx((0.4, 0.5, -0.05))
 
 
 def test_reconciliation_summary_covers_the_last_seven_days(con):

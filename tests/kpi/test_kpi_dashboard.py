@@ -47,7 +47,9 @@ def test_page_is_self_contained_and_draws_every_chart(seeded, tmp_path):
     assert drawn == CHARTS
     assert not re.search(r"<script[^>]+src=", page) and not re.search(r"<link[^>]+href=\"?https?:", page)
     assert "Plotly.newPlot" in page and len(page) > 3_000_000  # plotly.js itself is inlined
-    assert "SKU-2" in page and "forecast 30 &gt; 1.5 × 12 (SKU-2)" in page  # stock-outs and suggestions
+    assert "SKU-2" in page and "below safety stock 12 (SKU-2)" in page  # stock-outs and suggestions
+    loop = page.split('data-table="replenishment_service"')[1].split("</section>")[0]
+    assert "97.5 %" in loop and "rop_ma28@matched" in loop and "WAPE 0.400 vs 0.500" in loop and "-5.0%" in loop
     assert "erp-wholesale" in page  # reconciliation
     assert not list(path.parent.glob(".*.tmp"))
 
@@ -90,7 +92,8 @@ def test_before_any_kpi_run_the_page_shows_empty_states(tmp_path):
     assert "daily" in data.missing
     page, drawn = render.render_html(data)
     assert drawn == []
-    assert page.count('class="empty"') == len(CHARTS) + 4  # + alerts, stock-outs, suggestions, reconciliation
+    # + alerts, stock-outs, suggestions, closed loop, reconciliation
+    assert page.count('class="empty"') == len(CHARTS) + 5
     assert [t.status for t in tiles(data)] == ["none"]
     assert "_no data yet_" in metadata.kpi_metadata(data)["backlog"][1]
 

@@ -14,7 +14,9 @@ accuracy as (
         sum(abs_error) filter (where method = 'model') / nullif(sum(actual_units) filter (where method = 'model'), 0)
             as model_wape,
         sum(abs_error) filter (where method = 'seasonal_naive')
-            / nullif(sum(actual_units) filter (where method = 'seasonal_naive'), 0) as seasonal_naive_wape
+            / nullif(sum(actual_units) filter (where method = 'seasonal_naive'), 0) as seasonal_naive_wape,
+        sum(forecast_units) filter (where method = 'model')
+            / nullif(sum(actual_units) filter (where method = 'model'), 0) - 1 as model_bias
     from forecast.backtest
 
 ),
@@ -32,6 +34,7 @@ final as (
         loop_run.units_bought,
         accuracy.model_wape,
         accuracy.seasonal_naive_wape,
+        accuracy.model_bias,
         loop_run.first_day,
         loop_run.last_day,
         loop_run.run_at

@@ -1,4 +1,4 @@
--- The latest purchase suggestions, biggest first, with the product names purchasing knows them by.
+-- The latest purchase suggestions, most urgent first, with the product names purchasing knows them by.
 with
 
 suggestions as (
@@ -26,7 +26,9 @@ latest as (
 final as (
 
     select
-        row_number() over (order by latest.suggested_qty desc, latest.sku_id) as suggestion_rank,
+        row_number() over (
+            order by latest.stockout_date nulls last, latest.days_of_cover, latest.sku_id
+        ) as suggestion_rank,
         latest.suggestion_date,
         latest.sku_id,
         skus.sku_title,
@@ -35,6 +37,9 @@ final as (
         latest.safety_stock,
         latest.available,
         latest.on_order,
+        latest.days_of_cover,
+        latest.stockout_date,
+        latest.surge,
         latest.suggested_qty,
         latest.reason,
         latest.post_status

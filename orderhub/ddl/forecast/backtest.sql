@@ -11,3 +11,5 @@ create table if not exists forecast.backtest (
     seconds       double not null,
     run_at        timestamptz not null
 );
+alter table forecast.backtest add column if not exists bias double;  -- forecast units / actual units - 1
+alter table forecast.backtest add column if not exists forecast_units double;

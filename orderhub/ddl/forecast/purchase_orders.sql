@@ -1,5 +1,6 @@
--- Suggestions the ERP accepted. "Already on order" = open rows: expected_arrival_date > the suggestion day
--- (we have no goods-receipt feed, so an order counts as on order until its lead time has passed).
+-- Suggestions the ERP accepted (OrderHub's record of what it posted). What is on order comes from the ERP's
+-- purchase orders and the WMS's goods receipts (forecast.supplier_orders, forecast.goods_receipts); only when
+-- that feed is switched off does an accepted row count as on order until its lead time has passed.
 -- key: purchase_order_id (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists forecast.purchase_orders (
     purchase_order_id      varchar not null,     -- batch_id || ':' || sku_id

@@ -15,7 +15,9 @@ SUITE = TableSuite(
             blocking=True,
             columns=("wape", "mase", "abs_error", "actual_units", "n_skus"),
             expectations=lambda s, f: [
-                gxe.ExpectColumnValuesToBeInSet(column="method", value_set=["model", "seasonal_naive", "ma28"]),
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="method", value_set=["model", "seasonal_naive", "ma28", "median8"]
+                ),
                 *[
                     gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0)
                     for c in ("wape", "mase", "abs_error", "actual_units", "n_skus")
