@@ -44,7 +44,8 @@ RECEIPT_BAD = """(receipt_id is null or po_no is null or sku_id is null or quant
                   or received_at is null)"""
 
 QUARANTINE_SQL = """
-insert into hub.quarantine
+insert into hub.quarantine (quarantine_id, entity, source, channel, batch_id, content_hash, reason, message, record,
+                            quarantined_at)
 select sha256('{entity}|' || sha256(record) || '|{reason}'), '{entity}', '{source}', null, null, sha256(record),
        '{reason}', '{label} ' || coalesce({ident}, '?') || ' lacks a readable number, SKU, quantity or time',
        record::json, ?
