@@ -1,4 +1,5 @@
-"""Landing the ERP's purchase orders and the WMS's receipts: hostile rows quarantined, counts add up, re-reads idempotent."""
+"""Landing the ERP's purchase orders and the WMS's receipts: hostile rows quarantined, counts add up, re-reads
+idempotent."""
 
 from datetime import UTC, datetime
 
