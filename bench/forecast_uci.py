@@ -90,6 +90,7 @@ def main() -> None:
     ap.add_argument("--source", choices=("uci", "simulator", "hub"), default="uci")
     ap.add_argument("--origins", type=int, default=8, help="weekly origins (the issue's harness: 8)")
     ap.add_argument("--min-sale-days", type=int, default=100, help="SKUs scored (the model trains on all)")
+    ap.add_argument("--warmup-origins", type=int, default=8, help="earlier origins forecast, not scored (calibration)")
     ap.add_argument("--methods", default=candidates.DEFAULT, help=f"comma list of {', '.join(candidates.NAMES)}")
     ap.add_argument("--threads", type=int, default=2, help="OpenMP threads for the model")
     ap.add_argument("--hub", default=None, help="warehouse.duckdb with forecast.daily_demand built")
@@ -106,7 +107,7 @@ def main() -> None:
         f"{name}: {len(m.skus):,} SKUs x {m.n_days} days ({m.start} .. {m.day(m.n_days - 1)}), loaded in "
         f"{time.perf_counter() - t0:.1f} s"
     )
-    res = accuracy.evaluate(m, methods, n_origins=args.origins, min_sale_days=args.min_sale_days)
+    res = accuracy.evaluate(m, methods, args.origins, args.min_sale_days, args.warmup_origins)
     print(
         f"\n== harness: last {args.origins} weekly origins, {res['n_skus']:,} SKUs with >= {args.min_sale_days} "
         f"sale days, 7-day totals (seconds = one fit + forecast of all {len(m.skus):,} SKUs, mean per origin; "

@@ -1,8 +1,9 @@
 """Rolling-origin backtest on 7-day totals per SKU: the forecaster against three baselines.
 
 For each origin o (weekly, the last one 7 days before the end) the forecaster is refitted on days <= o
-(every `refit_every` origins; in between the last model, trained on earlier days, is reused) and forecasts
-every SKU launched by o over its whole horizon. Scored (the last `n_origins` origins) on 7-day totals:
+(every `refit_every` origins; in between the last model, trained on earlier days, is reused), forecasts every
+SKU launched by o over its whole horizon and is calibrated on its own forecasts of the weeks before o, as in
+production (forecasts.calibration). Scored (the last `n_origins` origins) on 7-day totals:
 - model: forecasts.forecaster through forecasts.outlook (new SKUs on the fallback rate, as in production);
 - seasonal_naive: same weekday last week, i.e. the 7-day total = the last 7 days' total;
 - ma28: 7 x the mean daily demand of the last 28 days;
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecasts import forecaster, outlook
+from forecasts import calibration, forecaster, outlook
 from forecasts.features import HORIZON, DemandMatrix
 
 METHODS = ("model", "seasonal_naive", "ma28", "median8")
@@ -118,17 +119,20 @@ def run(
     extra_origins: int = 0,
     refit_every: int = 1,
     interval: float = 0.8,
+    calibrate: bool = True,
+    calibration_weeks: int = 8,
 ) -> BacktestResult:
     all_origins = origins_for(m, n_origins + extra_origins)
     scored = set(all_origins[-n_origins:]) if n_origins else set()
-    rows, daily, fitted = [], [], None
+    rows, daily, fitted, calibrator = [], [], None, calibration.Calibrator(calibration_weeks, calibrate)
     for k, o in enumerate(all_origins):
         hist = m.truncated(o)
         t0, c0 = time.perf_counter(), time.process_time()
         if fitted is None or k % max(refit_every, 1) == 0:
             fitted = forecaster.fit(hist, o, p)
         fc, fallback = forecaster.predict(fitted, hist, o)
-        out = outlook.Outlook(o, fc, fallback, hist.first_idx <= o, fitted)
+        fc = calibrator(hist.Y, o, fc)
+        out = outlook.Outlook(o, fc, fallback, hist.first_idx <= o, fitted, calibrator.factors[o])
         daily.append(outlook.daily_rows(out, hist, "backtest"))
         if o not in scored:
             continue

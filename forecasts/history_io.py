@@ -53,12 +53,16 @@ def spaced_origins(origins: list[date], newest: date, every_days: int, count: in
     return picked
 
 
-def read_book(con: duckdb.DuckDBPyConnection, m: DemandMatrix, origins: list[date]) -> dict[int, np.ndarray]:
-    """Daily forecasts of the given origins as {day index in m: (n_sku, horizon)}; production rows win."""
+def read_book(
+    con: duckdb.DuckDBPyConnection, m: DemandMatrix, origins: list[date], raw: bool = False
+) -> dict[int, np.ndarray]:
+    """Daily forecasts of the given origins as {day index in m: (n_sku, horizon)}; production rows win.
+    raw: the model's own units, before calibration."""
     if not origins:
         return {}
+    units = "units / calibration" if raw else "units"
     rows = con.execute(
-        """select origin_date, sku_id, horizon, units from forecast.daily_forecasts
+        f"""select origin_date, sku_id, horizon, {units} as units from forecast.daily_forecasts
            where list_contains(?, origin_date)
            qualify row_number() over (partition by origin_date, sku_id, horizon
                                       order by source = 'production' desc, created_at desc) = 1""",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from forecasts import forecaster, policy, safety
+from forecasts import calibration, forecaster, policy, safety
 from forecasts.features import DemandMatrix
 from forecasts.loop import State
 
@@ -24,10 +24,16 @@ BASELINES = ("rop_ma28", "out_ma28", "out_snaive")
 
 
 def forecast_book(
-    m: DemandMatrix, reviews: list[int], params: forecaster.ForecastParams, refit_every: int = 4, log=None
+    m: DemandMatrix,
+    reviews: list[int],
+    params: forecaster.ForecastParams,
+    refit_every: int = 4,
+    log=None,
+    calibrate: bool = True,
 ) -> dict[int, np.ndarray]:
-    """Daily forecasts (n_sku, horizon) made at each review day from history up to that day only."""
-    book, fitted = {}, None
+    """Daily forecasts (n_sku, horizon) made at each review day from history up to that day only, calibrated on
+    the weeks before it as in production (forecasts.calibration)."""
+    book, fitted, calibrator = {}, None, calibration.Calibrator(enabled=calibrate)
     for k, t in enumerate(reviews):
         hist = m.truncated(t)
         if fitted is None or k % refit_every == 0:
@@ -37,7 +43,7 @@ def forecast_book(
                     f"  fit at {m.day(t)}: {fitted.n_rows:,} rows, {fitted.cpu_seconds:.1f} s CPU,"
                     f" {fitted.wall_seconds:.1f} s wall"
                 )
-        book[t] = forecaster.predict(fitted, hist, t)[0]
+        book[t] = calibrator(hist.Y, t, forecaster.predict(fitted, hist, t)[0])
     return book
 
 

@@ -34,6 +34,7 @@ class Outlook:
     fallback: np.ndarray  # SKUs on the new-SKU rate
     launched: np.ndarray  # SKUs with a sale by the origin (the others get no rows)
     fitted: forecaster.Fitted
+    calibration: float = 1.0  # factor already applied to `daily` (forecasts.calibration)
 
 
 def _days_after(m: DemandMatrix, origin: int, days: int) -> np.ndarray:
@@ -72,6 +73,7 @@ def _residual_specs(out: Outlook, m: DemandMatrix, interval: float) -> dict:
         if o < 0:
             break
         fc, fallback = forecaster.predict(out.fitted, m.truncated(o), o, HORIZON, in_sample=True)
+        fc = fc * out.calibration
         act = np.nan_to_num(m.Y[:, o + 1 : o + 1 + HORIZON])
         ok = ~fallback & (m.first_idx <= o)
         totals.append(np.c_[fc[ok].sum(1), act[ok].sum(1)])
@@ -80,11 +82,14 @@ def _residual_specs(out: Outlook, m: DemandMatrix, interval: float) -> dict:
     return {"total": _spec(stack(totals), interval), "day": _spec(stack(days), interval)}
 
 
-def forecast(m: DemandMatrix, p: forecaster.ForecastParams, origin: int | None = None) -> Outlook:
-    """Fit on days <= origin (default: the last day) and forecast `p.horizon` days for every SKU."""
+def forecast(
+    m: DemandMatrix, p: forecaster.ForecastParams, origin: int | None = None, calibration: float = 1.0
+) -> Outlook:
+    """Fit on days <= origin (default: the last day) and forecast `p.horizon` days for every SKU, scaled by the
+    calibration factor (forecasts.calibration.factor of the forecasts made before)."""
     origin = m.n_days - 1 if origin is None else origin
     daily, fallback, fitted = forecaster.forecast(m, p, origin)
-    return Outlook(origin, daily, fallback, m.first_idx <= origin, fitted)
+    return Outlook(origin, daily * calibration, fallback, m.first_idx <= origin, fitted, calibration)
 
 
 def week(out: Outlook, m: DemandMatrix, interval: float = 0.8) -> pd.DataFrame:
@@ -128,6 +133,7 @@ def daily_rows(out: Outlook, m: DemandMatrix, source: str) -> pd.DataFrame:
             "method": np.repeat(np.where(out.fallback, "new_sku_rate", "model"), horizon),
             "source": source,
             "model_cutoff": m.day(out.fitted.cutoff),
+            "calibration": out.calibration,
         }
     )
     return frame[np.repeat(out.launched, horizon)].reset_index(drop=True)

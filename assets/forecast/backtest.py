@@ -41,7 +41,14 @@ def backtest(context: dg.AssetExecutionContext, config: BacktestConfig, warehous
         m = matrix(con)
         try:
             res = bt.run(
-                m, config.params(auto_horizon(con)), config.n_origins, config.error_origins, config.refit_every
+                m,
+                config.params(auto_horizon(con)),
+                config.n_origins,
+                config.error_origins,
+                config.refit_every,
+                config.interval,
+                config.calibrate,
+                config.calibration_weeks,
             )
         except bt.NotEnoughHistory as exc:  # a new shop: nothing to judge yet, which is not an error
             with transaction(con):

@@ -1,15 +1,17 @@
 """forecast.demand_7d, with forecast.daily_forecasts: one multi-asset, since one fit of the forecaster makes
 both the week purchasing reads (with a range) and the daily forecast up to lead time + review period that
-the purchasing policy plans with (kept per origin, so the safety stock can learn from its errors later)."""
+the purchasing policy plans with (kept per origin, so the safety stock can learn from its errors later).
+Runs after forecast.backtest, whose re-forecasts of the last weeks calibrate it when the daily run's own
+forecasts of those weeks are missing."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import dagster as dg
 import pandas as pd
 from pydantic import Field
 
 from assets.tables import key, row_count
-from forecasts import forecaster, history_io, outlook
+from forecasts import calibration, forecaster, history_io, outlook
 from forecasts import warehouse_io as io
 from forecasts.features import DemandMatrix
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
@@ -35,6 +37,8 @@ class ForecastConfig(dg.Config):
     planned_promo_dates: list[str] = Field(default=[], description="the shop's own campaign days, YYYY-MM-DD")
     seed: int = 7
     n_threads: int = Field(default=1, description="OpenMP threads (1 leaves cores to other runs)")
+    calibrate: bool = Field(default=True, description="scale by actual / forecast units of the last weeks")
+    calibration_weeks: int = Field(default=8, description="weeks whose forecasts calibrate the next")
 
     def params(self, horizon: int) -> forecaster.ForecastParams:
         return forecaster.ForecastParams(
@@ -66,6 +70,14 @@ def matrix(con) -> DemandMatrix:
     return DemandMatrix.from_frame(daily)
 
 
+def calibration_factor(con, m: DemandMatrix, weeks: int) -> float:
+    """actual / forecast units over the last `weeks` weekly origins whose week has ended (forecasts.calibration),
+    from the forecasts kept in forecast.daily_forecasts (the daily run's own, or the backtest's re-forecasts)."""
+    t = m.n_days - 1
+    past = history_io.spaced_origins(history_io.origin_dates(con), m.day(t) - timedelta(days=7), 7, weeks)
+    return calibration.factor(m.Y, history_io.read_book(con, m, past, raw=True), t, weeks)
+
+
 def auto_horizon(con) -> int:
     """The longest lead time in the product master + a review week + a week's slack for late deliveries."""
     longest = con.execute("select coalesce(max(lead_time_days), 7) from hub.skus").fetchone()[0]
@@ -76,7 +88,7 @@ def auto_horizon(con) -> int:
     specs=[
         dg.AssetSpec(
             WEEK,
-            deps=[key("forecast.daily_demand"), key("hub.skus")],
+            deps=[key("forecast.daily_demand"), key("forecast.backtest"), key("hub.skus")],
             group_name="forecast",
             kinds={"duckdb", "lightgbm"},
             description=(
@@ -88,7 +100,7 @@ def auto_horizon(con) -> int:
         ),
         dg.AssetSpec(
             DAILY,
-            deps=[key("forecast.daily_demand"), key("hub.skus")],
+            deps=[key("forecast.daily_demand"), key("forecast.backtest"), key("hub.skus")],
             group_name="forecast",
             kinds={"duckdb"},
             description=(
@@ -104,7 +116,8 @@ def demand_7d(context: dg.AssetExecutionContext, config: DemandConfig, warehouse
     with warehouse.connect() as con:
         m = matrix(con)
         params = config.params(auto_horizon(con))
-        out = outlook.forecast(m, params)
+        factor = calibration_factor(con, m, config.calibration_weeks) if config.calibrate else 1.0
+        out = outlook.forecast(m, params, calibration=factor)
         now = pd.Timestamp.now(tz="UTC")
         week = outlook.week(out, m, config.interval)
         week.insert(0, "as_of_date", m.day(out.origin))
@@ -122,6 +135,7 @@ def demand_7d(context: dg.AssetExecutionContext, config: DemandConfig, warehouse
             "skus_on_fallback": int((totals["method"] == "new_sku_rate").sum()),
             "forecast_units_7d": dg.MetadataValue.float(float(totals["total_7d"].sum())),
             "training_rows": out.fitted.n_rows,
+            "calibration": dg.MetadataValue.float(round(factor, 4)),
             "fit_cpu_seconds": dg.MetadataValue.float(round(out.fitted.cpu_seconds, 2)),
             "top_skus": dg.MetadataValue.md(
                 totals.nlargest(10, "total_7d")[["total_7d", "total_7d_lower", "total_7d_upper"]].round(1).to_markdown()

@@ -94,3 +94,20 @@ def test_backtest_replays_earlier_origins_for_the_safety_stock():
     origins = sorted(res.daily["origin_date"].unique())
     assert len(origins) == 5 and (res.daily["source"] == "backtest").all()
     assert res.daily.groupby("origin_date")["horizon"].max().eq(14).all()
+
+
+def test_calibration_scales_by_the_finished_weeks_only_and_learns_from_raw_forecasts():
+    from forecasts import calibration
+
+    y = np.full((3, 100), 10.0)
+    low = np.full((3, 14), 9.0)  # under-sells by 10 %
+    t = 99
+    book = {t - 7 * k: low for k in range(1, 5)}
+    assert calibration.factor(y, book, t) == pytest.approx(10 / 9)
+    assert calibration.factor(y, {t - 3: low}, t) == 1.0  # its week has not ended: not known yet
+    assert calibration.factor(y, {t - 7: np.full((3, 14), 1.0)}, t) == calibration.CLIP[1]  # clipped
+    cal = calibration.Calibrator()
+    for k in range(4):
+        out = cal(y, 70 + 7 * k, low)
+    np.testing.assert_allclose(out, 10.0)  # calibrated on the raw 9s, not on its own calibrated output
+    assert list(calibration.weekly({90: low, 95: low, 96: low, 88: low, 80: low}, 99)) == [96, 88, 80]

@@ -11,5 +11,7 @@ create table if not exists forecast.daily_forecasts (
     method        varchar not null,      -- 'model' | 'new_sku_rate'
     source        varchar not null,      -- 'production' | 'backtest'
     model_cutoff  date not null,         -- last day the model that made it was trained on
+    calibration   double not null,       -- factor applied to the model's units (actual / forecast of the last
+                                         -- weeks): units / calibration = the model's own forecast
     created_at    timestamptz not null
 );

@@ -1,0 +1,47 @@
+"""Calibration: scale the forecast by how much it has under- (or over-) sold lately.
+
+factor = sum of actual units / sum of forecast units over the next 7 days of the last `n` weekly origins whose
+week has ended by the day of forecasting (pooled over SKUs, clipped to [0.8, 1.25]); 1 without such origins.
+Only forecasts really made at those origins count (the backtest's re-forecasts or the daily run's own), so the
+factor uses nothing after the day it is applied on. Measured on UCI (forecasts/README.md): the model alone
+under-sells by 9 %; calibrated over 8 weeks its bias is within +-1 % for a WAPE 0.02 higher.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+WEEK = 7
+CLIP = (0.8, 1.25)
+
+
+def factor(history: np.ndarray, book: dict[int, np.ndarray], t: int, n: int = 8) -> float:
+    """history: demand (n_sku, >= t + 1), NaN = not launched; book: origin day -> daily forecasts (n_sku, >= 7)."""
+    done = sorted((r for r in book if r + WEEK <= t), reverse=True)[:n]
+    if not done:
+        return 1.0
+    y = np.nan_to_num(history)
+    actual = sum(y[:, r + 1 : r + 1 + WEEK][np.isfinite(book[r][:, 0])].sum() for r in done)
+    fc = sum(np.nansum(book[r][:, :WEEK]) for r in done)
+    return float(np.clip(actual / fc, *CLIP)) if fc > 0 else 1.0
+
+
+def weekly(book: dict[int, np.ndarray], t: int, every: int = WEEK) -> dict[int, np.ndarray]:
+    """The origins of `book` before t, one per `every` days going back from the newest (daily runs overlap)."""
+    picked: dict[int, np.ndarray] = {}
+    for r in sorted((r for r in book if r < t), reverse=True):
+        if not picked or min(picked) - r >= every:
+            picked[r] = book[r]
+    return picked
+
+
+class Calibrator:
+    """Keeps the raw forecasts made so far (origin day -> daily) and calibrates each new one on the last weeks'."""
+
+    def __init__(self, n: int = 8, enabled: bool = True) -> None:
+        self.n, self.enabled, self.raw, self.factors = n, enabled, {}, {}
+
+    def __call__(self, history: np.ndarray, t: int, daily: np.ndarray) -> np.ndarray:
+        f = factor(history, weekly(self.raw, t), t, self.n) if self.enabled else 1.0
+        self.raw[t], self.factors[t] = daily, f
+        return daily * f
