@@ -1,12 +1,14 @@
 """Closed-loop replenishment bench: OrderHub's policy against three baselines on real UCI sales.
 
 Run: `.venv/bin/python bench/replenishment_loop.py [--leads 3,7] [--weeks 26] [--json]`
-(`--source simulator` replays the simulator's seeded world instead, with its catalogue's lead times,
-MOQs and packs). Every review (weekly) the real forecaster is run on data up to that day only (refitted
-every `--refit-every` reviews); the forecasts are made once and shared by every lead time. Printed per
-lead time: fill rate, inventory days, average units on hand, stock-out SKU-days, orders and units bought
-for each policy at the same service level; then, for each baseline, the service level and inventory it
-needs to reach OrderHub's fill rate (bisection on the service level), and OrderHub's saving against it.
+(`--source simulator` replays the simulator's seeded world instead, with its catalogue's lead times, MOQs,
+packs and its suppliers' late deliveries). Every review (weekly) the real forecaster is run on data up to
+that day only (refitted every `--refit-every` reviews, calibrated on its own earlier weeks); the forecasts
+are made once and shared by every lead time (`--book FILE` keeps them for the next run). Printed per lead
+time: fill rate, inventory days, average units on hand, stock-out SKU-days, orders and units bought for
+each policy at the same service level; then, for each baseline, the safety factor z and inventory it needs
+to reach OrderHub's fill rate (bisection on z up to 8), OrderHub's saving against it, and the issue's
+done-when, met or not.
 With --json the last line is one JSON object: {"orderhub": {"3": {"fill_rate", "inventory_days"}, "7": {...}},
 "<baseline>": {...}, ..., "<baseline>@matched": {"3": {"fill_rate", "inventory_days", "z", "service_level",
 "orderhub_saving"}, ...}} (a baseline raised to OrderHub's fill rate; "reached": false when even z = 8 cannot).
@@ -61,36 +63,70 @@ def load_world(source: str, min_sale_days: int, moq: int, pack: int) -> loop_ben
     )
 
 
+def verdict(out: dict, key: str) -> str:
+    """The issue's done-when for one lead time, in words."""
+    mine = out["orderhub"][key]
+    fill_ok = mine["fill_rate"] >= 0.97
+    better = [n for n in out if "@" not in n and n != "orderhub" and out[n][key]["fill_rate"] >= mine["fill_rate"]]
+    fewer = all(mine["inventory_days"] < out[n][key]["inventory_days"] for n in better)
+    matched = {n: out[n][key] for n in out if n.endswith("@matched")}
+    savings = [m.get("orderhub_saving") for m in matched.values()]
+    saving_ok = all(s is not None and s >= 0.15 for s in savings)
+    said = ", ".join(
+        f"{n.split('@')[0]} {m['orderhub_saving']:+.1%}" if m.get("orderhub_saving") is not None else f"{n} not reached"
+        for n, m in matched.items()
+    )
+    met = lambda ok: "met" if ok else "NOT met"  # noqa: E731
+    return (
+        f"lead {key}: fill {mine['fill_rate']:.2%} >= 97%: {met(fill_ok)}; fewer days than every baseline with at "
+        f"least its fill ({', '.join(better) or 'none'}): {met(fewer)}; >= 15% less than each baseline matched to "
+        f"its fill ({said}): {met(saving_ok)}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--source", choices=("uci", "simulator"), default="uci")
-    ap.add_argument("--leads", default="3,7", help="fixed lead times in days (uci)")
+    ap.add_argument(
+        "--leads", default=None, help="lead times in days, or 'catalogue' (default uci 3,7; simulator catalogue,3,7)"
+    )
     ap.add_argument("--review-days", type=int, default=7)
     ap.add_argument("--weeks", type=int, default=26, help="scored weeks, at the end of the data")
     ap.add_argument("--warmup-weeks", type=int, default=8)
     ap.add_argument("--service-level", type=float, default=0.95)
     ap.add_argument("--min-sale-days", type=int, default=100, help="SKUs replayed (the model trains on all)")
-    ap.add_argument("--late-share", type=float, default=0.0, help="share of deliveries that are late")
-    ap.add_argument("--late-days-max", type=int, default=0)
+    ap.add_argument(
+        "--late-share",
+        type=float,
+        default=None,
+        help="share of deliveries that are late (default uci 0, simulator 0.15 as its suppliers)",
+    )
+    ap.add_argument("--late-days-max", type=int, default=None, help="(default uci 0, simulator 6)")
     ap.add_argument("--backorders", action="store_true", help="unserved demand waits instead of being lost")
-    ap.add_argument("--moq", type=int, default=1)
-    ap.add_argument("--pack", type=int, default=1)
+    ap.add_argument("--moq", type=int, default=1, help="uci: MOQ of every SKU (the data has none)")
+    ap.add_argument("--pack", type=int, default=1, help="uci: pack size of every SKU")
     ap.add_argument("--refit-every", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--book", default=None, help="cache the forecasts in this pickle (re-used when it exists)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    sim = args.source == "simulator"
+    late_share = args.late_share if args.late_share is not None else (0.15 if sim else 0.0)
+    late_max = args.late_days_max if args.late_days_max is not None else (6 if sim else 0)
     t0 = time.perf_counter()
     world = load_world(args.source, args.min_sale_days, args.moq, args.pack)
-    leads = [int(x) for x in args.leads.split(",")] if args.source == "uci" else [None]
+    leads = [
+        None if x == "catalogue" else int(x) for x in (args.leads or ("catalogue,3,7" if sim else "3,7")).split(",")
+    ]
     longest = max(int(np.max(world.lead_days)) if lead is None else lead for lead in leads)
     params = ForecastParams(
-        country=world.country, horizon=longest + args.review_days + args.late_days_max, n_threads=args.threads
+        country=world.country, horizon=longest + args.review_days + late_max, n_threads=args.threads
     )
     print(
         f"{world.name}: {len(world.skus)} SKUs replayed ({len(world.m.skus)} forecast), "
         f"{args.weeks} scored weeks after {args.warmup_weeks} warm-up weeks, review every "
         f"{args.review_days} days, service level {args.service_level}, "
-        f"{'backorders' if args.backorders else 'lost sales'}, late share {args.late_share}"
+        f"{'backorders' if args.backorders else 'lost sales'}, late share {late_share} (1-{late_max} days)"
     )
     setup = loop_bench.Setup(
         world,
@@ -98,12 +134,12 @@ def main() -> None:
         args.warmup_weeks,
         args.review_days,
         args.service_level,
-        args.late_share,
-        args.late_days_max,
+        late_share,
+        late_max,
         args.backorders,
     )
-    book = loop_bench.forecasts(setup, params, args.refit_every, log=print)
-    print(f"forecasts for {len(book)} reviews made in {time.perf_counter() - t0:.0f} s")
+    book = load_book(args.book, setup, params, args.refit_every)
+    print(f"forecasts for {len(book)} reviews ready in {time.perf_counter() - t0:.0f} s")
     out: dict = {}
     for lead in leads:
         res = loop_bench.compare(setup, book, lead)
@@ -116,9 +152,26 @@ def main() -> None:
             }
         for name, mt in res["matched"].items():
             out.setdefault(f"{name}@matched", {})[key] = mt
+    print("\ndone when (the issue's targets):")
+    for lead in leads:
+        print("  " + verdict(out, str(lead if lead is not None else "catalogue")))
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
     if args.json:
         print(json.dumps(out))
+
+
+def load_book(path: str | None, setup: loop_bench.Setup, params: ForecastParams, refit_every: int) -> dict:
+    """The forecasts at every review: made now (data up to each review only), or read from --book."""
+    import pickle
+
+    if path and Path(path).exists():
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    book = loop_bench.forecasts(setup, params, refit_every, log=print)
+    if path:
+        with open(path, "wb") as f:
+            pickle.dump(book, f)
+    return book
 
 
 if __name__ == "__main__":
