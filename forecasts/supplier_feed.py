@@ -15,7 +15,10 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from orderhub.locks import claim
+from orderhub.standardize.moves import QUARANTINE_COLUMNS
 from orderhub.transaction import transaction
+from orderhub.upsert import insert_or_ignore
 
 PO_FIELDS = ["po_no", "source", "supplier_id", "warehouse_id", "sku_id", "quantity", "ordered_at", "expected_at"]
 PO_FIELDS += ["status", "received_quantity"]
@@ -44,13 +47,10 @@ RECEIPT_BAD = """(receipt_id is null or po_no is null or sku_id is null or quant
                   or received_at is null)"""
 
 QUARANTINE_SQL = """
-insert into hub.quarantine (quarantine_id, entity, source, channel, batch_id, content_hash, reason, message, record,
-                            quarantined_at)
 select sha256('{entity}|' || sha256(record) || '|{reason}'), '{entity}', '{source}', null, null, sha256(record),
        '{reason}', '{label} ' || coalesce({ident}, '?') || ' lacks a readable number, SKU, quantity or time',
        record::json, ?
 from {staged} where {bad}
-on conflict do nothing
 """
 
 
@@ -75,7 +75,7 @@ def _quarantine(con, entity: str, source: str, reason: str, label: str, ident: s
     sql = QUARANTINE_SQL.format(
         entity=entity, source=source, reason=reason, label=label, ident=ident, staged=staged, bad=bad
     )
-    con.execute(sql, [now])
+    insert_or_ignore(con, "hub.quarantine", ["quarantine_id"], sql, [now], columns=QUARANTINE_COLUMNS.split(", "))
     return con.execute("select count(*) from hub.quarantine").fetchone()[0] - before
 
 
@@ -86,6 +86,7 @@ def land_purchase_orders(con: duckdb.DuckDBPyConnection, items: list[dict], now:
     with transaction(con):
         bad = con.execute(f"select count(*) from _po where {PO_BAD}").fetchone()[0]
         _quarantine(con, "purchase_order", "erp", "bad_purchase_order", "purchase order", "po_no", "_po", PO_BAD, now)
+        claim(con, "forecast.supplier_orders")  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute("delete from forecast.supplier_orders")
         con.execute(
             f"""insert into forecast.supplier_orders
@@ -123,6 +124,7 @@ def land_receipts(con: duckdb.DuckDBPyConnection, receipts: list[dict], now: dat
             RECEIPT_BAD,
             now,
         )
+        claim(con, "forecast.goods_receipts")  # two syncs appending the same receipts on a lake conflict
         before = con.execute("select count(*) from forecast.goods_receipts").fetchone()[0]
         con.execute(
             f"""insert into forecast.goods_receipts

@@ -234,7 +234,7 @@ def test_the_closed_loop_asset_stores_every_policy_and_passes_its_checks(wh):
     policies = {r[0] for r in rows}
     assert {"orderhub", "rop_ma28", "out_ma28", "out_snaive"} <= policies
     assert all(r[1] == "catalogue" and 0 <= r[2] <= 1 and np.isfinite(r[3]) for r in rows)
-    con = warehouse.connect(wh.path)
+    con = warehouse.connect(wh.resolved_path)
     results = run_suite(con, load_suites()["forecast.replenishment_loop"], QualitySettings(), Window())
     con.close()
     assert next(r for r in results if r.rule.name == "results_valid").passed

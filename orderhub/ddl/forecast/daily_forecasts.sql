@@ -2,6 +2,7 @@
 -- SKU and day ahead. 'production' rows are the daily run's own forecasts (the newest origin is what purchasing
 -- plans with); 'backtest' rows re-forecast past origins from the data up to them only. The safety stock
 -- compares both with what then sold over each SKU's lead time + review period.
+-- key: source, origin_date, sku_id, horizon (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists forecast.daily_forecasts (
     origin_date   date not null,         -- last day of sales history the forecast saw
     sku_id        varchar not null,

@@ -1,6 +1,7 @@
 -- Purchase orders as the ERP lists them (GET /erp/purchase_orders), both those raised from OrderHub's accepted
 -- suggestions and those buyers raised in the ERP themselves; replaced in full by every sync. What is still on
 -- order = quantity - units received (forecast.goods_receipts).
+-- key: po_no (unique: writers MERGE on it and the key_unique check verifies it; DuckLake has no constraints)
 create table if not exists forecast.supplier_orders (
     po_no              varchar not null,
     source             varchar not null,      -- 'orderhub' (from an accepted suggestion) | 'erp' (raised elsewhere)
