@@ -8,7 +8,7 @@ ops.write_locks (raw's row, bumped by every landing so concurrent landings on a 
 ops.quarantine_moves counts records a replay stored or a rebuild re-quarantined after their landing.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,10 @@ from pydantic import Field
 
 from assets.tables import key, row_count
 from orderhub import alerts, settings
-from orderhub.ingest.pull import PullReport, land_file, pull_api, pull_erp
+from orderhub.ingest.fileland import land_dropped
+from orderhub.ingest.history import alert_before_start
+from orderhub.ingest.pull import PullReport, pull_api, pull_erp
+from orderhub.ingest.replay import replay
 from orderhub.sources.authorization import sync_reauthorize_alerts
 from resources.channels import CHANNEL_APIS, enabled_channels
 from resources.erp import ErpBridge
@@ -32,7 +35,18 @@ class RawIngestConfig(dg.Config):
         description="API channels to pull from their cursors, and/or "
         "'erp'; empty (null) = every enabled channel and the ERP",
     )
-    files: list[str] = Field(default_factory=list, description="dropped export files to land (landing/<channel>/...)")
+    files: list[str] = Field(
+        default_factory=list, description="dropped report files to land (each must lie in landing/<folder>/)"
+    )
+    regrown: list[str] = Field(
+        default_factory=list, description="archived files that grew after they were landed: read again (archive/...)"
+    )
+    replay: bool = Field(
+        default=False,
+        description="re-standardize quarantined records with today's mappings (orderhub quarantine replay)",
+    )
+    replay_mapping: str | None = Field(default=None, description="replay only this mapping's records")
+    replay_reason: str | None = Field(default=None, description="replay only records quarantined for this reason")
     start: str | None = Field(
         default=None,
         description="first modified time for a channel without a cursor "
@@ -89,15 +103,25 @@ def raw_channel_orders(context: dg.AssetExecutionContext, config: RawIngestConfi
                 run_id=context.run_id,
                 reread=timedelta(minutes=config.reread_minutes),
             )
-        for path in config.files:
-            land_file(
+        if config.files or config.regrown:
+            paths = settings.paths()
+            land_dropped(
                 con,
-                Path(path),
-                channel=Path(path).parent.name,
-                archive=settings.paths().archive,
+                [Path(p) for p in config.files],
+                landing=paths.landing,
+                archive=paths.archive,
+                workdir=paths.home / "tmp",
                 report=report,
                 run_id=context.run_id,
+                regrown=[Path(p) for p in config.regrown],
             )
+        if config.replay:
+            report.moves.append(
+                replay(con, mapping=config.replay_mapping, reason=config.replay_reason, run_id=context.run_id)
+            )
+        early = alert_before_start(
+            con, report.order_dates, date.fromisoformat(settings.start_date()), "raw.channel_orders"
+        )
         _alert(con, report)
         # a refused token stopped that shop's pull (cursor kept): the alert says "re-authorize"
         sync_reauthorize_alerts(con, pulled, asset="raw.channel_orders")
@@ -116,7 +140,11 @@ def raw_channel_orders(context: dg.AssetExecutionContext, config: RawIngestConfi
             "touched_end": meta["touched_end"],
             "touched_dates": dg.MetadataValue.json(meta["touched_dates"]),
             "errors": dg.MetadataValue.json(meta["errors"]),
-            "files": dg.MetadataValue.json({"archived": meta["files_archived"], "rejected": meta["files_rejected"]}),
+            "files": dg.MetadataValue.json(
+                {k: meta[f"files_{k}"] for k in ("archived", "rejected", "waiting", "regrown")}
+            ),
+            "replayed": dg.MetadataValue.json([m.as_metadata() for m in report.moves]),
+            "dates_before_first_partition": dg.MetadataValue.json([d.isoformat() for d in early]),
         }
     )
 

@@ -49,15 +49,19 @@ class LandResult:
     quarantined: int
     order_dates: list[date] = field(default_factory=list)
     reasons: dict[str, int] = field(default_factory=dict)
+    lines_stored: int = 0  # order lines of the stored records
+    rows: dict[str, int] = field(default_factory=dict)  # files: report rows received/stored/deduplicated/quarantined
 
     def as_metadata(self) -> dict[str, Any]:
-        return {
+        out = {
             "received": self.received,
             "stored": self.stored,
             "deduplicated": self.deduplicated,
             "quarantined": self.quarantined,
             "reasons": self.reasons,
+            "lines_stored": self.lines_stored,
         }
+        return out | ({"rows": self.rows} if self.rows else {})
 
 
 def canonical_json(record: Any) -> str:
@@ -138,8 +142,12 @@ def _land_sql(
     cursor_updates: dict[str, str] | None = None,
     calls: CallLog | None = None,
     run_id: str | None = None,
+    rejects: str | None = None,
+    rows_column: str | None = None,
 ) -> LandResult:
     """Land the rows of `incoming_sql` (columns: seq, record_text = canonical JSON). Vectorized throughout.
+    `rejects` (SQL: seq, reason, message) quarantines those new records whatever the mapping says (a file
+    decided it); `rows_column` names an incoming column with the report rows each record holds (file accounting).
     record_text may be VARCHAR or already JSON-typed (e.g. from read_json): JSON is stored as is, text is
     validated by the cast into raw.channel_orders.record (one more parse of the text, ~40% of the raw insert).
 
@@ -152,7 +160,7 @@ def _land_sql(
     # narrow: the record text is not copied, it is read again from the incoming rows by their seq
     con.execute(
         f"create or replace temp table _land_in as "
-        f"select seq, md5(record_text)::uuid as content_hash from ({incoming_sql})"
+        f"select seq, md5(record_text)::uuid as content_hash, {rows_column or 1} as n_rows from ({incoming_sql})"
     )
     text = f"(select seq, record_text from ({incoming_sql}))"
     received = con.execute("select count(*) from _land_in").fetchone()[0]
@@ -169,6 +177,10 @@ def _land_sql(
         f" from {text} i join _land_new n using (seq)"
     )
     con.execute(f"create or replace temp table _land_std as {facts_sql(m, src, ('seq',))}")
+    if rejects:
+        con.execute(
+            f"update _land_std s set reason = r.reason, message = r.message from ({rejects}) r where s.seq = r.seq"
+        )
     new, quarantined = con.execute(
         "select count(*), count(*) filter (where reason is not null) from _land_std"
     ).fetchone()
@@ -186,6 +198,15 @@ def _land_sql(
     result = LandResult(
         batch_id, source, channel, shop, received, new - quarantined, received - new, quarantined, dates, reasons
     )
+    result.lines_stored = con.execute(
+        "select coalesce(sum(len(line_sku)), 0) from _land_std where reason is null"
+    ).fetchone()[0]
+    if rows_column:
+        counts = con.execute("""select sum(i.n_rows),
+                   sum(i.n_rows) filter (where s.reason is null and s.seq is not null),
+                   sum(i.n_rows) filter (where s.seq is null), sum(i.n_rows) filter (where s.reason is not null)
+            from _land_in i left join _land_std s using (seq)""").fetchone()
+        result.rows = dict(zip(("received", "stored", "deduplicated", "quarantined"), (c or 0 for c in counts)))
     with transaction(con):
         con.execute(
             f"""insert into raw.channel_orders

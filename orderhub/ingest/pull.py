@@ -7,16 +7,16 @@ cursor advance / call log, so a failure part-way keeps everything before it and 
 from __future__ import annotations
 
 import logging
-import shutil
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
 
 from orderhub.calllog import CallLog
-from orderhub.ingest.landing import LandResult, get_cursor, land, quarantine_file, set_cursor
+from orderhub.ingest.landing import LandResult, get_cursor, land, set_cursor
+from orderhub.standardize.moves import Move
 from orderhub.transaction import retrying, transaction
 
 log = logging.getLogger(__name__)
@@ -44,10 +44,13 @@ class PullReport:
     errors: list[str] = field(default_factory=list)
     files_archived: list[str] = field(default_factory=list)
     files_rejected: list[str] = field(default_factory=list)
+    files_waiting: list[str] = field(default_factory=list)  # left in place: being written, or waiting for a partner
+    files_regrown: list[str] = field(default_factory=list)  # archived files read again because they grew
+    moves: list[Move] = field(default_factory=list)  # quarantine replays
 
     @property
     def order_dates(self) -> list[date]:
-        return sorted({d for b in self.batches for d in b.order_dates})
+        return sorted({d for b in self.batches for d in b.order_dates} | {d for m in self.moves for d in m.order_dates})
 
     def totals(self) -> dict[str, int]:
         keys = ("received", "stored", "deduplicated", "quarantined")
@@ -77,6 +80,8 @@ class PullReport:
             "errors": self.errors,
             "files_archived": self.files_archived,
             "files_rejected": self.files_rejected,
+            "files_waiting": self.files_waiting,
+            "files_regrown": self.files_regrown,
         }
 
 
@@ -191,33 +196,26 @@ def land_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     *,
-    channel: str,
     archive: Path,
     report: PullReport,
     run_id: str | None = None,
+    channel: str | None = None,
+    workdir: Path | None = None,
 ) -> None:
-    """Load one dropped export whole, or reject it whole (quarantine row + archive/rejected/)."""
-    from orderhub.exports import ExportReadError, read_export  # the reader is only needed for files
+    """Land one file dropped in landing/<folder>/ whole, or reject it whole (see orderhub.ingest.fileland)."""
+    from orderhub.ingest.fileland import land_dropped  # the file readers are only needed for files
 
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    try:
-        mapping, records = read_export(path)
-    except ExportReadError as exc:
-        quarantine_file(con, channel=channel, path=str(path), reason=exc.reason, message=exc.message)
-        report.files_rejected.append(str(_move(path, archive / "rejected" / channel, stamp)))
-        report.errors.append(f"{path.name}: {exc.reason}: {exc.message}")
-        return
-    report.batches.append(
-        land(con, source="file", channel=channel, shop_id=None, mapping=mapping, records=records, run_id=run_id)
+    path = Path(path)
+    landing = path.parent.parent
+    land_dropped(
+        con,
+        [path],
+        landing=landing,
+        archive=archive,
+        workdir=workdir or archive.parent / "tmp",
+        report=report,
+        run_id=run_id,
     )
-    report.files_archived.append(str(_move(path, archive / channel, stamp)))
-
-
-def _move(path: Path, folder: Path, stamp: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{stamp}-{path.name}"
-    shutil.move(str(path), target)
-    return target
 
 
 def _flush_calls(con: duckdb.DuckDBPyConnection, calls: CallLog) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from orderhub.exports import ExportReadError, read_export
+from orderhub.ingest.folder import SIDECAR, read_sidecar
 
 COLUMNS = ["order_id", "channel", "shop_id", "order_date", "status", "paid_fen", "source_updated_at"]
 ERP_STATUS = {
@@ -81,8 +82,11 @@ def export_orders(con: duckdb.DuckDBPyConnection, archive: Path) -> tuple[pd.Dat
     file. Returns (orders, problems) — a file that cannot be re-read is reported, not skipped silently."""
     frames, problems = [], []
     for path in sorted(p for p in archive.glob("*/*") if p.is_file() and p.parent.name != "rejected"):
+        facts = read_sidecar(path) or {}  # how it was landed: the mapping, and whether it is an item report
+        if path.name.endswith(SIDECAR) or facts.get("role") == "items":
+            continue
         try:
-            _, records = read_export(path)
+            _, records = read_export(path, facts.get("mapping"))
         except ExportReadError as exc:
             problems.append(f"{path.name}: {exc.reason}")
             continue

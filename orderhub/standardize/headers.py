@@ -21,11 +21,11 @@ def file_headers(m, spec: FileSpec) -> FileSpec:  # m: mapping.Mapping (which ca
     if rows and spec.lines_from:
         raise MappingError(f"{m.name}: file.group_by and file.lines_from exclude each other")
     order = [_header(f.path, rows) for f in m.fields.values() if f.required and f.path]
-    order += [_header(p, rows) for n, f in m.fields.items() if ORDER_FIELDS[n] for p in f.placeholders]
+    order += [_header(p, rows) for n, f in m.fields.items() if ORDER_FIELDS[n] and not f.path for p in f.placeholders]
     order.append(_header(m.status.path, rows))
     required_lines = [f for n, f in m.lines.fields.items() if LINE_FIELDS[n]]
     lines = [_header(f.path, False) for f in required_lines if f.path and f.required]
-    lines += [_header(p, False) for f in required_lines for p in f.placeholders]
+    lines += [_header(p, False) for f in required_lines if not f.path for p in f.placeholders]  # a fallback is optional
     if rows:
         order.append(spec.group_by)
     if spec.lines_from is None:

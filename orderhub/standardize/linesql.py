@@ -32,12 +32,13 @@ def computed_text(f: FieldSpec, base: str) -> str:
 
 
 def _line_text(f: FieldSpec) -> str:
-    if f.compute is not None and f.path is None:
-        return trim_sql(computed_text(f, "x"))
-    text = text_sql(access("x", f.path), f) if f.path else "null"
+    """The line's text of a field: its path, else (path + compute) the computed fallback, else the default."""
+    parts = [text_sql(access("x", f.path), f)] if f.path else []
+    if f.compute is not None:
+        parts.append(trim_sql(computed_text(f, "x")))
     if f.default is not None:
-        text = f"coalesce({text}, {lit(f.default)})"
-    return text
+        parts.append(lit(f.default))
+    return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
 
 
 def lines_sql(m: Mapping, c: Context) -> LineSql:
@@ -123,8 +124,11 @@ def _parse(v: str, f: FieldSpec, c: Context) -> str:
 
 def _final(m: Mapping, has: set[str]) -> list[str]:
     goods = "greatest(paid_fen - freight_fen, 0)"  # unpaid/closed rows show 0.00 paid but may list freight
-    if "unit_price_fen" in has and "paid_fen" in has:
-        unit, paid = "ll_unit_price_fen", "ll_paid_fen"
+    if "unit_price_fen" in has and "paid_fen" in has:  # a line without one of them: derived from the other
+        paid = "list_transform(ll_paid_fen, lambda p, i: coalesce(p, ll_quantity[i] * ll_unit_price_fen[i]))"
+        unit = (
+            "list_transform(ll_unit_price_fen, lambda u, i: coalesce(u, ll_paid_fen[i] // nullif(ll_quantity[i], 0)))"
+        )
     elif "unit_price_fen" in has:
         unit = "ll_unit_price_fen"
         paid = "list_transform(ll_quantity, lambda q, i: q * ll_unit_price_fen[i])"

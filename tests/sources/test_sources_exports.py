@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orderhub.exports import REQUIRED_HEADERS, ExportReadError, read_export
+from orderhub.exports import ExportReadError, read_export, required_headers
+
+REQUIRED_HEADERS = required_headers()
 
 COLUMNS = [
     "订单编号",
