@@ -5,17 +5,17 @@
 - `ingest_peak_sensor` (off by default): promotion days, a pull every ~15 s with a 5 s lag.
 """
 
-import time
-from pathlib import Path
+import json
 
 import dagster as dg
 
 from assets.tables import key
 from orderhub import settings
+from orderhub.ingest.folder import grown, ready_files
 
 RAW_ORDERS = key("raw.channel_orders")
 RAW_OP_NAME = "raw__channel_orders"  # the op name Dagster derives from the asset key (for run config)
-SETTLE_SECONDS = 5  # a file still being copied is left for the next tick
+SETTLE_SECONDS = 5  # and unchanged since the previous tick: a file still being copied is left for later
 PEAK_LAG_SECONDS = 5
 BUSY = [
     dg.DagsterRunStatus.QUEUED,
@@ -44,24 +44,28 @@ ingest_live_schedule = dg.ScheduleDefinition(
 )
 
 
-def files_run_config(files: list[str]) -> dict:
-    return {"ops": {RAW_OP_NAME: {"config": {"sources": [], "files": files}}}}
-
-
-def dropped_files(landing: Path, now: float | None = None) -> list[Path]:
-    now = time.time() if now is None else now
-    files = [p for p in sorted(landing.glob("*/*")) if p.is_file() and not p.name.startswith(".")]
-    return [p for p in files if now - p.stat().st_mtime >= SETTLE_SECONDS]
+def files_run_config(files: list[str], regrown: list[str] = ()) -> dict:
+    return {"ops": {RAW_OP_NAME: {"config": {"sources": [], "files": files, "regrown": list(regrown)}}}}
 
 
 @dg.sensor(job=ingest_files_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
 def landing_files_sensor(context: dg.SensorEvaluationContext):
-    """Seller-center exports dropped into the landing folder are loaded (or rejected) and archived."""
-    files = dropped_files(settings.paths().landing)
-    if not files:
-        return dg.SkipReason("no files in the landing folder")
-    run_key = ",".join(f"{p}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in files)
-    return dg.RunRequest(run_key=run_key, run_config=files_run_config([str(p) for p in files]))
+    """Reports dropped into the landing folder are loaded (or rejected) and archived once complete: not a
+    temporary name, no process writing them, size and time unchanged since the previous look (orderhub/ingest/
+    folder.py). Archived files that grew after they were landed are read again."""
+    paths = settings.paths()
+    previous = json.loads(context.cursor) if context.cursor else {}
+    files, seen = ready_files(paths.landing, previous, SETTLE_SECONDS)
+    regrown = grown(paths.archive)
+    context.update_cursor(json.dumps(seen))
+    if not files and not regrown:
+        waiting = len(seen) - len(files)
+        return dg.SkipReason(f"{waiting} file(s) not complete yet" if waiting else "no files in the landing folder")
+    looks = {**seen, **{str(p): [p.stat().st_size, p.stat().st_mtime_ns] for p in regrown}}
+    run_key = ",".join(f"{p}:{looks[str(p)][1]}:{looks[str(p)][0]}" for p in [*files, *regrown])
+    return dg.RunRequest(
+        run_key=run_key, run_config=files_run_config([str(p) for p in files], [str(p) for p in regrown])
+    )
 
 
 def peak_run_config(lag_seconds: int = PEAK_LAG_SECONDS) -> dict:

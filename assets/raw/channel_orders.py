@@ -5,7 +5,8 @@ hub rebuilds are fast), hub.quarantine (records that cannot be standardized, wit
 ops.ingest_batches (per batch: received = stored + deduplicated + quarantined), ops.cursors (each API
 channel's `api:<channel>:<shop>` cursor), ops.api_calls (every HTTP attempt, see assets/ops/api_calls.py) and
 ops.write_locks (raw's row, bumped by every landing so concurrent landings on a lake conflict; orderhub/locks.py);
-ops.quarantine_moves counts records a replay stored or a rebuild re-quarantined after their landing.
+ops.quarantine_moves counts records a replay stored or a rebuild re-quarantined after their landing; a replay also
+applies the seller's SKU alias file to hub.sku_map.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +23,7 @@ from orderhub.ingest.history import alert_before_start
 from orderhub.ingest.pull import PullReport, pull_api, pull_erp
 from orderhub.ingest.replay import replay
 from orderhub.sources.authorization import sync_reauthorize_alerts
+from orderhub.standardize.skus import refresh_aliases
 from resources.channels import CHANNEL_APIS, enabled_channels
 from resources.erp import ErpBridge
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
@@ -115,7 +117,8 @@ def raw_channel_orders(context: dg.AssetExecutionContext, config: RawIngestConfi
                 run_id=context.run_id,
                 regrown=[Path(p) for p in config.regrown],
             )
-        if config.replay:
+        if config.replay:  # the seller fixed a mapping or an alias: apply both
+            refresh_aliases(con)
             report.moves.append(
                 replay(con, mapping=config.replay_mapping, reason=config.replay_reason, run_id=context.run_id)
             )

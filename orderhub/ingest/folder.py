@@ -102,3 +102,24 @@ def grown(archive: Path, within: timedelta = timedelta(days=2)) -> list[Path]:
         if (look.size, look.mtime_ns) != (facts["size"], facts["mtime_ns"]):
             out.append(archived)
     return out
+
+
+def ready_files(
+    landing: Path, previous: dict[str, list[int]], settle_seconds: float, now: float | None = None
+) -> tuple[list[Path], dict[str, list[int]]]:
+    """(files ready to read, what was seen now): a file is ready when its name is not temporary, its size and
+    time are what the previous look saw and older than `settle_seconds`, and no process has it open for writing.
+    Pass the returned looks as `previous` next time (the sensor keeps them in its cursor)."""
+    import time
+
+    now = time.time() if now is None else now
+    ready, seen = [], {}
+    for path in sorted(landing.glob("*/*")):
+        if not path.is_file() or is_temporary(path.name):
+            continue
+        look = Look.of(path)
+        seen[str(path)] = [look.size, look.mtime_ns]
+        settled = previous.get(str(path)) == seen[str(path)] and now - look.mtime_ns / 1e9 >= settle_seconds
+        if settled and not open_for_writing(path):
+            ready.append(path)
+    return ready, seen

@@ -127,6 +127,15 @@ def pull_api(
             set_cursor(con, late_name, sweep_from.isoformat())
 
 
+def _windows(api: OrderApi, start: datetime, end: datetime, calls: CallLog):
+    """The platform windows of [start, end) with their records, oldest first (a connector without
+    iter_order_windows is one window)."""
+    if hasattr(api, "iter_order_windows"):
+        yield from api.iter_order_windows(start, end, calls)
+    else:
+        yield start, end, api.fetch_orders(start, end, calls)
+
+
 def _pull_range(
     con: duckdb.DuckDBPyConnection,
     api: OrderApi,
@@ -138,33 +147,47 @@ def _pull_range(
     report: PullReport,
     run_id: str | None,
 ) -> bool:
-    """Fetch and land [start, until) chunk by chunk; False (cursor left where it was) when a fetch fails."""
+    """Fetch [start, until) platform window by window and land the windows fetched so far, with the cursor at
+    the end of the last one, every `chunk` (one transaction per chunk, not per 30-minute PDD window). A window
+    that fails costs only itself: what came before it is landed, the cursor stops at its start, the next run
+    retries from there. False when a window failed."""
     while start < until:
         end = min(start + chunk, until)
         calls = CallLog(run_id)
+        records: list[dict] = []
+        reached = start
         try:
-            records = api.fetch_orders(start, end, calls)
-        except Exception as exc:  # noqa: BLE001 - any failure: the cursor stays, the next run retries this window
-            _flush_calls(con, calls)
-            report.errors.append(f"{api.channel}/{api.shop_id} [{start.isoformat()}, {end.isoformat()}): {exc}")
-            log.warning("fetch failed, cursor %s stays at %s: %s", cursor, start, exc)
+            for _, window_end, window_records in _windows(api, start, end, calls):
+                records += window_records
+                reached = min(window_end, end)
+        except Exception as exc:  # noqa: BLE001 - any failure: the windows before it land, the cursor stops there
+            report.errors.append(f"{api.channel}/{api.shop_id} [{reached.isoformat()}, {end.isoformat()}): {exc}")
+            log.warning("fetch failed, cursor %s stops at %s: %s", cursor, reached, exc)
+            _land_window(con, api, mapping, records, start, reached, cursor, calls, report, run_id)
             return False
-        report.batches.append(
-            land(
-                con,
-                source="api",
-                channel=api.channel,
-                shop_id=api.shop_id,
-                mapping=mapping,
-                records=records,
-                window=(start, end),
-                cursor_updates={cursor: end.isoformat()},
-                calls=calls,
-                run_id=run_id,
-            )
-        )
+        _land_window(con, api, mapping, records, start, end, cursor, calls, report, run_id)
         start = end
     return True
+
+
+def _land_window(con, api: OrderApi, mapping: str, records, start, end, cursor, calls, report, run_id) -> None:
+    if end <= start:  # nothing fetched before the failure: only the call log is kept
+        _flush_calls(con, calls)
+        return
+    report.batches.append(
+        land(
+            con,
+            source="api",
+            channel=api.channel,
+            shop_id=api.shop_id,
+            mapping=mapping,
+            records=records,
+            window=(start, end),
+            cursor_updates={cursor: end.isoformat()},
+            calls=calls,
+            run_id=run_id,
+        )
+    )
 
 
 def pull_erp(

@@ -51,6 +51,7 @@ def replay(
         for r in con.execute(f"select distinct mapping from raw.channel_orders where {where} order by 1").fetchall()
     ]
     if not names:
+        move.order_dates = remapped_dates(con)
         return move
     parts = [
         facts_sql(
@@ -69,14 +70,21 @@ def replay(
         )
         apply_outcome(con, "_replay_std", move, started)
         record_move(con, move, started, mapping=mapping, reason=reason, run_id=run_id)
-    move.order_dates = [
-        r[0]
-        for r in con.execute(
-            "select distinct order_date from _replay_std where reason is null and order_date is not null order by 1"
-        ).fetchall()
-    ]
+    stored = con.execute("select distinct order_date from _replay_std where reason is null and order_date is not null")
+    move.order_dates = sorted({r[0] for r in stored.fetchall()} | set(remapped_dates(con)))
     con.execute("drop table _replay_std")
     return move
+
+
+def remapped_dates(con: duckdb.DuckDBPyConnection) -> list:
+    """Order dates with hub lines whose channel SKU was unmapped when built and is mapped now (an alias added):
+    rebuilding them gives those lines their SKU."""
+    return [
+        r[0]
+        for r in con.execute("""select distinct l.order_date from hub.order_lines l join hub.orders o using (order_id)
+            semi join hub.sku_map m on m.channel = o.channel and m.channel_sku = l.channel_sku
+            where l.sku_id is null order by 1""").fetchall()
+    ]
 
 
 def quarantine_summary(con: duckdb.DuckDBPyConnection) -> list[tuple]:

@@ -1,6 +1,8 @@
 """Per-record context of a compiled mapping (the shop's zone, currency and first day) and the plausibility
-checks that use it: negative amounts, paid more than the total and freight, dates outside [the shop's first
-day, received + 1 day], currencies that are not codes, order ids a spreadsheet turned into numbers.
+checks that use it: negative amounts, paid more than the total and freight, paid before created or shipped
+before paid (the hub's blocking timestamps_ordered check, per record instead of failing a whole rebuild), dates
+outside [the shop's first day, received + 1 day], currencies that are not codes, order ids a spreadsheet turned
+into numbers.
 
 Everything is a constant literal unless the mapping has per-shop settings or a per-record currency: then it
 is a column computed once per record from the shop (the record's shop field, else the one it was landed for).
@@ -128,4 +130,14 @@ def sanity_checks(m: Mapping, c: Context) -> list[Check]:
                     "was received'",
                 )
             )
+    checks.append(
+        (
+            "paid_at < created_at or shipped_at < paid_at",
+            "timestamps_out_of_order",
+            "'paid at ' || coalesce(strftime(paid_at, '%Y-%m-%d %H:%M:%S'), '-') || ', created at ' || "
+            "strftime(created_at, '%Y-%m-%d %H:%M:%S') || ', shipped at ' || "
+            "coalesce(strftime(shipped_at, '%Y-%m-%d %H:%M:%S'), '-') || ' (UTC): an order is paid after it was "
+            "created and shipped after it was paid'",
+        )
+    )
     return checks

@@ -8,12 +8,14 @@ import duckdb
 import pandas as pd
 
 from orderhub.locks import claim
-from orderhub.standardize.mapping import TimeFormat
+from orderhub.standardize.loader import mapping_dirs
+from orderhub.standardize.mapping import MappingError, TimeFormat
 from orderhub.standardize.moves import QUARANTINE_COLUMNS
 from orderhub.standardize.sqlvalues import parse_money, parse_time
 from orderhub.transaction import transaction
 from orderhub.upsert import insert_or_ignore
 
+ALIASES_FILE = "sku_aliases.csv"
 ERP_TIME = TimeFormat("%Y/%m/%d %H:%M:%S", "Asia/Shanghai")
 
 
@@ -53,16 +55,59 @@ def load_skus(con: duckdb.DuckDBPyConnection, items: pd.DataFrame) -> int:
     return con.execute("select count(*) from hub.skus").fetchone()[0]
 
 
+def read_aliases() -> pd.DataFrame:
+    """The seller's channel SKU aliases: `sku_aliases.csv` (channel,channel_sku,sku_id) in each mapping folder,
+    the seller's own folder (ORDERHUB_MAPPINGS_DIR) winning on a (channel, channel_sku) both list. Rows with an
+    empty field are ignored; comments start with #."""
+    frames = []
+    for rank, folder in enumerate(mapping_dirs()):
+        path = folder / ALIASES_FILE
+        if path.exists():
+            frame = pd.read_csv(path, dtype=str, comment="#", skipinitialspace=True, keep_default_na=False)
+            missing = {"channel", "channel_sku", "sku_id"} - set(frame.columns)
+            if missing:
+                raise MappingError(
+                    f"{path}: needs the columns channel, channel_sku, sku_id (missing {sorted(missing)})"
+                )
+            frames.append(frame[["channel", "channel_sku", "sku_id"]].assign(rank=rank))
+    if not frames:
+        return pd.DataFrame({"channel": [], "channel_sku": [], "sku_id": []}, dtype="string")
+    out = pd.concat(frames).apply(lambda c: c.str.strip() if c.dtype == object else c)
+    out = out[(out["channel"] != "") & (out["channel_sku"] != "") & (out["sku_id"] != "")]
+    return out.sort_values("rank").drop_duplicates(["channel", "channel_sku"]).drop(columns="rank").astype("string")
+
+
 def load_sku_map(con: duckdb.DuckDBPyConnection, channel_skus: pd.DataFrame) -> int:
-    """Replace hub.sku_map: the ERP's channel SKU codes, plus the ERP's own codes for ERP orders."""
+    """Replace hub.sku_map: the ERP's channel SKU codes, plus the ERP's own codes for ERP orders, and the
+    seller's alias file (which wins where both map a code)."""
     channel_skus = channel_skus.astype(dict.fromkeys(channel_skus.columns, "string"))  # read by name in the SQL below
+    aliases = read_aliases()  # noqa: F841 - read by name in the SQL below
     with transaction(con):
         claim(con, "hub.sku_map")  # concurrent replacements on a lake conflict (orderhub/locks.py)
         con.execute("delete from hub.sku_map")
-        con.execute("""insert into hub.sku_map
-            select distinct on (channel, channel_sku) channel, channel_sku, sku_code from channel_skus
-            where channel is not null and channel_sku is not null and sku_code is not null
+        con.execute("""insert into hub.sku_map (channel, channel_sku, sku_id, source)
+            select channel, channel_sku, sku_id, 'alias_file' from aliases
             union all
-            select 'erp', sku_id, sku_id from hub.skus
-              where not exists (select 1 from channel_skus c where c.channel = 'erp')""")
+            select channel, channel_sku, sku_id, 'erp' from (
+                select distinct on (channel, channel_sku) channel, channel_sku, sku_code as sku_id from channel_skus
+                where channel is not null and channel_sku is not null and sku_code is not null
+                union all
+                select 'erp', sku_id, sku_id from hub.skus
+                  where not exists (select 1 from channel_skus c where c.channel = 'erp')
+            ) erp anti join aliases a using (channel, channel_sku)""")
     return con.execute("select count(*) from hub.sku_map").fetchone()[0]
+
+
+def refresh_aliases(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the alias file now, keeping the ERP's rows it does not override (a seller's fix without an ERP
+    round trip: `orderhub quarantine replay` runs it). Returns the number of alias rows."""
+    aliases = read_aliases()  # noqa: F841 - read by name in the SQL below
+    with transaction(con):
+        claim(con, "hub.sku_map")
+        con.execute("delete from hub.sku_map where source = 'alias_file'")
+        con.execute(
+            "delete from hub.sku_map where (channel, channel_sku) in (select (channel, channel_sku) from aliases)"
+        )
+        con.execute("""insert into hub.sku_map (channel, channel_sku, sku_id, source)
+            select channel, channel_sku, sku_id, 'alias_file' from aliases""")
+    return len(read_aliases())

@@ -136,7 +136,8 @@ def test_window_replacement_leaves_other_days_alone(con):
 
 def test_sku_ids_come_through_the_sku_map(con):
     con.execute(
-        "insert into hub.sku_map values ('taobao', 'SKU-00001', 'SKU-00001'), ('douyin', 'SKU-00010', 'SKU-00010')"
+        "insert into hub.sku_map (channel, channel_sku, sku_id)"
+        " values ('taobao', 'SKU-00001', 'SKU-00001'), ('douyin', 'SKU-00010', 'SKU-00010')"
     )
     _land_all(con)
     rebuild(con)

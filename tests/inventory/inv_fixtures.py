@@ -75,7 +75,14 @@ def add_stock(con, rows) -> None:
 
 
 def map_sku(con, channel: str, channel_sku: str, sku_id: str) -> None:
-    insert_or_replace(con, "hub.sku_map", ["channel", "channel_sku"], "select ?, ?, ?", [channel, channel_sku, sku_id])
+    insert_or_replace(
+        con,
+        "hub.sku_map",
+        ["channel", "channel_sku"],
+        "select ?, ?, ?",
+        [channel, channel_sku, sku_id],
+        columns=["channel", "channel_sku", "sku_id"],
+    )
 
 
 def open_alerts(con, kind: str | None = None) -> set[str]:

@@ -4,3 +4,5 @@ create table if not exists hub.sku_map (
     channel_sku  varchar not null,
     sku_id       varchar not null
 );
+alter table hub.sku_map add column if not exists source varchar default 'erp';  -- erp (the ERP's channel SKU table)
+        -- | alias_file (the seller's sku_aliases.csv next to the mappings, which wins where both map a code)
