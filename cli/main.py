@@ -15,6 +15,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "shops": ("cli.shops:shops", "Each shop's platform authorization and expiry; authorize, refresh, check."),
     "sql": ("cli.sql:sql", "Query the analysts' read-only view (live lake, or the published copy of a file)."),
     "warehouse": ("cli.warehouse:warehouse", "Warehouse backend: info, snapshots, maintenance, convert old files."),
+    "mapping": ("cli.mapping:mapping", "List the channel mappings; check one against a sample file before landing."),
+    "quarantine": ("cli.quarantine:quarantine", "List quarantined records; replay them with the current mappings."),
 }
 
 

@@ -34,6 +34,12 @@ ingest_files_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(RAW_ORDERS),
     description="Land dropped seller-center export files (run config lists them) into raw.channel_orders.",
 )
+quarantine_replay_job = dg.define_asset_job(
+    "quarantine_replay_job",
+    selection=dg.AssetSelection.assets(RAW_ORDERS),
+    description="Re-standardize quarantined records with the current mappings and SKU aliases "
+    "(`orderhub quarantine replay`); hub_rebuild_sensor then rebuilds the days it touched.",
+)
 ingest_live_schedule = dg.ScheduleDefinition(
     name="ingest_live_schedule",
     job=ingest_live_job,
@@ -42,6 +48,11 @@ ingest_live_schedule = dg.ScheduleDefinition(
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Pull new and changed orders from every channel API and the ERP every 5 minutes.",
 )
+
+
+def replay_run_config(mapping: str | None = None, reason: str | None = None) -> dict:
+    config = {"sources": [], "replay": True, "replay_mapping": mapping, "replay_reason": reason}
+    return {"ops": {RAW_OP_NAME: {"config": config}}}
 
 
 def files_run_config(files: list[str], regrown: list[str] = ()) -> dict:
@@ -84,7 +95,7 @@ def ingest_peak_sensor(context: dg.SensorEvaluationContext):
 
 
 defs = dg.Definitions(
-    jobs=[ingest_live_job, ingest_files_job],
+    jobs=[ingest_live_job, ingest_files_job, quarantine_replay_job],
     schedules=[ingest_live_schedule],
     sensors=[landing_files_sensor, ingest_peak_sensor],
 )

@@ -87,12 +87,30 @@ def remapped_dates(con: duckdb.DuckDBPyConnection) -> list:
     ]
 
 
-def quarantine_summary(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """Open quarantine rows by entity, source, channel, mapping and reason, with their count and first/last time."""
-    return con.execute("""
+def preview(con: duckdb.DuckDBPyConnection, *, mapping: str | None = None, reason: str | None = None):
+    """What a replay would do, writing nothing: (records, [(new reason or None = stored, count)])."""
+    where = replayable_where(mapping, reason)
+    names = [r[0] for r in con.execute(f"select distinct mapping from raw.channel_orders where {where}").fetchall()]
+    counts: dict = {}
+    for name in names:
+        src = (
+            f"select content_hash, record, shop_id, received_at, source from raw.channel_orders"
+            f" where {where} and mapping = {lit(name)}"
+        )
+        for why, n in con.execute(
+            f"select reason, count(*) from ({facts_sql(load_mapping(name), src)}) group by 1"
+        ).fetchall():
+            counts[why] = counts.get(why, 0) + n
+    return sum(counts.values()), sorted(counts.items(), key=lambda kv: (kv[0] is not None, kv[0] or ""))
+
+
+def quarantine_summary(con: duckdb.DuckDBPyConnection, resolved: bool = False) -> list[tuple]:
+    """Quarantine rows (open ones, or all) by entity, source, channel, mapping and reason, with their count and
+    first/last time."""
+    return con.execute(f"""
         select q.entity, q.source, coalesce(q.channel, ''), coalesce(r.mapping, ''), q.reason, count(*),
                min(q.quarantined_at), max(q.quarantined_at)
         from hub.quarantine q
         left join raw.channel_orders r on q.entity = 'order' and r.content_hash::varchar = q.content_hash
-        where q.resolved_at is null
+        where {"true" if resolved else "q.resolved_at is null"}
         group by all order by 6 desc, 1, 2, 3, 4, 5""").fetchall()

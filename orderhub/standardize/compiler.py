@@ -171,8 +171,9 @@ def standardize_sql(m: Mapping, source_sql: str, extra: tuple[str, ...] = (), ex
     )
     pass_cols = ", ".join(PASSTHROUGH + extra)
     shop = "coalesce(shop_id_override, shop_id)" if "shop_id" in m.fields else "shop_id"
+    final = f"{_business_day(c)} as order_date, {', '.join(ln.final)}, {c.currency} as currency"
     tail = (
-        "*"
+        f"*, {final}"
         if explain
         else f"""content_hash, {lit(m.name)} as mapping, {lit(m.channel)} as channel,
     {shop} as shop_id, source, received_at, channel_order_id, source_updated_at, created_at,
