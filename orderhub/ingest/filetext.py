@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from orderhub.ingest.filestage import ExportReadError, Staged, finish, header_names
+from orderhub.ingest.filecells import ExportReadError, Staged, finish, header_names
 from orderhub.standardize.filespec import FileSpec
 from orderhub.standardize.sqlvalues import lit
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from orderhub.ingest.filestage import _EXCEL_TEXT, ExportReadError, Staged, finish, header_names
+from orderhub.ingest.filecells import _EXCEL_TEXT, ExportReadError, Staged, finish, header_names
 from orderhub.standardize.filespec import FileSpec
 
 CHUNK_ROWS = 50_000
