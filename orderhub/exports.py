@@ -1,4 +1,5 @@
-"""A seller-center report read whole into dicts, one per row keyed by its (cleaned) headers.
+"""A seller-center report read whole into dicts, one per row keyed by its headers, cells cleaned (trimmed, Excel's
+`="..."` quoting unwrapped).
 
 The landing never goes through dicts (orderhub.ingest.fileland stages files in DuckDB and builds records in
 SQL); this is for readers that want the rows themselves: the reconciliation of archived reports and tests.
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from orderhub.ingest.filestage import ExportReadError, stage_file
+from orderhub.ingest.filestage import ExportReadError, clean_text, stage_file
 from orderhub.standardize.loader import load_mapping
 
 __all__ = ["MAPPING", "ExportReadError", "read_export", "required_headers"]
@@ -42,4 +43,4 @@ def read_export(path: Path, mapping: str | None = None, role: str = "main") -> t
         rows = con.execute(f"select * exclude (seq) from {staged.table} order by seq").fetchall()
     finally:
         con.close()
-    return m.name, [dict(zip(staged.headers, row)) for row in rows]
+    return m.name, [dict(zip(staged.headers, map(clean_text, row))) for row in rows]

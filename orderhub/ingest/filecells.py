@@ -32,7 +32,7 @@ class ExportReadError(ValueError):
 
 @dataclass
 class Staged:
-    table: str  # temp table: seq (file order) + c0..cN (cleaned texts, never null)
+    table: str  # temp view: seq (file order) + c0..cN (the cells as read, "" when empty)
     headers: list[str]  # header of column c<i> (cleaned, other spellings renamed)
     rows: int
     path: Path
@@ -44,19 +44,28 @@ class Staged:
 
 
 def clean_text(value: str) -> str:
-    """The Python twin of clean_sql (headers are cleaned in Python, cells in SQL)."""
+    """The Python twin of trim_sql + unwrap_sql (headers are cleaned in Python, cells in SQL)."""
     value = value.strip()
     match = _EXCEL_TEXT.match(value)
     return match.group(1).replace('""', '"').strip() if match else value
 
 
-def clean_sql(column: str) -> str:
-    ws = lit(WHITESPACE)
-    x = f"trim(coalesce({column}, ''), {ws})"
-    return (
-        f"case when starts_with({x}, '=\"') and ends_with({x}, '\"') and length({x}) >= 3 "
-        f"then trim(replace({x}[3:-2], '\"\"', '\"'), {ws}) else {x} end"
-    )
+def _trimmed(x: str) -> str:
+    # trim(x, all of str.strip()'s characters) costs ~20x a copy: only for texts that start or end with a byte
+    # below '!' or hold non-ASCII (where a wide space could be)
+    odd = f"{x} < '!' or right({x}, 1) < '!' or strlen({x}) <> length({x})"
+    return f"case when {odd} then trim({x}, {lit(WHITESPACE)}) else {x} end"
+
+
+def trim_sql(column: str) -> str:
+    """A cell as text, trimmed like str.strip() (first of the two steps of clean_text)."""
+    return _trimmed(f"coalesce({column}, '')")
+
+
+def unwrap_sql(x: str) -> str:
+    """Excel's protection quoting unwrapped from a trimmed cell `x` (a column: it is read several times)."""
+    inner = _trimmed(f"replace({x}[3:-2], '\"\"', '\"')")
+    return f"case when starts_with({x}, '=\"') and ends_with({x}, '\"') and length({x}) >= 3 then {inner} else {x} end"
 
 
 def header_names(raw: list[str], spec: FileSpec, where: str) -> list[str]:
@@ -79,17 +88,29 @@ def header_names(raw: list[str], spec: FileSpec, where: str) -> list[str]:
 
 
 def finish(con: duckdb.DuckDBPyConnection, raw_table: str, width: int, extra: int, path: Path) -> int:
-    """Check the columns beyond the header are empty (a line of more fields than the header), then clean every
-    cell into `<raw_table>_s` with seq = file order, dropping blank lines. Returns the number of rows."""
+    """Check the columns beyond the header are empty (a line of more fields than the header), then keep the
+    cells exactly as read (an empty field is "") in `<raw_table>_s` with seq = file order, dropping blank lines.
+    Cells are not trimmed or unwrapped here: the compiled mapping trims the texts it reads (and unwraps
+    `strip_excel` fields), so raw keeps the report as it came. Returns the number of rows. The caller drops the
+    view and `raw_table` (drop_staged)."""
     where = str(path)
     for i in range(width, width + extra):
-        bad = con.execute(f"select min(rowid) from {raw_table} where {clean_sql(f'c{i}')} <> ''").fetchone()[0]
+        bad = con.execute(f"select min(rowid) from {raw_table} where {trim_sql(f'c{i}')} <> ''").fetchone()[0]
         if bad is not None:
             raise ExportReadError("ragged_row", f"record {bad + 1} has more fields than the header ({width})", where)
-    cells = [clean_sql(f"c{i}") for i in range(width)]
-    blank = " and ".join(f"c{i} = ''" for i in range(width)) or "true"
-    con.execute(f"""create or replace temp table {raw_table}_s as
-        select * from (select rowid as seq, {", ".join(f"{c} as c{i}" for i, c in enumerate(cells))} from {raw_table})
-        where not ({blank})""")
-    con.execute(f"drop table {raw_table}")
+    cells = ", ".join(f"coalesce(c{i}, '') as c{i}" for i in range(width))
+    blank = " and ".join(f"{trim_sql(f'c{i}')} = ''" for i in range(width)) or "true"
+    # a view, not a copy: the records are built from it once, and a copy of every cell costs as much as the read
+    con.execute(f"""create or replace temp view {raw_table}_s as
+        select rowid as seq, {cells} from {raw_table} where not ({blank})""")
     return con.execute(f"select count(*) from {raw_table}_s").fetchone()[0]
+
+
+def clean_sql(column: str) -> str:
+    """A cell cleaned like clean_text (trimmed, Excel quoting unwrapped): for key columns that group or join rows."""
+    return f"list_transform([{trim_sql(column)}], lambda x: {unwrap_sql('x')})[1]"  # x: trimmed once
+
+
+def drop_staged(con: duckdb.DuckDBPyConnection, staged: Staged | None) -> None:
+    if staged is not None:
+        con.execute(f"drop view if exists {staged.table}; drop table if exists {staged.table.removesuffix('_s')}")

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import duckdb
 
+from orderhub.ingest.filecells import ExportReadError, Staged, drop_staged, header_names
 from orderhub.ingest.filerecords import build_records
-from orderhub.ingest.filestage import ExportReadError, Staged, file_format, header_names, stage_file
+from orderhub.ingest.filestage import file_format, stage_file
 from orderhub.ingest.folder import Look, confined, is_temporary, open_for_writing, write_sidecar
 from orderhub.ingest.landing import LandResult, land_sql, quarantine_file
 from orderhub.standardize.loader import all_mappings
@@ -178,9 +179,9 @@ def land_unit(
         rejects=f"select seq, reason, message from {recs.rejects}",
         rows_column="n_rows",
     )
-    for table in (main.table, items.table if items else None, recs.records, recs.rejects):
-        if table:
-            con.execute(f"drop table if exists {table}")
+    drop_staged(con, main)
+    drop_staged(con, items)
+    con.execute(f"drop table if exists {recs.records}; drop table if exists {recs.rejects}")
     return result, looks
 
 

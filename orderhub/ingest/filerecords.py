@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from orderhub.ingest.filestage import ExportReadError, Staged
+from orderhub.ingest.filecells import ExportReadError, Staged, clean_sql
 from orderhub.standardize.mapping import Mapping
 from orderhub.standardize.paths import segments
 from orderhub.standardize.sqlvalues import lit
@@ -60,9 +60,8 @@ def build_records(
     if spec.group_by:
         key = staged.column(spec.group_by)
         con.execute(f"""create or replace temp table {RECORDS} as
-            select min(seq) as seq, '{{"rows":[' || string_agg(j, ',' order by seq) || ']}}' as record_text,
-                   count(*) as n_rows
-            from (select seq, {key} as k, {json_row(staged)} as j from {staged.table})
+            select min(seq) as seq, '{{"rows":[' || {_in_order("j")} || ']}}' as record_text, count(*) as n_rows
+            from (select seq, {clean_sql(key)} as k, {json_row(staged)} as j from {staged.table})
             group by case when k = '' then '#' || seq else k end""")
     elif spec.lines_from:
         if items is None:
@@ -90,22 +89,31 @@ def _pair(con: duckdb.DuckDBPyConnection, orders: Staged, items: Staged, key: st
             "bad_headers", f"the order report has a column {as_!r}, the mapping's lines key", str(orders.path)
         )
     top = con.execute(f"select coalesce(max(seq), -1) + 1 from {orders.table}").fetchone()[0]
+    con.execute(
+        f"""create or replace temp table _file_orders as select *, {clean_sql(o_key)} as _k from {orders.table}"""
+    )
     con.execute(f"""create or replace temp table _file_items as
-        select {i_key} as k, min(seq) as seq, count(*) as n,
-               '[' || string_agg({json_row(items)}, ',' order by seq) || ']' as lines
+        select {clean_sql(i_key)} as k, min(seq) as seq, count(*) as n,
+               '[' || {_in_order(json_row(items))} || ']' as lines
         from {items.table} group by 1""")
     order_json = json_row(orders, {as_: "coalesce(i.lines, '[]')::json"})
     con.execute(f"""create or replace temp table {RECORDS} as
         select o.seq, {order_json} as record_text, 1 + coalesce(i.n, 0) as n_rows
-        from {orders.table} o left join _file_items i on i.k = o.{o_key}
+        from _file_orders o left join _file_items i on i.k = o._k
         union all
         select {top} + i.seq, {_sorted_object({key: "i.k", as_: "i.lines::json"})}, i.n
-        from _file_items i anti join {orders.table} o on i.k = o.{o_key}""")
+        from _file_items i anti join _file_orders o on i.k = o._k""")
     con.execute(f"""insert into {REJECTS}
         select {top} + i.seq, 'orphan_items', 'the item report lists ' || i.n || ' rows of order ' || i.k ||
                ', which is not in the order report'
-        from _file_items i anti join {orders.table} o on i.k = o.{o_key}""")
-    con.execute("drop table _file_items")
+        from _file_items i anti join _file_orders o on i.k = o._k""")
+    con.execute("drop table _file_items; drop table _file_orders")
+
+
+def _in_order(json_sql: str) -> str:
+    """The group's JSON texts joined with ",", in file order: sorting a list per group costs a fifth of an
+    aggregate ORDER BY."""
+    return f"array_to_string(list_transform(list_sort(list(struct_pack(s := seq, j := {json_sql}))), x -> x.j), ',')"
 
 
 def _sorted_object(values: dict[str, str]) -> str:
@@ -115,7 +123,9 @@ def _sorted_object(values: dict[str, str]) -> str:
 def _duplicates(con: duckdb.DuckDBPyConnection, staged: Staged, header: str, name: str) -> None:
     col = staged.column(header)
     con.execute(f"""insert into {REJECTS}
-        with keyed as (select r.seq, s.{col} as k, r.record_text from {RECORDS} r join {staged.table} s using (seq)),
+        with keyed as (
+            select r.seq, {clean_sql("s." + col)} as k, r.record_text from {RECORDS} r join {staged.table} s using (seq)
+        ),
         clashing as (select k, count(*) as n from keyed where k <> '' group by k having count(distinct record_text) > 1)
         select seq, 'duplicate_order_in_file',
                'order ' || k || ' is on ' || n || ' different rows of this file: a report lists an order once, so '

@@ -1,12 +1,13 @@
-"""A dropped report staged as a DuckDB table of texts: one column per header, one row per non-blank line.
+"""A dropped report staged as a DuckDB view of texts: one column per header, one row per non-blank line, the cells
+as they came (filecells.py).
 
 All or nothing, with a bounded cost: a file is staged completely, or rejected with an `ExportReadError` whose
 `reason` is machine-readable (`too_large`, `undecodable`, `line_too_long`, `too_many_fields`, `too_many_rows`,
 `sheet_too_large`, `ragged_row`, `malformed_csv`, `bad_headers`, `empty`, `unreadable`, ...) — never half a
 file, never unbounded memory. CSV is read by DuckDB's parallel reader (GBK/GB18030 and UTF-16 transcoded to
-UTF-8 first, streaming); XLSX streams its first sheet once (xlsxread.py). Cells are cleaned in SQL (filecells.py) as
-the seller center's quoting needs: surrounding blanks trimmed and Excel protection quoting (`="2612..."`)
-unwrapped; headers the same, then renamed from the mapping's other spellings (`file.headers`).
+UTF-8 first, streaming); XLSX streams its first sheet once (xlsxread.py). Headers are cleaned (surrounding
+blanks trimmed, Excel protection quoting `="..."` unwrapped), then renamed from the mapping's other spellings
+(`file.headers`); cells are kept as they came (the mapping trims what it reads; `strip_excel` unwraps).
 """
 
 from __future__ import annotations

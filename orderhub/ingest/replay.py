@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from orderhub.locks import claim
 from orderhub.standardize.compiler import lit
 from orderhub.standardize.facts import FACT_COLUMNS, facts_sql
 from orderhub.standardize.loader import load_mapping
@@ -64,6 +65,7 @@ def replay(
     ]
     con.execute("create or replace temp table _replay_std as " + " union all by name ".join(f"({p})" for p in parts))
     with transaction(con):
+        claim(con, "raw.channel_orders", "raw.channel_order_facts")  # a concurrent landing on a lake conflicts
         con.execute(
             f"insert into raw.channel_order_facts ({FACT_COLUMNS}) select {FACT_COLUMNS} from _replay_std"
             " where reason is null"

@@ -91,6 +91,7 @@ def _requarantine(con: duckdb.DuckDBPyConnection, name: str) -> None:
     started = datetime.now(UTC)
     con.execute("create or replace temp table _facts_moved as select *, null::varchar as old_reason from _facts_new")
     move = new_move("restandardize")
+    claim(con, "raw.channel_orders")
     apply_outcome(con, "_facts_moved", move, started)
     record_move(con, move, started, mapping=name)
     con.execute("drop table _facts_moved")
