@@ -91,6 +91,10 @@ def test_the_real_connector_passes_the_strict_simulator_with_zero_rejected_calls
     report = pull(con, api)
     assert report.errors == [] and report.totals()["quarantined"] == 0, report.errors
     assert truth(sim, channel) <= landed(con, channel)
+    # receivers arrive masked or encrypted; only the clear province and city are standardized, never a
+    # ciphertext or a masked name
+    places = con.execute("select receiver_province, receiver_city from raw.channel_order_facts").fetchall()
+    assert places and all(p and "~" not in p and "*" not in p for row in places for p in row)
     if "after_sales" in api.capabilities:
         counts = land_tickets(con, {channel: api.fetch_after_sales(NOW - timedelta(days=2), NOW, calls)}, NOW)
         reasons = {r[0] for r in con.execute("select reason from hub.quarantine where entity = 'ticket'").fetchall()}
