@@ -19,6 +19,8 @@ from orderhub.sources.signing import douyin_param_json, douyin_sign
 from orderhub.sources.timefmt import epoch_s
 from resources.channels.base import ApiError, ChannelApi, Listing
 
+REFRESH_TOKEN_LIFE = 14 * 86400
+
 
 class DouyinApi(ChannelApi):
     """Douyin shop seller API. Pages count from 0 (product.listV2: from 1); windows up to 7 days."""
@@ -135,7 +137,8 @@ class DouyinApi(ChannelApi):
         err = self.classify(body)
         if err is not None:
             raise ApiError(self.channel, method, err.describe(), 200)
-        return body.get("data") or {}
+        # the answer carries no refresh-token expiry; the token.create docs give it 14 days
+        return {"refresh_token_expires_in": REFRESH_TOKEN_LIFE, **(body.get("data") or {})}
 
     def _refresh_call(self, session, token, calls) -> dict:
         business = {"grant_type": "refresh_token", "refresh_token": token.refresh_token}
