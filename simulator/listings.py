@@ -10,6 +10,8 @@ Listing i (0-based) is catalogue SKU i; the unmapped listings of the `unmapped_s
   `out_sku_id` is unset (0), as for most shops.
 - Pinduoduo: goods of two SKUs (`goods_id`, `sku_id`), the SKU's `outer_id` = the merchant code.
 - JD: wares of two SKUs (`wareId`, `skuId`), `outerSkuId` = the merchant code.
+
+The id functions are cached (serializers call them per line): callers must not mutate what they return.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def taobao_has_sku(i: int) -> bool:
     return i < N_SKUS and mix_int(i, 61) % 2 == 0
 
 
+@cache
 def taobao_ids(i: int) -> dict:
     """num_iid, sku_id (None without variants), the item's outer_id and the SKU's outer_id."""
     code = all_codes("taobao")[i]
@@ -52,10 +55,12 @@ def taobao_ids(i: int) -> dict:
     return {"num_iid": TB_ITEM + i, "sku_id": None, "outer_iid": code, "outer_sku_id": None}
 
 
+@cache
 def douyin_ids(i: int) -> dict:
     return {"product_id": DY_PRODUCT + i // 3, "sku_id": DY_SKU + i, "code": all_codes("douyin")[i]}
 
 
+@cache
 def pdd_ids(i: int) -> dict:
     return {
         "goods_id": PDD_GOODS + i // 2,
@@ -65,10 +70,12 @@ def pdd_ids(i: int) -> dict:
     }
 
 
+@cache
 def jd_ids(i: int) -> dict:
     return {"wareId": JD_WARE + i // 2, "skuId": JD_SKU + i, "outerSkuId": all_codes("jd")[i]}
 
 
+@cache
 def line_index(channel: str, sku: int, code: str) -> int:
     """The listing an order line was sold under: the SKU's own, or the unmapped listing whose code it has."""
     i = index_of(channel, code)

@@ -72,6 +72,7 @@ def buyer_profile(buyer: int, prov: int) -> dict:
     }
 
 
+@lru_cache(maxsize=1 << 16)
 def opaque(tag: str, text: str) -> str:
     """A stand-in ciphertext: stable per value, reveals nothing (the platforms' real formats differ)."""
     return "~" + hashlib.sha256(f"{tag}:{text}".encode()).hexdigest()[:40] + "~"
