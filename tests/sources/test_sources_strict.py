@@ -139,10 +139,10 @@ def test_without_the_token_the_platform_refuses_and_the_shop_asks_for_re_authori
     assert con.execute("select count(*) from ops.alerts where resolved_at is null").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("channel", ["taobao", "pdd"])
+@pytest.mark.parametrize("channel", ["taobao", "douyin", "pdd", "jd"])
 def test_a_throttled_pull_is_retried_after_the_ban_time_and_completes(sim, channel, orderhub_home):
-    """TOP answers HTTP 200 code 7 "This ban will last for N more seconds" and bans the app meanwhile; PDD
-    answers 70031 with no ban time (the client waits at least a second, backing off)."""
+    """TOP answers HTTP 200 code 7 "This ban will last for N more seconds" and bans the app meanwhile; Douyin
+    (60000), PDD (70031) and JD (code 2) name no ban time (the client waits at least a second, backing off)."""
     con, sleeps = connect(orderhub_home.warehouse), []
 
     def sleep(seconds: float) -> None:
@@ -154,7 +154,20 @@ def test_a_throttled_pull_is_retried_after_the_ban_time_and_completes(sim, chann
     report = pull(con, api_for(sim, channel).with_transport(sleep=sleep))
     assert report.errors == [] and truth(sim, channel) <= landed(con, channel)  # completed, nothing lost
     throttled = con.execute("select http_status, error from ops.api_calls where not ok order by started_at").fetchall()
-    first = "7: App Call Limited" if channel == "taobao" else "70031"
+    first = {"taobao": "7: App Call Limited", "douyin": "60000", "pdd": "70031", "jd": "2: "}[channel]
     assert throttled and throttled[0][0] == 200 and first in throttled[0][1]
     assert sleeps and sleeps[0] >= 1.0  # the retry came after the ban time
     assert con.execute("select count(*) from ops.api_calls where ok").fetchone()[0] > 0
+
+
+def test_jd_refund_applications_are_read_by_application_and_by_review_time(sim):
+    """JD's list filters by application time or by review time: a decision on an application made before
+    the window still reaches OrderHub, with its new status."""
+    calls = CallLog()
+    lo = NOW - timedelta(days=1)
+    records = api_for(sim, "jd").fetch_after_sales(lo, NOW, calls)
+    before = (lo + timedelta(hours=8) - timedelta(seconds=api_for(sim, "jd").overlap_s)).strftime("%Y-%m-%d %H:%M:%S")
+    applied_in_window = [r for r in records if r["applyTime"] >= before]
+    decided_late = [r for r in records if r["applyTime"] < before]  # Beijing time strings
+    assert applied_in_window and decided_late and all(r["checkTime"] >= before for r in decided_late)
+    assert all(r["status"] in (3, 11) for r in decided_late) and all(r.ok for r in calls.records)
