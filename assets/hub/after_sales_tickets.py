@@ -12,15 +12,15 @@ from orderhub.after_sales import tickets
 from orderhub.calllog import CallLog
 from orderhub.http import ApiError
 from orderhub.sources.authorization import sync_reauthorize_alerts
-from resources.channels import ChannelApi, client_for
+from resources.channels import ChannelApi, client_for, enabled_channels
 from resources.cs import CsApi
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
-CHANNELS = ["taobao", "douyin", "pdd"]
-
 
 class TicketsConfig(dg.Config):
-    channels: list[str] = Field(default_factory=lambda: list(CHANNELS))
+    channels: list[str] | None = Field(
+        default=None, description="Marketplaces to call; unset = every enabled one (JD once configured)"
+    )
     initial_days: int = Field(default=7, ge=1, description="History read on the very first run.")
     relink_hours: int = Field(
         default=24,
@@ -47,12 +47,15 @@ def after_sales_tickets(
     taobao_api: ChannelApi,
     douyin_api: ChannelApi,
     pdd_api: ChannelApi,
+    jd_api: ChannelApi,
 ) -> dg.MaterializeResult:
     """Every complaint and refund request, wherever the buyer raised it (marketplace after-sales, WeChat or
     e-mail to customer service), with one ticket code, a type (wrong item, wrong address, damaged, return,
     refund only), status and the original order. Tickets for unknown orders go to quarantine. A ticket is
     only closed once its refund or reshipment is recorded."""
     calls = CallLog(context.run_id)
+    apis = {"taobao": taobao_api, "douyin": douyin_api, "pdd": pdd_api, "jd": jd_api}
+    channels = config.channels if config.channels is not None else enabled_channels()
     now = datetime.now(UTC)
     until = (
         datetime.fromisoformat(config.until.replace("Z", "+00:00"))
@@ -74,9 +77,9 @@ def after_sales_tickets(
             base = datetime.fromisoformat(value) if value else until - timedelta(days=config.initial_days)
             return base - timedelta(hours=config.relink_hours)
 
-        for channel in config.channels:
+        for channel in channels:
             try:
-                client = client_for(channel, taobao=taobao_api, douyin=douyin_api, pdd=pdd_api)
+                client = client_for(channel, **apis)
                 feeds[channel] = client.fetch_after_sales(start(channel), until, calls)
             except ApiError as exc:
                 failed[channel] = str(exc)[:300]
@@ -96,7 +99,7 @@ def after_sales_tickets(
     finally:
         with warehouse.connect() as con:
             calls.flush(con)
-            sync_reauthorize_alerts(con, [taobao_api, douyin_api, pdd_api], asset="hub.after_sales_tickets")
+            sync_reauthorize_alerts(con, [apis[c] for c in channels if c in apis], asset="hub.after_sales_tickets")
     if failed:
         raise dg.Failure(
             f"after-sales feeds failed (others landed, cursors kept): {failed}", metadata={"landed": str(counts)}

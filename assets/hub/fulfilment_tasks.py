@@ -10,12 +10,10 @@ from assets.tables import key, row_count
 from orderhub.calllog import CallLog
 from orderhub.fulfilment import allocate, dispatch
 from orderhub.sources.authorization import sync_reauthorize_alerts
-from resources.channels import ChannelApi, client_for
+from resources.channels import ChannelApi, client_for, enabled_channels
 from resources.logistics import LogisticsApi
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
 from resources.wms import WmsApi
-
-WRITE_BACK_CHANNELS = ["taobao", "douyin", "pdd"]
 
 
 def _now() -> datetime:
@@ -23,7 +21,9 @@ def _now() -> datetime:
 
 
 class TasksConfig(dg.Config):
-    write_back_channels: list[str] = Field(default_factory=lambda: list(WRITE_BACK_CHANNELS))
+    write_back_channels: list[str] | None = Field(
+        default=None, description="Marketplaces to call; unset = every enabled one (JD once configured)"
+    )
 
 
 @dg.asset(
@@ -42,12 +42,15 @@ def fulfilment_tasks(
     taobao_api: ChannelApi,
     douyin_api: ChannelApi,
     pdd_api: ChannelApi,
+    jd_api: ChannelApi,
 ) -> dg.MaterializeResult:
     """One shipment task per paid order, without hand work: pick the nearest warehouse with stock, get exactly
     one e-waybill, send the task to the WMS, close it on the WMS ship scan and tell the marketplace the
     tracking number. Orders nobody can ship wait as backorders and alert purchasing. created_at is when
     OrderHub first acted on the paid order (the "paid -> task created" KPI)."""
     calls = CallLog(context.run_id)
+    apis = {"taobao": taobao_api, "douyin": douyin_api, "pdd": pdd_api, "jd": jd_api}
+    channels = config.write_back_channels if config.write_back_channels is not None else enabled_channels()
     meta: dict = {}
     try:
         with warehouse.connect() as con:
@@ -57,8 +60,8 @@ def fulfilment_tasks(
             )
             meta["wms"] = dispatch.send_to_wms(con, lambda payload: wms.create_shipment(payload, calls), _now)
             meta["newly_shipped"] = dispatch.mark_shipped(con, _now())
-            for channel in config.write_back_channels:
-                client = client_for(channel, taobao=taobao_api, douyin=douyin_api, pdd=pdd_api)
+            for channel in channels:
+                client = client_for(channel, **apis)
                 meta[f"write_back_{channel}"] = dispatch.write_back(
                     con, channel, lambda oid, no, carrier, c=client: c.confirm_shipment(oid, no, carrier, calls), _now
                 )
@@ -71,5 +74,5 @@ def fulfilment_tasks(
     finally:
         with warehouse.connect() as con:
             calls.flush(con)
-            sync_reauthorize_alerts(con, [taobao_api, douyin_api, pdd_api], asset="hub.fulfilment_tasks")
+            sync_reauthorize_alerts(con, [apis[c] for c in channels if c in apis], asset="hub.fulfilment_tasks")
     return dg.MaterializeResult(metadata=meta)

@@ -12,14 +12,14 @@ from orderhub.http import ApiError
 from orderhub.inventory import channel_stock
 from orderhub.inventory.alerting import sync_alerts
 from orderhub.sources.authorization import sync_reauthorize_alerts
-from resources.channels import ChannelApi, client_for
+from resources.channels import ChannelApi, client_for, enabled_channels
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
-
-CHANNELS = ["taobao", "douyin", "pdd"]
 
 
 class ListingsConfig(dg.Config):
-    channels: list[str] = Field(default_factory=lambda: list(CHANNELS))
+    channels: list[str] | None = Field(
+        default=None, description="Marketplaces to call; unset = every enabled one (JD once configured)"
+    )
 
 
 @dg.asset(
@@ -36,15 +36,18 @@ def channel_listings(
     taobao_api: ChannelApi,
     douyin_api: ChannelApi,
     pdd_api: ChannelApi,
+    jd_api: ChannelApi,
 ) -> dg.MaterializeResult:
     """The stock each marketplace currently shows buyers per listing, read back from the channel. A channel
     that cannot be read keeps its previous rows and raises a 'stock_listing' alert until it can."""
     calls = CallLog(context.run_id)
+    apis = {"taobao": taobao_api, "douyin": douyin_api, "pdd": pdd_api, "jd": jd_api}
+    channels = config.channels if config.channels is not None else enabled_channels()
     counts, failed = {}, {}
     try:
-        for channel in config.channels:
+        for channel in channels:
             try:
-                items = client_for(channel, taobao=taobao_api, douyin=douyin_api, pdd=pdd_api).list_stock(calls)
+                items = client_for(channel, **apis).list_stock(calls)
             except ApiError as exc:
                 failed[channel] = f"Cannot read listed stock from {channel}: {exc}"[:500]
                 continue
@@ -62,6 +65,6 @@ def channel_listings(
                 current=failed,
                 cleared_message="listed stock readable",
             )
-            sync_reauthorize_alerts(con, [taobao_api, douyin_api, pdd_api], asset="inventory.channel_listings")
+            sync_reauthorize_alerts(con, [apis[c] for c in channels if c in apis], asset="inventory.channel_listings")
             rows = row_count(con, "inventory.channel_listings")
     return dg.MaterializeResult(metadata={**rows, "rows_per_channel": counts, "failed_channels": sorted(failed)})

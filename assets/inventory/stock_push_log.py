@@ -10,10 +10,8 @@ from assets.tables import key, row_count
 from orderhub.calllog import CallLog
 from orderhub.inventory import push
 from orderhub.sources.authorization import sync_reauthorize_alerts
-from resources.channels import ChannelApi, client_for
+from resources.channels import ChannelApi, client_for, enabled_channels
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
-
-CHANNELS = ["taobao", "douyin", "pdd"]
 
 
 class PushConfig(dg.Config):
@@ -24,7 +22,9 @@ class PushConfig(dg.Config):
         description="Units per SKU withheld from channels on top of the "
         "per-warehouse safety buffer (e.g. during a flash sale).",
     )
-    channels: list[str] = Field(default_factory=lambda: list(CHANNELS))
+    channels: list[str] | None = Field(
+        default=None, description="Marketplaces to call; unset = every enabled one (JD once configured)"
+    )
 
 
 @dg.asset(
@@ -46,15 +46,18 @@ def stock_push_log(
     taobao_api: ChannelApi,
     douyin_api: ChannelApi,
     pdd_api: ChannelApi,
+    jd_api: ChannelApi,
 ) -> dg.MaterializeResult:
     """Every stock update sent to the marketplaces so listings match what we can ship: one row per SKU and
     attempt. SKUs whose listing differs, or whose last push failed, are pushed (signed, retried, logged);
     failures raise an alert and are retried on the next run. Dry-run mode logs the plan only."""
     calls = CallLog(context.run_id)
+    apis = {"taobao": taobao_api, "douyin": douyin_api, "pdd": pdd_api, "jd": jd_api}
+    channels = config.channels if config.channels is not None else enabled_channels()
     results = {}
     try:
-        for channel in config.channels:
-            client = client_for(channel, taobao=taobao_api, douyin=douyin_api, pdd=pdd_api)
+        for channel in channels:
+            client = client_for(channel, **apis)
             with warehouse.connect() as con:
                 results[channel] = push.push_channel(
                     con,
@@ -68,7 +71,7 @@ def stock_push_log(
     finally:
         with warehouse.connect() as con:
             calls.flush(con)
-            sync_reauthorize_alerts(con, [taobao_api, douyin_api, pdd_api], asset="inventory.stock_push_log")
+            sync_reauthorize_alerts(con, [apis[c] for c in channels if c in apis], asset="inventory.stock_push_log")
             rows = row_count(con, "inventory.stock_push_log")
     failed = {ch: r["failed"] for ch, r in results.items() if r["failed"]}
     if failed:

@@ -79,8 +79,7 @@ def enabled_channels() -> list[str]:
 
 def channel_resources() -> dict[str, ChannelApi]:
     """Resource key per channel: "taobao_api", "douyin_api", "pdd_api", "jd_api". Every channel is bound, so
-    the definitions do not depend on the environment; `enabled_channels()` decides which a default pull reads.
-    JD only supports order search (`JdApi.capabilities`)."""
+    the definitions do not depend on the environment; `enabled_channels()` decides which a default pull reads."""
     resources: dict[str, ChannelApi] = {}
     for channel, (cls, key, secret, shop, token) in CHANNEL_APIS.items():
         env = f"ORDERHUB_{channel.upper()}"

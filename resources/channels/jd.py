@@ -1,9 +1,11 @@
 """JD POP open platform router: `POST {base_url}/routerjson`, TOP-style md5 over 360buy_param_json.
 
-Only order search is wired: JD's after-sales status codes, the response of its SKU lookup
-(`jingdong.sku.read.searchSkuList`, needed to push stock by skuId) and its carrier ids (`logiCoprId`) were
-not found in the public documentation reachable here, so after-sales, stock and shipment raise
-NotImplementedError and `capabilities` says so (simulator/API.md, "JD").
+Calls (simulator/API.md, "JD", names the page each follows): orders `jingdong.pop.order.enSearch`; after-sales
+= refund applications `jingdong.pop.afs.soa.refundapply.queryPageList` (售前退款: by application time and by
+review time, so a decision on an older application is seen); listings `jingdong.sku.read.searchSkuList`
+(merchant code `outerId` -> `skuId`); stock `jingdong.stock.write.updateSkuStock`; write-back
+`jingdong.pop.order.shipment` with the carrier id from `360buy.delivery.logistics.get` ("只可通过获取商家物流公司
+接口获得"). After-shipment service orders (`jingdong.asc.query.list`) are not read.
 """
 
 from __future__ import annotations
@@ -31,6 +33,17 @@ OPTIONAL_FIELDS = (
     "orderStartTime,paymentConfirmTime,orderEndTime,modified,pin,consigneeInfo,itemInfoList"
 )
 REAL_OAUTH = "https://open-oauth.jd.com"
+SKU_FIELDS = "wareId,skuId,outerId,stockNum,status,skuName"  # searchSkuList `field`: what comes back
+ON_SALE = "1"  # skuStatuValue: 1 上架 (2 下架, 4 删除)
+# the method's result object inside its "<method>_responce" envelope (360buy.* methods answer "..._response")
+RESULT_KEY = {
+    "jingdong.pop.order.enSearch": "searchorderinfo_result",
+    "jingdong.pop.afs.soa.refundapply.queryPageList": "queryResult",
+    "jingdong.sku.read.searchSkuList": "page",
+    "jingdong.stock.write.updateSkuStock": "success",
+    "jingdong.pop.order.shipment": "sopjosshipment_result",
+    "360buy.delivery.logistics.get": "logistics_companies",
+}
 
 
 class JdApi(ChannelApi):
@@ -47,8 +60,9 @@ class JdApi(ChannelApi):
     order_key: ClassVar[str] = "orderId"
     max_window: ClassVar[timedelta] = timedelta(days=1)
     max_page_size: ClassVar[int] = 50  # enSearch: "最大 page_size 50条"
-    capabilities: ClassVar[frozenset[str]] = frozenset({"orders"})
+    after_sale_key: ClassVar[str] = "id"
     path: ClassVar[str] = "/routerjson"
+    company_keys: ClassVar[tuple[str, str]] = ("logistics_id", "logistics_name")
 
     def classify(self, body: Any):
         if not isinstance(body, dict):
@@ -69,14 +83,22 @@ class JdApi(ChannelApi):
         params["sign"] = jd_md5_sign(params, self.app_secret)
         return self._post(session, self.root + self.path, endpoint, calls, data=params)
 
-    def _unwrap(self, endpoint: str, body: Any) -> dict:
-        root = endpoint.replace(".", "_") + "_responce"  # sic: JD's own spelling
-        result = (body.get(root) or {}).get("searchorderinfo_result")
-        if not isinstance(result, dict):
-            raise ApiError(self.channel, endpoint, f"response lacks {root!r}: {str(body)[:200]}", 200)
-        api_result = result.get("apiResult") or {}
-        if api_result.get("success") is False:
-            code, text = api_result.get("resultCode"), api_result.get("chineseErrCode")
+    def _unwrap(self, endpoint: str, body: Any) -> Any:
+        if endpoint.startswith("360buy."):
+            root = endpoint.removeprefix("360buy.").replace(".", "_") + "_response"
+        else:
+            root = endpoint.replace(".", "_") + "_responce"  # sic: JD's own spelling
+        envelope = body.get(root) if isinstance(body, dict) else None
+        result = envelope.get(RESULT_KEY[endpoint]) if isinstance(envelope, dict) else None
+        if result is None:
+            raise ApiError(
+                self.channel, endpoint, f"response lacks {root}.{RESULT_KEY[endpoint]}: {str(body)[:200]}", 200
+            )
+        # business failures come inside the result (apiResult / success=false), with HTTP 200 and code 0
+        verdict = result.get("apiResult", result) if isinstance(result, dict) else {"success": result}
+        if verdict.get("success") is False:
+            code = verdict.get("resultCode") or verdict.get("error_code") or verdict.get("code")
+            text = verdict.get("chineseErrCode") or verdict.get("chinese_err_code") or verdict.get("message")
             raise ApiError(self.channel, endpoint, f"platform error {code}: {text}", 200)
         return result
 
@@ -99,16 +121,63 @@ class JdApi(ChannelApi):
         return self._page_all(page, self.order_key)
 
     def _after_sales_window(self, session, start, end, calls) -> Listing:
-        raise NotImplementedError("JD after-sales are not connected (capabilities: orders)")
+        """Applications made in the window, then those reviewed in it (a decision on an older application)."""
+        passes = [
+            self._refund_applications(session, f"{kind}TimeStart", f"{kind}TimeEnd", start, end, calls)
+            for kind in ("apply", "check")
+        ]
+        return Listing([r for p in passes for r in p.records], any(p.unstable for p in passes))
+
+    def _refund_applications(self, session, lo: str, hi: str, start, end, calls) -> Listing:
+        method = "jingdong.pop.afs.soa.refundapply.queryPageList"
+        business = {lo: beijing_str(start), hi: beijing_str(end)}  # no status: every state ("不传是查询全部状态")
+
+        def page(page_no: int) -> Page:
+            paging = {"pageIndex": page_no, "pageSize": self.effective_page_size}
+            result = self._call(session, method, {**business, **paging}, calls)
+            total = result.get("totalCount")
+            return Page(list(result.get("result") or []), int(total) if total is not None else None)
+
+        return self._page_all(page, self.after_sale_key)
 
     def _listed(self, session, calls) -> list[dict]:
-        raise NotImplementedError("JD stock listing is not connected (capabilities: orders)")
+        """jingdong.sku.read.searchSkuList (SKUs on sale, pages from 1): every SKU's outerId and stockNum."""
+        rows, page_no, method = [], 1, "jingdong.sku.read.searchSkuList"
+        while True:
+            business = {
+                "skuStatuValue": ON_SALE,
+                "field": SKU_FIELDS,
+                "pageNo": page_no,
+                "page_size": self.effective_page_size,
+            }
+            result = self._call(session, method, business, calls)
+            skus = result.get("data") or []
+            rows += [
+                {
+                    "channel_sku": str(sku.get("outerId") or ""),
+                    "quantity": int(sku.get("stockNum") or 0),
+                    "ids": {"skuId": int(sku["skuId"]), "wareId": int(sku["wareId"])},
+                }
+                for sku in skus
+            ]
+            if not skus or page_no * self.effective_page_size >= int(result.get("totalItem") or 0):
+                return rows
+            page_no += 1
 
     def _push_one(self, session, channel_sku, quantity, calls) -> None:
-        raise NotImplementedError("JD stock push is not connected (capabilities: orders)")
+        method = "jingdong.stock.write.updateSkuStock"
+        ids = self._ids_for(session, channel_sku, calls, method)
+        self._call(session, method, {"skuId": ids["skuId"], "stockNum": quantity}, calls)
 
     def _confirm(self, session, order_id, tracking_no, carrier, calls) -> None:
-        raise NotImplementedError("JD shipment confirmation is not connected (capabilities: orders)")
+        method = "jingdong.pop.order.shipment"
+        company = self._company(session, carrier, calls, method)
+        business = {"orderId": order_id, "logiCoprId": str(company["logistics_id"]), "logiNo": tracking_no}
+        self._call(session, method, business, calls)
+
+    def _logistics_companies(self, session, calls) -> list[dict]:
+        result = self._call(session, "360buy.delivery.logistics.get", {}, calls)
+        return list(result.get("logistics_list") or [])
 
     # ---- tokens (open-oauth.jd.com/oauth2/*, plain GETs) -----------------------------------------
     @property

@@ -1,4 +1,5 @@
-"""JD POP open platform (optional fourth channel): `POST /jd/routerjson`, `GET /jd/oauth2/*` (see API.md, "JD").
+"""JD POP open platform (optional fourth channel): `POST /jd/routerjson`, `GET /jd/oauth2/*` (see API.md, "JD");
+orders here, refund applications, SKUs, stock, carriers and shipment in jd_more.py.
 
 Strict (the default): `access_token` required (error 19), `order_state` and `optional_fields` required
 ("不填或者为空则请求被拒绝"), page_size at most 50, only the listed states and fields come back.
@@ -14,6 +15,7 @@ from simulator import lifecycle as lc
 from simulator import listings
 from simulator.channels import common as c
 from simulator.channels import envelopes as e
+from simulator.channels import jd_more as more
 from simulator.server import Request, Response, ok
 from simulator.timeutil import DAY, bj, parse_bj
 
@@ -56,13 +58,23 @@ def handle(sim, req: Request) -> Response:
     key, secret = sim.creds["jd"]
     if p.get("app_key") != key or p.get("sign", "") != c.md5_sign(secret, p):
         return error("12", "无效签名", "Invalid Signature")
-    if p.get("method") != "jingdong.pop.order.enSearch":
-        return error("15", "不存在的方法名", f"Invalid Method {p.get('method')}")
+    method = p.get("method", "")
+    if method != "jingdong.pop.order.enSearch" and method not in more.METHODS:
+        return error("15", "不存在的方法名", f"Invalid Method {method}")
     if sim.strict and sim.tokens.check("jd", p.get("access_token")) != "ok":
         return error("19", "无效access_token", "Invalid access_token")
     try:
         biz = json.loads(p.get("360buy_param_json") or "{}")
     except ValueError:
+        biz = None
+    if method in more.METHODS:
+        fn, result_key, required = more.METHODS[method]
+        if not isinstance(biz, dict):
+            return more.failed(method, result_key, "360buy_param_json 不是合法 JSON")
+        if sim.strict and (name := c.missing(biz, required)):
+            return more.failed(method, result_key, f"{name} 不能为空")
+        return fn(sim, biz)
+    if not isinstance(biz, dict):
         return rejected("360buy_param_json 不是合法 JSON")
     if sim.strict and (name := c.missing(biz, ("start_date", "end_date", "order_state", "optional_fields"))):
         return rejected(f"{name} 不能为空")

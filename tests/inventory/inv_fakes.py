@@ -166,5 +166,5 @@ class FakeChannel(ChannelApi):
 def fake_channels() -> dict[str, FakeChannel]:
     return {
         f"{c}_api": FakeChannel(channel=c, shop_id=c, base_url="http://unused", app_key="k", app_secret="s")
-        for c in ("taobao", "douyin", "pdd")
+        for c in ("taobao", "douyin", "pdd", "jd")
     }

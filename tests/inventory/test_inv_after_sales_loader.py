@@ -19,6 +19,7 @@ def test_shipped_mappings_load():
         "taobao_api": "taobao",
         "douyin_api": "douyin",
         "pdd_api": "pdd",
+        "jd_api": "jd",
         "cs_form": "cs",
     }
     assert [m.name for m in ms.values() if m.own_code] == ["cs_form"]

@@ -91,7 +91,7 @@ def _order_call(channel: str) -> dict:
     return {k: v for k, v in spec.items() if "expect" in v and "refund" not in k and "after" not in k.lower()}
 
 
-@pytest.mark.parametrize("channel", ["taobao", "douyin", "pdd"])
+@pytest.mark.parametrize("channel", ["taobao", "douyin", "pdd", "jd"])
 def test_documented_after_sales_standardize_through_the_shipped_mapping(channel):
     _, out = run_everything(channel)
     con = duckdb.connect()
@@ -106,7 +106,7 @@ def test_documented_after_sales_standardize_through_the_shipped_mapping(channel)
     got = {r["ticket_code"]: [r["ticket_type"], r["outcome"], r["is_exchange"]] for r in rows}
     spec = next(v for k, v in contract(channel).items() if "refund" in k or "after" in k.lower())
     assert got == spec["expect"]
-    for code, fen in spec.get("refund_fen", {}).items():  # PDD: refund_amount is 元 text
+    for code, fen in spec.get("refund_fen", {}).items():  # PDD: refund_amount is 元 text; JD: applyRefundSum in fen
         assert next(r["refund_fen"] for r in rows if r["ticket_code"] == code) == fen
 
 
