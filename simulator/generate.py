@@ -31,7 +31,8 @@ EVENTS = [
     "rf_req",
     "rf_done",
 ]
-RF_TYPES = np.array(["REFUND", "REFUND_AND_RETURN", "WRONG_ITEM", "DAMAGED", "WRONG_ADDRESS"])
+# rf_type is the world's own after-sales kind, never a platform code (each channel serializer maps it to its
+# platform's documented codes): 0 refund before shipping, 1 return, 2 wrong item, 3 damaged, 4 wrong address
 LOYAL_BUYERS = 4000
 LIVE_KEY_BASE = 9_000_000_000  # order keys of live-mode chunks start here (day chunks: day * 100_000 + i)
 _PROV = list(PROVINCES)
