@@ -43,23 +43,29 @@ def done(t0: float, what: str = "") -> None:
 
 
 def drop_exports(sim_url: str, landing: Path, days: list[date]) -> list[Path]:
-    """What a seller does by hand: download the Tmall outlet's seller-center reports into the drop folder."""
+    """What a seller does by hand: download the Tmall outlet's seller-center reports into the drop folder.
+    Most days as the combined file (GBK or UTF-8 CSV, XLSX); every fifth day as the real pair, an order report
+    and an item report (GBK CSV; every other pair as Excel saves it again)."""
     folder = landing / "taobao"
     folder.mkdir(parents=True, exist_ok=True)
     dropped = []
     for i, day in enumerate(days):
         fmt, enc = ("xlsx", "utf-8-sig") if i % 4 == 3 else ("csv", "gbk" if i % 2 == 0 else "utf-8-sig")
-        resp = requests.get(
-            f"{sim_url}/admin/exports/taobao",
-            params={"date": day.isoformat(), "encoding": enc, "format": fmt},
-            timeout=30,
-        )
-        resp.raise_for_status()
-        path = folder / f"tm-outlet_orders_{day:%Y%m%d}.{fmt}"
-        path.write_bytes(resp.content)
-        old = time.time() - 60  # the sensor waits for files to settle; these are complete
-        os.utime(path, (old, old))
-        dropped.append(path)
+        downloads = [({"encoding": enc, "format": fmt}, f"tm-outlet_orders_{day:%Y%m%d}.{fmt}")]
+        if i % 5 == 4:  # the real download: the file names are the seller center's own
+            resaved = "excel" if i % 10 == 9 else ""
+            downloads = [({"layout": "pair", "report": r, "resaved": resaved}, None) for r in ("order", "item")]
+        for params, name in downloads:
+            resp = requests.get(
+                f"{sim_url}/admin/exports/taobao", params={"date": day.isoformat(), **params}, timeout=30
+            )
+            resp.raise_for_status()
+            name = name or resp.headers["Content-Disposition"].split('filename="')[1].rstrip('"')
+            path = folder / name
+            path.write_bytes(resp.content)
+            old = time.time() - 60  # the sensor waits for files to settle; these are complete
+            os.utime(path, (old, old))
+            dropped.append(path)
     return dropped
 
 
@@ -158,7 +164,10 @@ def run_pipeline(sim, paths: settings.Paths, args: DemoArgs) -> None:
     run_job(defs, instance, "ingest_live_job", run_config={"ops": {"raw__channel_orders": {"config": cfg}}})
     done(t0)
 
-    t0 = step(f"dropping {args.export_days} days of Tmall outlet seller-center exports (GBK/UTF-8 CSV, XLSX)")
+    t0 = step(
+        f"dropping {args.export_days} days of Tmall outlet seller-center exports "
+        "(GBK/UTF-8 CSV, XLSX, order + item report pairs)"
+    )
     files = drop_exports(sim.url, paths.landing, [today - timedelta(days=i) for i in range(args.export_days, 0, -1)])
     from pipelines.ingest import files_run_config
 

@@ -161,6 +161,56 @@ def test_simulator_seller_center_exports_read_back(sim, tmp_path, encoding, fmt)
     assert all(r["订单创建时间"].startswith("2026-11-10") for r in records)
 
 
+@pytest.mark.parametrize("resaved", ["", "excel"])
+def test_simulator_real_report_pair_lands_every_order_line_and_fen(sim, orderhub_home, resaved):
+    """The real download (order report + item report, GBK; or as Excel saves it again) lands through the
+    taobao_report mapping with exact accounting: the same orders, lines and money as the combined file."""
+    from orderhub.ingest.fileland import land_dropped
+    from orderhub.ingest.pull import PullReport
+    from orderhub.standardize.hub import build_hub
+    from orderhub.warehouse import connect
+
+    folder = orderhub_home.landing_for("taobao")
+    paths = []
+    for report in ("order", "item"):
+        params = {"date": "2026-11-10", "layout": "pair", "report": report, "resaved": resaved}
+        resp = requests.get(f"{sim.url}/admin/exports/taobao", params=params, timeout=30)
+        resp.raise_for_status()
+        name = resp.headers["Content-Disposition"].split('filename="')[1].rstrip('"')
+        paths.append(folder / name)
+        paths[-1].write_bytes(resp.content)
+    n_orders, n_lines = (
+        int(
+            requests.get(f"{sim.url}/admin/exports/taobao", params={**params, "report": r}, timeout=30).headers[
+                "X-Row-Count"
+            ]
+        )
+        for r in ("order", "item")
+    )
+    _, combined = read_export_day(sim, tmp := orderhub_home.home / "combined.csv")
+    con, report = connect(orderhub_home.warehouse), PullReport()
+    land_dropped(
+        con, paths, landing=orderhub_home.landing, archive=orderhub_home.archive, workdir=tmp.parent, report=report
+    )
+    assert not report.errors and not report.files_waiting, report.errors + report.files_waiting
+    (batch,) = report.batches
+    assert (batch.received, batch.stored, batch.deduplicated, batch.quarantined) == (n_orders, n_orders, 0, 0)
+    assert batch.lines_stored == n_lines == sum(len(r["商家编码"].split(";")) for r in combined)
+    build_hub(con, datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date(), "test-salt")
+    hub = con.execute("select count(*), sum(paid_fen), sum(total_fen) from hub.orders where shop_id = 'tm-outlet'")
+    paid = sum(round(float(r["买家实际支付金额"]) * 100) for r in combined)
+    total = sum(round(float(r["总金额"]) * 100) for r in combined)
+    assert hub.fetchone() == (len(combined), paid, total)
+    created = con.execute("select min(created_at) from hub.orders where shop_id = 'tm-outlet'").fetchone()[0]
+    assert created.second == 0 if resaved else True  # Excel dropped the seconds; the minute still lands
+
+
+def read_export_day(sim, path):
+    resp = requests.get(f"{sim.url}/admin/exports/taobao", params={"date": "2026-11-10"}, timeout=30)
+    path.write_bytes(resp.content)
+    return read_export(path)
+
+
 def test_simulator_erp_poll_mark_and_redelivery(sim):
     bridge = ErpBridge(url=f"sqlite:///{sim.erp_db}", batch_size=40)
     batch = bridge.poll()
