@@ -49,7 +49,7 @@ def _fen(column: str) -> str:
 
 
 def _beijing(column: str, fmt: str) -> str:
-    return f"timezone('Asia/Shanghai', strptime(nullif(trim({column}), ''), '{fmt}'))"
+    return f"timezone('Asia/Shanghai', strptime(nullif(trim({column}), ''), {fmt}))"
 
 
 def erp_orders(con: duckdb.DuckDBPyConnection, engine: sa.Engine, since: date | None = None) -> pd.DataFrame:
@@ -66,10 +66,10 @@ def erp_orders(con: duckdb.DuckDBPyConnection, engine: sa.Engine, since: date | 
             params={"floor": floor},
             dtype=str,
         )
-    fmt = "%Y/%m/%d %H:%M:%S"
+    fmt = "'%Y/%m/%d %H:%M:%S'"
     return con.execute(f"""
         select 'erp:' || order_no as order_id, 'erp' as channel, coalesce(shop_code, 'erp-wholesale') as shop_id,
-               cast(strptime(order_time, '{fmt}') as date) as order_date,
+               cast(strptime(order_time, {fmt}) as date) as order_date,
                {_map_sql("status", ERP_STATUS)} as status, coalesce({_fen("amount")}, 0) as paid_fen,
                {_beijing("update_time", fmt)} as source_updated_at
         from raw""").df()[COLUMNS]
@@ -98,12 +98,13 @@ def export_orders(con: duckdb.DuckDBPyConnection, archive: Path) -> tuple[pd.Dat
     if not frames:
         return pd.DataFrame(columns=COLUMNS), problems
     rows = pd.concat(frames, ignore_index=True)  # noqa: F841 - read by name in the SQL below
-    fmt = "%Y-%m-%d %H:%M:%S"
+    # as downloaded, and as Excel leaves a report it opened and saved again ("2016/5/23 22:02")
+    fmt = "['%Y-%m-%d %H:%M:%S', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y-%m-%d %H:%M']"
     mapped = _map_sql("订单状态", EXPORT_STATUS)
     df = con.execute(f"""
         with parsed as (
             select channel || ':' || 订单编号 as order_id, channel, '{EXPORT_SHOP}' as shop_id,
-                   cast(strptime(订单创建时间, '{fmt}') as date) as order_date,
+                   cast(strptime(订单创建时间, {fmt}) as date) as order_date,
                    -- "closed" after a payment is a refund, not a cancellation
                    case when {mapped} = 'cancelled' and nullif(trim(订单付款时间), '') is not null
                         then 'refunded' else {mapped} end as status,

@@ -233,3 +233,19 @@ def test_since_limits_both_sides(world):
     report = run_reconciliation(con, erp_engine=engine, archive=archive, since=date(2026, 11, 19))
     assert report.by_scope["erp_db:erp:erp-wholesale"]["orders_compared"] == 0
     assert con.execute("select count(*) from ops.reconciliation_diffs").fetchone()[0] == 0
+
+
+def test_a_report_excel_saved_again_is_read_with_its_dates(world):
+    """Excel leaves "2026/11/18 9:01" (no seconds, no zero padding) and plain ids: the same orders reconcile."""
+    con, engine, archive = world
+    resaved = archive / "taobao" / "20261120T010000-tm-outlet_orders_20261118.csv"
+    rows = [
+        {**_row("1001", "买家已付款，等待卖家发货", "129.00", "2026/11/18 9:01"), "订单创建时间": "2026/11/18 9:00"},
+        {**_row("1003", "买家已付款，等待卖家发货", "9.90", "2026/11/18 9:01"), "订单创建时间": "2026/11/18 9:00"},
+    ]
+    _export(resaved, [{**r, "订单编号": r["订单编号"][2:-1]} for r in rows])
+    report = run_reconciliation(con, erp_engine=engine, archive=archive)
+    assert report.problems == []
+    assert ("taobao:1003", "missing_in_hub", False) in _diffs(con, "export_file")
+    summary = con.execute("select source_orders from ops.reconciliation where source = 'export_file'").fetchone()
+    assert summary == (3,)
