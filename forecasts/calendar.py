@@ -44,7 +44,8 @@ def _fixed_window(start: tuple[int, int], peak: tuple[int, int]) -> Callable[[in
 
 @lru_cache(maxsize=64)
 def spring_festival(year: int) -> date:
-    names = holidays.country_holidays("CN", years=[year])
+    # English names whatever the machine's locale (with LANG=zh_CN the default names are Chinese: 春节)
+    names = holidays.country_holidays("CN", years=[year], language="en_US")
     return min(d for d, n in names.items() if "Spring Festival" in n)
 
 

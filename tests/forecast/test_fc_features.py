@@ -58,3 +58,15 @@ def test_calendar_is_pluggable_and_knows_chinese_festivals_and_holidays():
     assert cn.loc[date(2026, 7, 15), ["is_festival", "is_holiday"]].sum() == 0
     gb = calendar_frame([date(2011, 12, 26), date(2011, 11, 11)], "GB")
     assert gb["is_holiday"].tolist() == [1, 0] and gb["is_festival"].sum() == 0
+
+
+def test_festival_dates_do_not_depend_on_the_machine_locale(monkeypatch):
+    """A seller's machine with LANG=zh_CN.UTF-8 gets Chinese holiday names from `holidays` by default."""
+    from forecasts.calendar import spring_festival
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    spring_festival.cache_clear()
+    assert spring_festival(2027) == date(2027, 2, 6)
+    spring_festival.cache_clear()
