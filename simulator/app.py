@@ -6,7 +6,7 @@ import threading
 import time
 from collections import Counter
 
-from simulator import admin, cs, exports, logistics, wms
+from simulator import admin, cs, exports_pair, logistics, wms
 from simulator.auth import Tokens
 from simulator.channels import common as c
 from simulator.channels import douyin, jd, pdd, taobao
@@ -36,7 +36,7 @@ ROUTES = [
     ("/logistics/", "logistics", logistics.handle),
     ("/cs/", "cs", cs.handle),
     ("/erp/", "erp", wms.handle_purchase),
-    ("/admin/exports/", "exports", exports.handle),
+    ("/admin/exports/", "exports", exports_pair.handle),  # the pair, else the combined file
     ("/admin/", "admin", admin.handle),
 ]
 

@@ -131,14 +131,6 @@ def handle(sim, req: Request) -> Response:
     fmt, enc = p.get("format", "csv"), p.get("encoding", "gbk").lower()
     if fmt not in ("csv", "xlsx") or enc not in ("gbk", "utf-8-sig"):
         return ok({"error": "invalid_request", "detail": "format csv|xlsx, encoding gbk|utf-8-sig"}, 400)
-    if p.get("layout") == "pair":  # the real download: order report or item report (simulator/exports_pair.py)
-        from simulator.exports_pair import pair_csv
-
-        if p.get("report", "order") not in ("order", "item") or fmt != "csv":
-            return ok({"error": "invalid_request", "detail": "layout=pair: report order|item, format csv"}, 400)
-        body, name, n = pair_csv(sim, day, p.get("report", "order"), p.get("resaved") == "excel", enc)
-        headers = {"Content-Disposition": f'attachment; filename="{name}"', "X-Row-Count": str(n)}
-        return Response(200, body, headers, f"text/csv; charset={'GBK' if enc == 'gbk' else 'utf-8'}")
     rows = rows_for(sim, day)
     name = f"ExportOrderList_{day:%Y%m%d}.{fmt}"
     if fmt == "xlsx":

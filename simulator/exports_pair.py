@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from simulator import exports as combined
 from simulator.channels import common as c
+from simulator.server import Request, Response, ok
 from simulator.timeutil import BJ, DAY, bj
 
 # the classic order report's headers (several really end in a space), in its column order
@@ -101,3 +102,23 @@ def pair_csv(sim, day: date, report: str, resaved: bool, encoding: str) -> tuple
         rows = excel_resaved(rows, set())
     text = "\r\n".join(",".join(combined._cell(v) for v in row) for row in [headers, *rows]) + "\r\n"
     return text.encode(encoding), name, len(rows)
+
+
+def handle(sim, req: Request) -> Response:
+    """`/admin/exports/taobao?...&layout=pair&report=order|item[&resaved=excel]`; anything else is the combined
+    file (simulator/exports.py)."""
+    p = req.params
+    if p.get("layout") != "pair":
+        return combined.handle(sim, req)
+    try:
+        day = date.fromisoformat(p["date"])
+    except (KeyError, ValueError):
+        return ok({"error": "invalid_request", "detail": "date=YYYY-MM-DD required"}, 400)
+    report, enc = p.get("report", "order"), p.get("encoding", "gbk").lower()
+    if req.path != "/admin/exports/taobao":
+        return ok({"error": "not_found"}, 404)
+    if report not in ("order", "item") or p.get("format", "csv") != "csv" or enc not in ("gbk", "utf-8-sig"):
+        return ok({"error": "invalid_request", "detail": "layout=pair: report order|item, csv, gbk|utf-8-sig"}, 400)
+    body, name, n = pair_csv(sim, day, report, p.get("resaved") == "excel", enc)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "X-Row-Count": str(n)}
+    return Response(200, body, headers, f"text/csv; charset={'GBK' if enc == 'gbk' else 'utf-8'}")
