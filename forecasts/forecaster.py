@@ -13,6 +13,11 @@ capping one-off bulk orders made the model under-sell by 16-20% on UCI, because 
 Two shop-wide momentum features (all SKUs' last 7 days vs last 28, last 28 vs last 112) let the model see
 a season ramping up or down, which a single SKU's history shows too noisily.
 
+Time-of-year features (`month`, `day_of_month`) are used only once the data spans two years
+(`SEASON_COLUMNS`, `seasons_seen`): with one year they are a label of the single time each month was seen, so
+the model replays it — on UCI (Dec 2010 - Dec 2011) the forecasts of late November 2011 took December 2010's
+Christmas drop and under-sold the peak by 25-50 %, while the momentum features carry the season's ramp.
+
 New SKUs (fewer than `min_history_days` days since the first sale) get their average daily rate.
 """
 
@@ -32,6 +37,8 @@ ENGINES = ("lightgbm", "sklearn")
 MOMENTUM_COLUMNS = ["shop_7_28", "shop_28_112"]
 ROBUST_COLUMNS = ["median_week8", "trimmed_ma28", "max_day28"]
 COLUMNS = FEATURE_COLUMNS + MOMENTUM_COLUMNS + ROBUST_COLUMNS
+SEASON_COLUMNS = ("month", "day_of_month")
+SEASON_DAYS = 730  # two years of data before a time-of-year pattern is told apart from the trend
 
 
 @dataclass
@@ -52,6 +59,7 @@ class ForecastParams:
     planned_promo_dates: list[date] = field(default_factory=list)
     seed: int = 7
     n_threads: int = 2
+    seasonal: str = "auto"  # month/day_of_month features: 'auto' (two years of data), 'on', 'off'
 
 
 @dataclass
@@ -62,6 +70,13 @@ class Fitted:
     n_rows: int
     cpu_seconds: float
     wall_seconds: float
+    columns: list[str] = field(default_factory=lambda: list(COLUMNS))
+
+
+def columns_for(cutoff: int, p: ForecastParams) -> list[str]:
+    """The feature columns a model trained up to day index `cutoff` uses (see SEASON_COLUMNS)."""
+    seasonal = p.seasonal == "on" or (p.seasonal == "auto" and cutoff + 1 >= SEASON_DAYS)
+    return [c for c in COLUMNS if seasonal or c not in SEASON_COLUMNS]
 
 
 def _momentum(m: DemandMatrix, o: np.ndarray) -> np.ndarray:
@@ -84,12 +99,12 @@ def _robust(m: DemandMatrix, i: np.ndarray, o: np.ndarray, scale: np.ndarray) ->
     return np.c_[np.median(weeks, axis=1) / 7, days[:, :-2].sum(axis=1) / 26, days[:, -1]] / scale[:, None]
 
 
-def _design(m: DemandMatrix, cal, i, o, h):
+def _design(m: DemandMatrix, cal, i, o, h, columns: list[str]):
     X = build_features(m, cal, i, o, h)
     scale = X.pop("scale").to_numpy()
     X[MOMENTUM_COLUMNS] = _momentum(m, o)
     X[ROBUST_COLUMNS] = _robust(m, i, o, scale)
-    return X[COLUMNS].to_numpy(np.float32), scale
+    return X[columns].to_numpy(np.float32), scale
 
 
 def _estimator(p: ForecastParams):
@@ -134,14 +149,15 @@ def fit(m: DemandMatrix, cutoff: int, p: ForecastParams, cal=None) -> Fitted:
     t0, c0 = time.perf_counter(), time.process_time()
     cal = cal if cal is not None else calendar_for(m, p.country, p.planned_promo_dates, p.horizon)
     i, o, h, y = training_rows(m, cutoff, p.min_history_days, p.train_window_days, p.seed, p.horizon, p.train_share)
+    columns = columns_for(cutoff, p)
     if len(y) == 0:
-        return Fitted(None, p, cutoff, 0, time.process_time() - c0, time.perf_counter() - t0)
-    X, scale = _design(m, cal, i, o, h)
+        return Fitted(None, p, cutoff, 0, time.process_time() - c0, time.perf_counter() - t0, columns)
+    X, scale = _design(m, cal, i, o, h, columns)
     est = _estimator(p)
     with warnings.catch_warnings(), threadpool_limits(p.n_threads, user_api="openmp"):
         warnings.simplefilter("ignore")
         est.fit(X, y / scale, sample_weight=scale)
-    return Fitted(est, p, cutoff, len(y), time.process_time() - c0, time.perf_counter() - t0)
+    return Fitted(est, p, cutoff, len(y), time.process_time() - c0, time.perf_counter() - t0, columns)
 
 
 def predict(
@@ -164,7 +180,7 @@ def predict(
     if idx.size:
         ii = np.repeat(idx, horizon)
         hh = np.tile(np.arange(1, horizon + 1), idx.size)
-        X, scale = _design(hist, cal, ii, np.full(ii.size, origin), hh)
+        X, scale = _design(hist, cal, ii, np.full(ii.size, origin), hh, f.columns)
         with warnings.catch_warnings(), threadpool_limits(p.n_threads, user_api="openmp"):
             warnings.simplefilter("ignore")
             out[idx] = (f.model.predict(X) * scale).reshape(idx.size, horizon)

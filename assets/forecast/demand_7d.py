@@ -39,6 +39,7 @@ class ForecastConfig(dg.Config):
     n_threads: int = Field(default=1, description="OpenMP threads (1 leaves cores to other runs)")
     calibrate: bool = Field(default=True, description="scale by actual / forecast units of the last weeks")
     calibration_weeks: int = Field(default=8, description="weeks whose forecasts calibrate the next")
+    seasonal: str = Field(default="auto", description="month/day-of-month features: auto (>= 2 years of data), on, off")
 
     def params(self, horizon: int) -> forecaster.ForecastParams:
         return forecaster.ForecastParams(
@@ -56,6 +57,7 @@ class ForecastConfig(dg.Config):
             planned_promo_dates=[date.fromisoformat(d) for d in self.planned_promo_dates],
             seed=self.seed,
             n_threads=self.n_threads,
+            seasonal=self.seasonal,
         )
 
 
