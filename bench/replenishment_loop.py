@@ -110,6 +110,7 @@ def main() -> None:
     ap.add_argument("--pack", type=int, default=1, help="uci: pack size of every SKU")
     ap.add_argument("--refit-every", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seasonal", choices=("on", "off", "auto"), default="on", help="month features (forecaster)")
     ap.add_argument(
         "--book", default=None, help="forecast cache, re-used for the same setup (delete it if the forecaster changes)"
     )
@@ -125,7 +126,10 @@ def main() -> None:
     ]
     longest = max(int(np.max(world.lead_days)) if lead is None else lead for lead in leads)
     params = ForecastParams(
-        country=world.country, horizon=longest + args.review_days + late_max, n_threads=args.threads
+        country=world.country,
+        horizon=longest + args.review_days + late_max,
+        n_threads=args.threads,
+        seasonal=args.seasonal,
     )
     print(
         f"{world.name}: {len(world.skus)} SKUs replayed ({len(world.m.skus)} forecast), "

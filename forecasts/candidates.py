@@ -26,7 +26,7 @@ def _engine(country: str, threads: int, calibrate: bool = True, **kw) -> ModelFn
 BUILDERS: dict[str, Callable[[str, int], ModelFn]] = {
     "lightgbm": lambda c, t: _engine(c, t),
     "lightgbm_uncalibrated": lambda c, t: _engine(c, t, calibrate=False),
-    "lightgbm_month": lambda c, t: _engine(c, t, seasonal="on"),  # month/day-of-month even with < 2 years
+    "lightgbm_auto": lambda c, t: _engine(c, t, seasonal="auto"),  # no month/day-of-month with < 2 years of data
     "sklearn_hgb": lambda c, t: _engine(c, t, engine="sklearn"),
 }
 NAMES = tuple(BUILDERS)

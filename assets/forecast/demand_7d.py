@@ -39,7 +39,7 @@ class ForecastConfig(dg.Config):
     n_threads: int = Field(default=1, description="OpenMP threads (1 leaves cores to other runs)")
     calibrate: bool = Field(default=True, description="scale by actual / forecast units of the last weeks")
     calibration_weeks: int = Field(default=8, description="weeks whose forecasts calibrate the next")
-    seasonal: str = Field(default="auto", description="month/day-of-month features: auto (>= 2 years of data), on, off")
+    seasonal: str = Field(default="on", description="month/day-of-month features: on, off, auto (>= 2 years of data)")
 
     def params(self, horizon: int) -> forecaster.ForecastParams:
         return forecaster.ForecastParams(

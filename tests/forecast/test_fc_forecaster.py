@@ -113,13 +113,13 @@ def test_calibration_scales_by_the_finished_weeks_only_and_learns_from_raw_forec
     assert list(calibration.weekly({90: low, 95: low, 96: low, 88: low, 80: low}, 99)) == [96, 88, 80]
 
 
-def test_time_of_year_features_wait_for_two_years_of_data():
-    """One year of data shows each month once: month/day_of_month would only replay it, so they stay out."""
+def test_time_of_year_features_can_wait_for_two_years_of_data():
+    """One year of data shows each month once: with seasonal='auto' month/day_of_month stay out until two years."""
     m = _weekly_series(n_sku=20, n_days=120)
-    short = forecaster.fit(m, 119, _params(horizon=7))
+    short = forecaster.fit(m, 119, _params(horizon=7, seasonal="auto"))
     assert "month" not in short.columns and "day_of_month" not in short.columns and "dow" in short.columns
     daily, _ = forecaster.predict(short, m, 119, 7)
     assert daily.shape == (20, 7) and np.isfinite(daily).all()
-    assert "month" in forecaster.columns_for(forecaster.SEASON_DAYS - 1, _params())
-    assert "month" in forecaster.columns_for(119, _params(seasonal="on"))
+    assert "month" in forecaster.columns_for(forecaster.SEASON_DAYS - 1, _params(seasonal="auto"))
+    assert "month" in forecaster.columns_for(119, _params())  # the default keeps them
     assert "month" not in forecaster.columns_for(10_000, _params(seasonal="off"))
