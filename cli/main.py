@@ -13,6 +13,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ui": ("cli.ui:ui", "Start the simulator in live mode and the Dagster UI on the same home."),
     "snapshot": ("cli.snapshot:snapshot", "Archive or restore the configuration that defines the flow."),
     "shops": ("cli.shops:shops", "Each shop's platform authorization and expiry; authorize, refresh, check."),
+    "replenishment": ("cli.replenishment:replenishment", "Purchase suggestions, most urgent first; the loop replay."),
     "sql": ("cli.sql:sql", "Query the analysts' read-only view (live lake, or the published copy of a file)."),
     "warehouse": ("cli.warehouse:warehouse", "Warehouse backend: info, snapshots, maintenance, convert old files."),
     "mapping": ("cli.mapping:mapping", "List the channel mappings; check one against a sample file before landing."),

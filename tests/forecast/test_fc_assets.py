@@ -1,11 +1,13 @@
 """The forecast assets end to end on a crafted warehouse, with a fake ERP purchasing module and WMS."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import numpy as np
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from fc_helpers import AS_OF, SKUS, load
 
 from assets.forecast import (
@@ -17,6 +19,7 @@ from assets.forecast import (
     safety_stock,
     supplier_orders,
 )
+from cli.main import main
 from forecasts.delivery import PostResult
 from orderhub import warehouse
 from quality.checks import load_suites
@@ -193,6 +196,10 @@ def test_pipeline_lists_every_sku_below_safety_stock_posts_and_nets_what_is_on_o
     assert statuses and all(s == "failed" for s, _ in statuses)
     listed = {r[0] for r in _q(wh, "select sku_id from forecast.replenishment_suggestions")}
     assert listed == expected
+    shown = [json.loads(line) for line in _cli("replenishment", "list", "--json").splitlines()]
+    assert {r["sku_id"] for r in shown} == expected  # `orderhub replenishment list`: the same SKUs, most urgent first
+    dates = [r["stockout_date"] for r in shown]
+    assert dates == sorted(dates, key=lambda d: (d is None, d or ""))
     n = statuses[0][1]
 
     _run(wh, "forecast/replenishment_suggestions")  # next run: the failed post is sent again and accepted
@@ -238,6 +245,14 @@ def test_the_closed_loop_asset_stores_every_policy_and_passes_its_checks(wh):
     results = run_suite(con, load_suites()["forecast.replenishment_loop"], QualitySettings(), Window())
     con.close()
     assert next(r for r in results if r.rule.name == "results_valid").passed
+    shown = [json.loads(line) for line in _cli("replenishment", "loop", "--json").splitlines()]
+    assert {r["policy"] for r in shown} == policies and len(shown) == len(rows)  # `orderhub replenishment loop`
+
+
+def _cli(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 def _beats_naive(con):
