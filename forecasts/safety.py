@@ -25,6 +25,7 @@ from forecasts.policy import cover_demand
 
 WINDOW_DAYS = 364
 MIN_PAIRS = 50
+MIN_WINDOWS = 28  # cover-long windows a SKU's history needs before its dispersion can standardize an error
 
 
 def z_of(service_level: np.ndarray | float) -> np.ndarray:
@@ -78,9 +79,13 @@ def pairs_from_book(history: np.ndarray, book: dict[int, np.ndarray], cover: np.
     n = history.shape[0]
     c = np.broadcast_to(np.asarray(cover, float), (n,)).astype(int)
     cum = np.concatenate([np.zeros((n, 1)), np.cumsum(np.nan_to_num(history[:, : t + 1]), axis=1)], axis=1)
+    first = np.argmax(np.isfinite(history), axis=1)
     out, used = [], 0
     for r in sorted(o for o in book if o < t)[::-1]:  # newest first; stops after n_reviews usable origins
-        done = (r + c <= t) & np.isfinite(book[r][:, 0]) & np.isfinite(history[:, r])  # launched by r
+        # launched by r, and with enough history at r for a dispersion: with fewer windows d is ~1 unit and the
+        # error, then counted in units, would make the pooled quantile explode (a short-history shop's first weeks)
+        seasoned = r - first + 1 >= c + MIN_WINDOWS
+        done = (r + c <= t) & np.isfinite(book[r][:, 0]) & np.isfinite(history[:, r]) & seasoned
         if not done.any():
             continue
         fc = cover_demand(np.nan_to_num(book[r][done]), c[done])

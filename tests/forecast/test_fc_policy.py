@@ -98,3 +98,15 @@ def test_only_finished_covers_count_and_the_window_is_the_last_year():
     old = y.copy()
     old[:, :100] *= 50  # more than a year back: outside the window
     np.testing.assert_allclose(safety.cover_dispersion(old, 14), safety.cover_dispersion(y, 14))
+
+
+def test_errors_from_origins_too_young_for_a_dispersion_do_not_count():
+    """At an origin with fewer than 28 cover-long windows behind it the dispersion is ~1 unit; an error counted in
+    units there made the pooled quantile explode (a 90-day shop held 1,692 days of stock in its closed loop)."""
+    y = _history(n_days=120)
+    mean = np.repeat(y.mean(axis=1)[:, None], 28, axis=1)
+    young = {10: 0.2 * mean}  # 11 days of history at the origin, far under-forecast
+    assert len(safety.pairs_from_book(y, young, 14, 119, 8)) == 0
+    assert len(safety.pairs_from_book(y, {14 + 27: mean}, 14, 119, 8)) == 40  # 42 days: 28 windows, it counts
+    est = safety.estimate(y, mean, {**young, **dict.fromkeys(range(50, 105, 7), mean)}, 14, 0.95)
+    assert est.method[0] == "forecast_errors" and est.quantile[0] < 3
