@@ -12,6 +12,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("cli.demo:demo", "Start the simulator and run the whole pipeline on its 90-day world."),
     "ui": ("cli.ui:ui", "Start the simulator in live mode and the Dagster UI on the same home."),
     "snapshot": ("cli.snapshot:snapshot", "Archive or restore the configuration that defines the flow."),
+    "privacy": ("cli.privacy:privacy", "Personal data: scan what analysts can open for names, phones, addresses."),
     "shops": ("cli.shops:shops", "Each shop's platform authorization and expiry; authorize, refresh, check."),
     "replenishment": ("cli.replenishment:replenishment", "Purchase suggestions, most urgent first; the loop replay."),
     "sql": ("cli.sql:sql", "Query the analysts' read-only view (live lake, or the published copy of a file)."),

@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 SCOPE = (
     "orderhub/mappings/**/*.yaml",
     "orderhub/mappings/README.md",
+    "orderhub/privacy/personal_fields.yaml",
     "dbt_like_sql/**/*.sql",
     "dbt_like_sql/**/*.yml",
     "dbt_like_sql/**/*.md",

@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from orderhub.calllog import CallLog
 from orderhub.locks import claim
+from orderhub.privacy.split import protect, quarantine_suspects
 from orderhub.standardize.compiler import lit
 from orderhub.standardize.facts import FACT_COLUMNS, facts_sql
 from orderhub.standardize.loader import load_mapping
@@ -51,6 +52,7 @@ class LandResult:
     reasons: dict[str, int] = field(default_factory=dict)
     lines_stored: int = 0  # order lines of the stored records
     rows: dict[str, int] = field(default_factory=dict)  # files: report rows received/stored/deduplicated/quarantined
+    personal_values: int = 0  # names, phones, addresses moved to the protected store (orderhub/privacy)
 
     def as_metadata(self) -> dict[str, Any]:
         out = {
@@ -60,6 +62,7 @@ class LandResult:
             "quarantined": self.quarantined,
             "reasons": self.reasons,
             "lines_stored": self.lines_stored,
+            "personal_values": self.personal_values,
         }
         return out | ({"rows": self.rows} if self.rows else {})
 
@@ -117,6 +120,9 @@ def land_sql(con: duckdb.DuckDBPyConnection, incoming_sql: str, *, source: str, 
     and claims raw's write lock (orderhub/locks.py): of two such landings one is run again, and then finds the
     records already there."""
     kw["batch_id"] = kw.get("batch_id") or new_batch_id(source, channel)
+    # personal data out first, into the protected store: raw, quarantine and the facts only ever see tokens
+    protected = protect(con, incoming_sql, kw["mapping"])
+    incoming_sql = protected.incoming_sql
     calls: CallLog | None = kw.get("calls")
     pending = list(calls.records) if calls is not None else []
 
@@ -126,7 +132,9 @@ def land_sql(con: duckdb.DuckDBPyConnection, incoming_sql: str, *, source: str, 
             calls.records[:] = pending  # a re-run writes the same call log again
         return _land_sql(con, incoming_sql, source=source, channel=channel, **kw)
 
-    return retrying(con, unit_of_work, what=f"landing {kw['batch_id']}")
+    result = retrying(con, unit_of_work, what=f"landing {kw['batch_id']}")
+    result.personal_values = protected.values
+    return result
 
 
 def _land_sql(
@@ -181,6 +189,7 @@ def _land_sql(
         con.execute(
             f"update _land_std s set reason = r.reason, message = r.message from ({rejects}) r where s.seq = r.seq"
         )
+    quarantine_suspects(con, "_land_std", mapping)  # personal data no declaration covered (orderhub/privacy)
     new, quarantined = con.execute(
         "select count(*), count(*) filter (where reason is not null) from _land_std"
     ).fetchone()
