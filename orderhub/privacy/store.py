@@ -55,11 +55,11 @@ def target(con: duckdb.DuckDBPyConnection | None = None) -> str:
     if explicit:
         return explicit
     if con is None:
-        from orderhub import settings, warehouse
+        from orderhub import settings
 
         where = settings.warehouse_target()
         if not lake.is_lake(where):
-            return _beside("file", warehouse.file_path(where), None)
+            return _beside("file", where.removeprefix("duckdb://"), None)
         url = lake.parse(where)
         return _beside("ducklake", f"{url.catalog_kind}:{url.catalog}", url.data_path)
     kind, path = con.execute(
