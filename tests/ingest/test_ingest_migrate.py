@@ -87,6 +87,7 @@ def test_old_warehouse_is_upgraded_and_rebuilds_the_same_hub(orderhub_home):
         ("content_hash_to_md5_number", True),
         ("content_hash_to_uuid", False),  # the first step goes straight to today's type
         ("lake_layout", False),
+        ("personal_data_to_tokens", False),
     ]
     assert upgrade(con) == []  # a second run is a no-op
     rebuild(con)  # the emptied facts are re-standardized from raw
@@ -128,5 +129,6 @@ def test_a_new_warehouse_records_the_steps_as_not_needed(orderhub_home):
         ("content_hash_to_md5_number", False),
         ("content_hash_to_uuid", False),
         ("lake_layout", False),
+        ("personal_data_to_tokens", False),
     ]
     con.close()
