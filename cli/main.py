@@ -16,7 +16,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "shops": ("cli.shops:shops", "Each shop's platform authorization and expiry; authorize, refresh, check."),
     "replenishment": ("cli.replenishment:replenishment", "Purchase suggestions, most urgent first; the loop replay."),
     "sql": ("cli.sql:sql", "Query the analysts' read-only view (live lake, or the published copy of a file)."),
-    "warehouse": ("cli.warehouse:warehouse", "Warehouse backend: info, snapshots, maintenance, convert old files."),
+    "warehouse": (
+        "cli.warehouse:warehouse",
+        "Warehouse backend: info, snapshots, maintenance, convert old files, move a file to a lake.",
+    ),
     "mapping": ("cli.mapping:mapping", "List the channel mappings; check one against a sample file before landing."),
     "quarantine": ("cli.quarantine:quarantine", "List quarantined records; replay them with the current mappings."),
 }

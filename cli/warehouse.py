@@ -108,3 +108,33 @@ def convert(path: Path | None, duckdb_python: Path | None) -> None:
             f"converted {done.path}: {done.tables} tables, {done.rows:,} rows (read with DuckDB {done.converter}); "
             f"original kept as {done.backup}"
         )
+
+
+@warehouse.command(name="move-to")
+@click.argument("url")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="the DuckDB file to move (default: the one ORDERHUB_WAREHOUSE or $ORDERHUB_HOME names)",
+)
+def move_to(url: str, source: Path | None) -> None:
+    """Copy a DuckDB-file warehouse (and its protected store) into a new lake at URL, e.g.
+    'ducklake:sqlite:///srv/orderhub/lake/catalog.sqlite?data=/srv/orderhub/lake/data'. Stop the pipeline
+    first; the file is only read and kept. Then set ORDERHUB_WAREHOUSE=URL."""
+    from orderhub.relocate import MoveError, move
+
+    target = settings.warehouse_target()
+    if source is None:
+        if lake.is_lake(target):
+            raise click.UsageError("ORDERHUB_WAREHOUSE is already a lake: give the file with --from PATH")
+        source = Path(wh.file_path(target))
+    try:
+        moved = move(source, url, log=click.echo)
+    except MoveError as exc:
+        click.echo(f"orderhub warehouse move-to: {exc}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"moved {moved.tables} tables, {moved.rows:,} rows and {moved.personal_values:,} personal values into "
+        f"{lake.parse(url).display}\nnow: export ORDERHUB_WAREHOUSE='{url}'"
+    )

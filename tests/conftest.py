@@ -2,8 +2,8 @@
 
 Warehouse backends: tests that take the `backend` fixture run on a DuckDB file and on a DuckLake with a SQLite
 catalog (the PostgreSQL + S3 variants live in tests/lake/, which start those services themselves). Every other test
-uses the DuckDB file, unless ORDERHUB_TEST_BACKEND=ducklake runs the whole suite on a lake
-(`make test-lake`).
+uses the DuckDB file, unless `ORDERHUB_TEST_BACKEND=ducklake .venv/bin/pytest` runs the whole suite on a lake (not
+part of `make test`: it takes several times as long).
 """
 
 from __future__ import annotations

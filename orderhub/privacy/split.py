@@ -21,6 +21,9 @@ MOBILE_RUN = r"(?:86)?1[3-9][0-9]{9}"
 ID_RUN = r"[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]"
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
 STREET = r"(?:路|街|大道|巷|弄|胡同|里)[0-9０-９一二三四五六七八九十百千]+(?:号|號)|[0-9]+(?:栋|幢|号楼|单元)[0-9]*室?"
+# one linear RE2 pass finds the records worth the exact (costlier) extraction: a mobile or ID number as a whole
+# alphanumeric run (boundaries consumed: RE2 has no look-around), an e-mail, a street number
+CANDIDATE = f"(?:^|[^0-9A-Za-z])(?:{MOBILE_RUN}|{ID_RUN})(?:$|[^0-9A-Za-z])|{EMAIL}|{STREET}"
 SUSPECT_REASON = "personal_data"
 
 
@@ -72,24 +75,47 @@ def _patch(f: Field, replacement: str) -> str:
     return obj
 
 
+def _patches(fields: tuple[Field, ...], key: str) -> list[str]:
+    """JSON merge patches that put the tokens in place. The top-level fields share one patch (one merge instead of
+    one per field: 3x faster): a field that is absent or empty gets its own value back, so the patch leaves it as
+    it was (an explicit JSON null is dropped, which a merge patch cannot express otherwise). A nested field gets a
+    patch of its own that is empty when the field is, so no parent object is ever added to a record."""
+    top = [(i, f) for i, f in enumerate(fields) if len(f.path) == 1]
+    out = []
+    if top:
+        pairs = ", ".join(
+            f"{_lit(f.path[0])}, coalesce({_replacement(f, f'v{i}', token_sql(f'v{i}', f.kind, key))}, vs[{i + 1}])"
+            for i, f in top
+        )
+        out.append(f"json_object({pairs})")
+    for i, f in enumerate(fields):
+        if len(f.path) > 1:
+            token = token_sql(f"v{i}", f.kind, key)
+            out.append(f"case when v{i} is null then '{{}}' else {_patch(f, _replacement(f, f'v{i}', token))} end")
+    return out
+
+
 def protect(con: duckdb.DuckDBPyConnection, incoming_sql: str, mapping: str, safety_net: bool = True) -> Protected:
     """Tokenize the batch `incoming_sql` (seq, record_text); write its personal values to the protected store.
     Leaves temp table _pii_suspects (seq, kinds) for landing to quarantine (empty without `safety_net`)."""
     key = secret()
     fields = declared(mapping) or ()
-    cols, patches, values = [], [], []
+    cols, values = [], []
+    patches = _patches(fields, key)
     for i, f in enumerate(fields):
-        pointer = _lit(f.pointer)
-        value = f"nullif(trim(json_extract_string(record_text, {pointer})), '')"
-        cols.append(f"case when json_valid(record_text) then {value} end as v{i}")
+        cols.append(f"nullif(trim(vs[{i + 1}]), '') as v{i}")
         token = token_sql(f"v{i}", f.kind, key)
-        patches.append(f"case when v{i} is null then '{{}}' else {_patch(f, _replacement(f, f'v{i}', token))} end")
         values.append(f"select {token} as token, '{f.kind}' as kind, v{i} as value from _pii_x where v{i} is not null")
-    typed = con.execute(f"select any_value(typeof(record_text)) from ({incoming_sql})").fetchone()[0] == "JSON"
+    (kind,) = con.execute(f"select typeof(record_text) from ({incoming_sql}) limit 1").fetchone() or ("VARCHAR",)
+    typed = kind == "JSON"  # parsed already (read_json): valid, no need to check each record again
+    pointers = "[" + ", ".join(_lit(f.pointer) for f in fields) + "]"
+    extract = f"case when is_json then json_extract_string(record_text, {pointers}) end" if fields else "null"
     con.execute(f"""create or replace temp table _pii_x as
-        select seq, record_text::varchar as record_text, json_valid(record_text) as is_json
-               {"".join(", " + c for c in cols)}
-        from ({incoming_sql})""")
+        select seq, record_text, is_json, vs{"".join(", " + c for c in cols)}
+        from (select seq, record_text, is_json, {extract} as vs
+              from (select seq, record_text::varchar as record_text,
+                           {"true" if typed else "json_valid(record_text)"} as is_json
+                    from ({incoming_sql})))""")
     if fields:
         present = " or ".join(f"v{i} is not null" for i in range(len(fields)))
         merged = f"json_merge_patch(record_text, {', '.join(patches)})::varchar"
@@ -130,7 +156,7 @@ def _safety_net(con: duckdb.DuckDBPyConnection, key: str) -> int:
                    regexp_extract_all(record_text, '{EMAIL}') as emails,
                    regexp_extract_all(record_text, '{STREET}') as streets
             from _pii_tok
-            where regexp_matches(record_text, '[0-9]{{11}}|@|路|街|道|巷|弄|同|里|栋|幢|楼|单元')
+            where regexp_matches(record_text, '{CANDIDATE}')
         )
         select seq, record_text,
                list_distinct(

@@ -15,7 +15,7 @@ from resources.bindings import bound
 from resources.warehouse import Warehouse
 
 
-def test_files_then_hub_partitions_through_dagster(orderhub_home):
+def test_files_then_hub_partitions_through_dagster(orderhub_home, backend):
     drop = orderhub_home.landing_for("taobao") / "report.csv"
     drop.write_bytes(_csv(ROWS))
     resources = {**bound(), "warehouse": Warehouse()}

@@ -14,7 +14,7 @@ from quality.sql_tests import build_sql_test_checks
 from resources.warehouse import Warehouse
 
 
-def test_kpi_assets_materialize_check_and_publish(orderhub_home, monkeypatch):
+def test_kpi_assets_materialize_check_and_publish(orderhub_home, monkeypatch, backend):
     live = orderhub_home.warehouse
     kpi_fixtures.seeded_warehouse(live).close()
     monkeypatch.setenv("ORDERHUB_KPI_AS_OF", kpi_fixtures.AS_OF)
