@@ -203,9 +203,9 @@ def main() -> None:
         + "".join(f"{results[n]['reads']:>14d} / {results[n]['failed']:<5d}" for n in names)
     )
     if base and "sqlite" in results:
-        s = results["sqlite"]
-        ratio = (s["land"] + s["hub"]) / (base["land"] + base["hub"])
-        print(f"\nSQLite lake vs file, landing + hub rebuild: {ratio:.2f}x (the default rule: within 1.5x -> the lake)")
+        ratio = results["sqlite"]["hub"] / base["hub"]
+        verdict = "within" if ratio <= 1.5 else "outside"
+        print(f"\nSQLite lake vs file, hub rebuild: {ratio:.2f}x, {verdict} the 1.5x a default lake needs")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
