@@ -166,6 +166,9 @@ def attach(
     try:
         con.execute(f"attach {_quote(url.attach_target)} as {alias} ({', '.join(options)})")
     except duckdb.InvalidInputException as exc:
+        if read_only and "creating a new DuckLake is explicitly disabled" in str(exc):
+            # the catalog file is there but its first writer has not created the lake in it yet
+            raise LakeNotFound(f"no lake at {url.display} yet: a writer is creating it") from exc
         if "data_path is not set" in str(exc):
             raise duckdb.InvalidInputException(
                 f"{url.display}: a new lake needs a data folder: add ?data=DIR (or ?data=s3://BUCKET/PREFIX)"

@@ -68,6 +68,9 @@ def test_a_reader_never_creates_a_lake(tmp_path):
     with pytest.raises(lake.LakeNotFound, match="a writer creates it"):
         warehouse.connect(f"ducklake:sqlite://{tmp_path}/none.sqlite", read_only=True)
     assert not (tmp_path / "none.sqlite").exists()
+    lake.ensure_wal(str(tmp_path / "new.sqlite"))  # a writer's first step: the file exists, the lake not yet
+    with pytest.raises(lake.LakeNotFound, match="a writer is creating it"):
+        warehouse.connect(f"ducklake:sqlite://{tmp_path}/new.sqlite", read_only=True)
 
 
 def test_a_new_lake_without_a_data_folder_says_how_to_give_one(tmp_path):
