@@ -159,7 +159,9 @@ def _fields(con, m: Mapping) -> list[dict]:
         text = f"t_{value}" if f"t_{value}" in cols else None
         if f.agg != "first":
             stats = con.execute(f"select sum(list_count(ta_{name})), sum(list_count(pa_{name})) from _check").fetchone()
-            out.append(_field_row("order", name, f, stats[0], stats[1], []) | {"from": f"{f.agg} of {f.shown} (rows)"})
+            out.append(
+                _field_row("order", name, f, stats[0], stats[1], []) | {"from": f"{f.agg} of {f.shown} (every line)"}
+            )
         elif text:
             present, parsed = con.execute(
                 f"select count({text}), count({text}) filter (where {value} is not null) from _check"

@@ -20,11 +20,13 @@ def file_headers(m, spec: FileSpec) -> FileSpec:  # m: mapping.Mapping (which ca
     rows = spec.group_by is not None
     if rows and spec.lines_from:
         raise MappingError(f"{m.name}: file.group_by and file.lines_from exclude each other")
-    order = [_header(f.path, rows) for f in m.fields.values() if f.required and f.path]
+    # an aggregate reads its path in every line: for lines_from, a column of the item report
+    summed = [_header(f.path, False) for f in m.fields.values() if f.required and f.path and f.agg != "first"]
+    order = [_header(f.path, rows) for f in m.fields.values() if f.required and f.path and f.agg == "first"]
     order += [_header(p, rows) for n, f in m.fields.items() if ORDER_FIELDS[n] and not f.path for p in f.placeholders]
     order.append(_header(m.status.path, rows))
     required_lines = [f for n, f in m.lines.fields.items() if LINE_FIELDS[n]]
-    lines = [_header(f.path, False) for f in required_lines if f.path and f.required]
+    lines = summed + [_header(f.path, False) for f in required_lines if f.path and f.required]
     lines += [_header(p, False) for f in required_lines if not f.path for p in f.placeholders]  # a fallback is optional
     if rows:
         order.append(spec.group_by)

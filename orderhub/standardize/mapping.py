@@ -158,6 +158,7 @@ class _Defaults:
     notation: Notation
     times: tuple[TimeFormat, ...]
     rows: str | None  # group_by: order-level paths read the first row (rows[0].<path>)
+    lines: str | None  # the list of lines (group_by rows, lines.path): what agg sum/min/max reads
 
 
 def _placeholders(compute: str | None, key: str) -> tuple[str, ...]:
@@ -190,8 +191,11 @@ def _field(name: str, raw: Any, required: bool, d: _Defaults, in_line: bool = Fa
         raise MappingError(str(exc)) from None
     times, zone_fixed = read_times(spec.get("time"), d.times, f"{key}.time")
     agg = spec.get("agg", "first")
-    if agg not in AGGREGATES or (agg != "first" and (in_line or d.rows is None or kind == "str")):
-        raise MappingError(f"{key}.agg: {agg!r}; sum/min/max are for amounts and times of group_by files")
+    if agg not in AGGREGATES or (agg != "first" and (in_line or d.lines is None or kind == "str")):
+        raise MappingError(
+            f"{key}.agg: {agg!r}; sum/min/max are for order amounts and times read in every line (group_by rows, or"
+            " the elements of lines.path)"
+        )
     split = spec.get("split")
     path = _check_path(spec["path"], f"{key}.path") if spec.get("path") else None
     placeholders = _placeholders(spec.get("compute"), f"{key}.compute")
@@ -292,7 +296,7 @@ def parse_mapping(doc: dict[str, Any]) -> Mapping:
     rows = ROWS_KEY if spec and spec.group_by else None
     if rows and currency.path:
         currency = CurrencySpec(currency.code, f"{rows}[0].{currency.path}")
-    d = _Defaults(notation, times, rows)
+    d = _Defaults(notation, times, rows, rows or (doc["lines"] or {}).get("path"))
     order = doc["order"]
     unknown = set(order) - set(ORDER_FIELDS)
     if unknown:

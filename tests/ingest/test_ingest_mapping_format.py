@@ -226,3 +226,24 @@ def test_group_by_rows_are_one_order_with_a_line_per_row(con, tmp_path, monkeypa
     assert con.execute("select total_fen, freight_fen, paid_fen from hub.orders").fetchone() == (6499, 1744, 8243)
     lines = con.execute("select line_no, channel_sku, quantity, paid_fen from hub.order_lines order by 1").fetchall()
     assert lines == [(1, "P1", 1, 2999), (2, "P1", 1, 2999), (3, "P2", 1, 501)]
+
+
+def test_order_amounts_summed_over_the_lines_list(con, tmp_path, monkeypatch):
+    """An order report without a total (its item report has the prices): the order's amounts sum its lines,
+    and for a report pair the summed column is required of the item report, not the order report."""
+    order_fields = {**BASE["order"], "total_fen": {"path": "price", "agg": "sum"}, "paid_fen": {"compute": "total_fen"}}
+    name = mapping(
+        tmp_path,
+        monkeypatch,
+        file={"lines_from": {"match": "items_*", "key": "id", "as": "items"}},
+        order=order_fields,
+    )
+    m = load_mapping(name)
+    assert "price" in m.file.line_headers and "price" not in m.file.order_headers
+    items = [{"sku": "S1", "qty": "1", "price": "19.90"}, {"sku": "S2", "qty": "1", "price": "0.15"}]
+    res = landed(con, name, [{**order(), "items": items}])
+    assert (res.stored, res.quarantined) == (1, 0), res.reasons
+    rebuild(con)
+    assert con.execute("select total_fen, paid_fen from hub.orders").fetchone() == (2005, 2005)
+    with pytest.raises(MappingError, match="order.buyer_id.agg"):
+        load_mapping(mapping(tmp_path, monkeypatch, order={**order_fields, "buyer_id": {"path": "b", "agg": "max"}}))
