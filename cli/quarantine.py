@@ -42,6 +42,9 @@ def list_quarantine(mapping: str | None, reason: str | None, examples: int, show
         rows = [r for r in quarantine_summary(con, resolved=show_all) if _keep(r, mapping, reason)]
         if not rows:
             click.echo("nothing in quarantine" + (" for that filter" if mapping or reason else ""))
+        else:
+            head = f"{'records':>8}  {'entity':<7}{'source':<8}{'channel':<10}{'mapping':<18}{'reason':<26}"
+            click.echo(head + "quarantined")
         for entity, source, channel, mapping_name, why, n, first, last in rows:
             click.echo(
                 f"{n:>8,}  {entity:<7}{source:<8}{channel:<10}{mapping_name:<18}{why:<26}"
@@ -51,7 +54,8 @@ def list_quarantine(mapping: str | None, reason: str | None, examples: int, show
                 """select q.message from hub.quarantine q left join raw.channel_orders r
                    on q.entity = 'order' and r.content_hash::varchar = q.content_hash
                    where q.reason = ? and coalesce(q.channel, '') = ? and coalesce(r.mapping, '') = ?
-                     and (? or q.resolved_at is null) order by q.quarantined_at desc limit ?""",
+                     and (? or q.resolved_at is null)
+                   group by q.message order by max(q.quarantined_at) desc, q.message limit ?""",
                 [why, channel, mapping_name, show_all, examples],
             ).fetchall():
                 click.echo(f"{'':>10}{message[:150]}")
