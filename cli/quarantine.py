@@ -141,8 +141,15 @@ def _run_replay(mapping: str | None, reason: str | None) -> None:
     )
     if not rebuilt.success:
         checks = [e.event_specific_data for e in rebuilt.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-        failed = sorted({f"{'/'.join(c.asset_key.path)}: {c.check_name}" for c in checks if not c.passed})
+        error = dg.AssetCheckSeverity.ERROR
+        stop = [c for c in checks if not c.passed and (c.blocking if c.blocking is not None else c.severity == error)]
+        failed = sorted({f"{'/'.join(c.asset_key.path)}: {c.check_name}" for c in stop})
         why = f"blocking checks failed ({'; '.join(failed)})" if failed else "it failed"
+        if any(c.check_name == "sku_mapped" for c in stop):
+            why += (
+                "; map those SKUs in sku_aliases.csv (or the ERP's channel SKU table, loaded hourly by"
+                " hub_skus_schedule) and run `orderhub quarantine replay` again"
+            )
         raise click.ClickException(f"the hub rebuild run {rebuilt.run_id}: {why}; see it in the Dagster UI")
     click.echo(f"  done (run {rebuilt.run_id})")
     sys.stdout.flush()

@@ -97,6 +97,7 @@ def test_a_fixed_status_map_lands_quarantined_rows_on_replay(orderhub_home, tmp_
     result = CliRunner().invoke(main, ["quarantine", "replay", "--reason", "unknown_status"])
     # stored, but no SKU map knows these codes yet: the hub's blocking check stops the rebuild, and says why
     assert result.exit_code == 1 and "hub/order_lines: sku_mapped" in result.output, result.output
+    assert "channel_volume_normal" not in result.output and "sku_aliases.csv" in result.output
     assert "1 re-standardized: 1 stored" in result.output
     aliases = "channel,channel_sku,sku_id\n" + "".join(f"taobao,SKU-0000{i},SKU-0000{i}\n" for i in (1, 2, 3))
     (own / "sku_aliases.csv").write_text(aliases, encoding="utf-8")
