@@ -116,7 +116,29 @@ def personal_data_to_tokens(con: duckdb.DuckDBPyConnection) -> bool:
 
 personal_data_to_tokens.prepare = privacy_migration.prepare
 
-STEPS = (content_hash_to_md5_number, buyer_key_to_128_bits, content_hash_to_uuid, lake_layout, personal_data_to_tokens)
+
+def check_alerts_keyed_by_window(con: duckdb.DuckDBPyConnection) -> bool:
+    """Check alerts were keyed per table + rule ('check:hub.orders:money_non_negative'); they are now keyed
+    per window (…:2026-11-03). An old open one names no window, so no evaluation could ever resolve it: it
+    is closed quietly (no recovery is sent), and the next evaluation of a failing window opens its own."""
+    legacy = (
+        "kind = 'check_failed' and resolved_at is null "
+        "and length(dedupe_key) - length(replace(dedupe_key, ':', '')) = 2"
+    )
+    if not con.execute(f"select count(*) from ops.alerts where {legacy}").fetchall()[0][0]:
+        return False
+    con.execute(f"update ops.alerts set resolved_at = now() where {legacy}")
+    return True
+
+
+STEPS = (
+    content_hash_to_md5_number,
+    buyer_key_to_128_bits,
+    content_hash_to_uuid,
+    lake_layout,
+    personal_data_to_tokens,
+    check_alerts_keyed_by_window,
+)
 
 
 def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -9,6 +9,7 @@ has no suite of its own yet. Suites are discovered under quality/suites/<schema>
 
 import importlib
 import pkgutil
+import warnings
 from dataclasses import replace
 from datetime import date
 
@@ -16,7 +17,8 @@ import dagster as dg
 
 from orderhub.ddl import table_key, tables
 from quality import suites as suites_package
-from quality.alerting import sync_check_alerts
+from quality import windows
+from quality.alerting import record_outcomes
 from quality.framework import Registry, RuleResult, TableSuite, Window, run_suite
 from quality.keys import RULE_NAME, key_rule
 from quality.pii import EXEMPT_TABLES, PII_SCHEMAS, pii_rule
@@ -49,7 +51,7 @@ def run_window(context: dg.AssetCheckExecutionContext) -> Window:
         return Window()
 
 
-def check_result(r: RuleResult, suite: TableSuite, settings: QualitySettings) -> dg.AssetCheckResult:
+def _metadata(r: RuleResult, suite: TableSuite, settings: QualitySettings) -> dict:
     meta: dict = {
         "failing_count": dg.MetadataValue.int(r.failing_count),
         "rows_checked": dg.MetadataValue.int(len(r.frame)),
@@ -60,12 +62,40 @@ def check_result(r: RuleResult, suite: TableSuite, settings: QualitySettings) ->
         meta["failing_sample"] = dg.MetadataValue.md(markdown_table(sample(r, suite, settings.sample_rows)))
     if r.error:
         meta["error"] = dg.MetadataValue.text(r.error[:2000])
+    return meta
+
+
+def _severity(r: RuleResult) -> dg.AssetCheckSeverity:
+    return dg.AssetCheckSeverity.ERROR if r.rule.blocking else dg.AssetCheckSeverity.WARN
+
+
+def check_result(r: RuleResult, suite: TableSuite, settings: QualitySettings) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         asset_key=dg.AssetKey(suite.asset_path),
         check_name=r.rule.name,
         passed=r.passed,
+        metadata=_metadata(r, suite, settings),
+        severity=_severity(r),
+    )
+
+
+def partition_evaluation(
+    r: RuleResult, day: date, rows: int | None, suite: TableSuite, settings: QualitySettings
+) -> dg.AssetCheckEvaluation:
+    """One rule's verdict on one partition day, so the UI shows every partition's own result."""
+    meta = _metadata(r, suite, settings)
+    meta["window"] = dg.MetadataValue.text(day.isoformat())
+    meta["evaluated_over"] = dg.MetadataValue.text(r.window.label)
+    if rows is not None:
+        meta["rows_checked"] = dg.MetadataValue.int(rows)
+    return dg.AssetCheckEvaluation(
+        asset_key=dg.AssetKey(suite.asset_path),
+        check_name=r.rule.name,
+        passed=r.passed,
         metadata=meta,
-        severity=dg.AssetCheckSeverity.ERROR if r.rule.blocking else dg.AssetCheckSeverity.WARN,
+        severity=_severity(r),
+        blocking=r.rule.blocking,
+        partition=day.isoformat(),
     )
 
 
@@ -77,9 +107,19 @@ def is_quality_step(step_key: str) -> bool:
     return step_key.endswith(QUALITY_STEP_SUFFIX)
 
 
-def build_check(suite: TableSuite, partitioned: bool) -> dg.AssetChecksDefinition:
+def build_check(
+    suite: TableSuite, partitioned: bool, partitions_def: dg.PartitionsDefinition | None = None
+) -> dg.AssetChecksDefinition:
+    """`partitions_def` (the asset's) makes the checks partitioned: each partition of a ranged run gets its
+    own result in the UI, in ops.check_results and in the alerts."""
     key = dg.AssetKey(suite.asset_path)
-    specs = [dg.AssetCheckSpec(r.name, asset=key, blocking=r.blocking, description=r.description) for r in suite.rules]
+    specs = [
+        dg.AssetCheckSpec(
+            r.name, asset=key, blocking=r.blocking, description=r.description, partitions_def=partitions_def
+        )
+        for r in suite.rules
+    ]
+    outputs = {s.name: s.get_python_identifier() for s in specs}
 
     @dg.multi_asset_check(
         name=f"{'_'.join(suite.asset_path)}{QUALITY_STEP_SUFFIX}",
@@ -96,18 +136,29 @@ def build_check(suite: TableSuite, partitioned: bool) -> dg.AssetChecksDefinitio
     ):
         window = run_window(context) if partitioned else Window()
         only = {k.name for k in context.selected_asset_check_keys}
+        run = context.op_execution_context.run
         with warehouse.connect() as con:
             results = run_suite(con, suite, quality_settings, window, only)
-            sync_check_alerts(con, suite, results, notifier, context.log)
+            verdicts = windows.per_day(con, suite, quality_settings, window, results) if partitioned else {}
+            record_outcomes(con, suite, results, verdicts, run, notifier, context.log)
+        if partitions_def is None:
+            for r in results:
+                yield check_result(r, suite, quality_settings)
+            return
         for r in results:
-            yield check_result(r, suite, quality_settings)
+            yield dg.Output(None, output_name=outputs[r.rule.name])
+            rows = windows.rows_per_day(r, suite.partition_column) or {}
+            for day, verdict in sorted(verdicts[r.rule.name].items()):
+                yield partition_evaluation(verdict, day, rows.get(day, 0 if rows else None), suite, quality_settings)
 
     return _check
 
 
 def build_checks(
-    present: dict[str, bool], suites: dict[str, TableSuite] | None = None
+    present: dict[str, bool | dg.PartitionsDefinition], suites: dict[str, TableSuite] | None = None
 ) -> list[dg.AssetChecksDefinition]:
+    """`present`: 'schema.table' -> its PartitionsDefinition (partitioned checks), True (partitioned asset,
+    checks over the run's range) or False, for every table a run can materialize."""
     suites = dict(load_suites() if suites is None else suites)
     with_ddl = set(tables())
     for table in sorted(with_ddl & (set(present) | set(FALLBACK))):
@@ -131,5 +182,8 @@ def build_checks(
             base = suite or TableSuite(table, (), "order_date" if partitioned else None)
             suite = base.with_rules(pii_rule(table, base.partition_column))
         if suite is not None and suite.rules:
-            out.append(build_check(suite, partitioned))
+            pdef = partitioned if isinstance(partitioned, dg.PartitionsDefinition) else None
+            with warnings.catch_warnings():  # partitioned AssetCheckSpecs are a preview in 1.13; we rely on them
+                warnings.simplefilter("ignore")
+                out.append(build_check(suite, bool(partitioned), pdef))
     return out

@@ -5,9 +5,13 @@ tests: the model builds, then its tests judge what it built). These checks do no
 own: a failed one stops its run, and the run-failure alert pages on-call.
 """
 
+from datetime import UTC, datetime
+
 import dagster as dg
 
+from orderhub import gate
 from orderhub.sqlmodels import project, run
+from quality.alerting import job_label
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
 SQL_TEST_STEP_SUFFIX = "_sql_tests"
@@ -30,6 +34,7 @@ def build_model_tests(model: project.Model) -> dg.AssetChecksDefinition:
         only = {k.name for k in context.selected_asset_check_keys}
         with warehouse.connect() as con:
             results = [r for r in run.run_tests(con, model) if r.name in only]
+            record_model_tests(con, model, results, context.op_execution_context.run)
         failed = [r.name for r in results if not r.passed]
         if failed:
             context.log.error(f"{model.rel_path}: tests failed: {', '.join(failed)}")
@@ -44,6 +49,29 @@ def build_model_tests(model: project.Model) -> dg.AssetChecksDefinition:
             )
 
     return _tests
+
+
+def record_model_tests(con, model: project.Model, results: list, dagster_run) -> None:
+    """Every test's verdict into ops.check_results (window 'all'): a failed one holds what is built from
+    the model in later runs too (orderhub/gate.py)."""
+    now = datetime.now(UTC)
+    label = job_label(dagster_run.job_name, dagster_run.asset_selection)
+    rows = [
+        gate.CheckRow(
+            model.relation,
+            r.name,
+            gate.WHOLE_TABLE,
+            True,
+            r.passed,
+            int(r.failing or 0),
+            None if r.passed else f"{r.failing} failing row(s)",
+            now,
+            dagster_run.run_id,
+            label,
+        )
+        for r in results
+    ]
+    gate.record(con, rows, keep_only=[name for name, _ in run.check_names(model)])
 
 
 def build_sql_test_checks(models: list[project.Model]) -> list[dg.AssetChecksDefinition]:

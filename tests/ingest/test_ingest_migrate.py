@@ -84,6 +84,7 @@ def test_old_warehouse_is_upgraded_and_rebuilds_the_same_hub(orderhub_home):
     assert con.execute("select * from hub.quarantine order by all").fetchall() == quarantine
     assert con.execute("select step, changed from ops.schema_migrations order by 1").fetchall() == [
         ("buyer_key_to_128_bits", True),
+        ("check_alerts_keyed_by_window", False),
         ("content_hash_to_md5_number", True),
         ("content_hash_to_uuid", False),  # the first step goes straight to today's type
         ("lake_layout", False),
@@ -126,6 +127,7 @@ def test_a_new_warehouse_records_the_steps_as_not_needed(orderhub_home):
     con = warehouse.connect(settings.paths().warehouse)
     assert con.execute("select step, changed from ops.schema_migrations order by 1").fetchall() == [
         ("buyer_key_to_128_bits", False),
+        ("check_alerts_keyed_by_window", False),
         ("content_hash_to_md5_number", False),
         ("content_hash_to_uuid", False),
         ("lake_layout", False),

@@ -164,7 +164,7 @@ def test_on_a_promotion_day_a_spike_is_expected_but_a_drop_still_warns():
 
 def test_oversell_warns_without_a_second_page_for_the_same_problem():
     """The asset already raises one 'oversell' alert per SKU: the check shows the finding, it does not page."""
-    from quality.alerting import sync_check_alerts
+    from quality.alerting import record_outcomes
 
     row = {"sku_id": "SKU-00001", "warehouse_id": "WH-HZ", "on_hand": 3, "locked": 1, "reserved": 5,
            "safety_buffer": 0, "available": -3, "is_oversold": True, "is_stock_out": False,
@@ -176,6 +176,6 @@ def test_oversell_warns_without_a_second_page_for_the_same_problem():
     assert not oversell.passed and oversell.failing_rows["holdable"].iloc[0] == 2
     stale = next(r for r in results if r.rule.name == "snapshot_fresh")
     stale.outcomes[0].success = False  # an alerting rule that fails, beside it
-    sync_check_alerts(con, suite, results, notifier=None, log=__import__("logging").getLogger("t"))
+    record_outcomes(con, suite, results, {}, None, notifier=None, log=__import__("logging").getLogger("t"))
     keys = [k for (k,) in con.execute("select dedupe_key from ops.alerts").fetchall()]
-    assert keys == ["check:inventory.availability:snapshot_fresh"]
+    assert keys == ["check:inventory.availability:snapshot_fresh:all"]
