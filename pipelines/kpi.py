@@ -8,7 +8,8 @@ sensor, so it queues in the warehouse pool behind any run that is writing).
 import dagster as dg
 
 from assets.tables import key
-from orderhub import lake, publish, settings
+from orderhub import gate, lake, publish, settings
+from resources.gate import HELD_TAG
 from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
 DASHBOARD = key("exports.dashboard")
@@ -25,8 +26,16 @@ kpi_refresh_schedule = dg.ScheduleDefinition(
 
 @dg.op(pool=WAREHOUSE_POOL, retry_policy=dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL))
 def publish_readonly_copy(context: dg.OpExecutionContext, warehouse: Warehouse) -> None:
-    """Checkpoint the warehouse and atomically replace the analysts' read-only copy."""
+    """Checkpoint the warehouse and atomically replace the analysts' read-only copy, unless a window's latest
+    blocking check failed: then the copy stays at its last good state (analysts' stg views would read it)."""
     with warehouse.connect() as con:
+        holds = gate.held(con)
+        if holds:
+            context.instance.add_run_tags(context.run_id, {HELD_TAG: f"{holds[0].asset}:{holds[0].window_key}"})
+            context.log.warning(
+                "the analysts' copy keeps its last good state: held by the quality gate\n" + gate.describe(holds)
+            )
+            return
         published = publish.publish_readonly(con, warehouse.resolved_path)
     context.log.info(f"published {published.path} ({published.tables} tables) in {published.seconds:.2f}s")
 

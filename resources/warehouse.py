@@ -12,6 +12,7 @@ from pydantic import Field
 
 from orderhub import settings, warehouse
 from orderhub.transaction import is_retryable
+from resources import gate
 
 # Every step that opens the warehouse for writing is in this pool; the instance (cli/instance.py,
 # deploy/dagster.yaml) limits how many runs hold it at once: one for a DuckDB file (one writing process), more
@@ -44,6 +45,7 @@ class Warehouse(dg.ConfigurableResource):
         log = _step_log()
         con = warehouse.connect(self.resolved_path, log=log)
         try:
+            gate.enforce(con)  # an asset downstream of a held window does not build (resources/gate.py)
             yield con
         except Exception as exc:
             if log is None or not is_retryable(exc):
