@@ -12,12 +12,41 @@ import dagster as dg
 
 from assets.tables import key
 from orderhub.notify import daemon_alert
+from quality.alerting import job_label
 from quality.checks import is_quality_step
+from resources.gate import HELD_TAG
 from resources.notifier import Notifier
 
 
-def _job_key(job_name: str) -> str:
-    return f"run_failed:{job_name}"
+def _assets(instance, run) -> list:
+    """The assets a run set out to materialize: its selection, else what it planned (dg.materialize)."""
+    if run.asset_selection or not run.job_name.startswith("__"):
+        return list(run.asset_selection or [])
+    try:
+        planned = instance.get_records_for_run(
+            run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, limit=1000
+        ).records
+        return sorted({r.event_log_entry.dagster_event.asset_key for r in planned}, key=str)
+    except Exception:  # noqa: BLE001 - the label falls back to "asset materialization"
+        return []
+
+
+def _job_key(instance, run) -> str:
+    """One open problem per job; for UI materializations (Dagster's __ASSET_JOB) per set of assets, so an
+    unrelated successful materialization does not resolve it."""
+    return f"run_failed:{job_label(run.job_name, _assets(instance, run))}"
+
+
+def _errors(error):
+    while error is not None:
+        yield error
+        error = error.cause
+
+
+def _is_held(event) -> bool:
+    """The step did not build because the quality gate held it (resources/gate.py)."""
+    error = event.step_failure_data.error
+    return any(e.cls_name == "HeldBack" or "Held back by the quality gate" in (e.message or "") for e in _errors(error))
 
 
 def _root_cause(error) -> str:
@@ -38,10 +67,24 @@ def _only_blocking_quality_checks(steps: list) -> bool:
     )
 
 
+def _what(instance, run) -> str:
+    label = job_label(run.job_name, _assets(instance, run))
+    start, end = run.tags.get("dagster/asset_partition_range_start"), run.tags.get("dagster/asset_partition_range_end")
+    window = (
+        f" for {start}..{end}"
+        if start and end
+        else (f" for {run.tags['dagster/partition']}" if "dagster/partition" in run.tags else "")
+    )
+    backfill = f" (backfill `{run.tags['dagster/backfill']}`)" if "dagster/backfill" in run.tags else ""
+    kind = "" if label.startswith("materialization") else "job "
+    return f"{kind}`{label}`{window}{backfill}"
+
+
 @dg.run_failure_sensor(name="run_failure_alerts", default_status=dg.DefaultSensorStatus.RUNNING)
 def run_failure_alerts(context: dg.RunFailureSensorContext, notifier: Notifier) -> None:
-    """A failed run alerts once per job until a run of that job succeeds again; a run stopped only by
-    blocking quality-suite checks is left to those checks' own alerts."""
+    """A failed run alerts once per job (or set of assets, for a UI materialization) until one succeeds
+    again; a run stopped only by blocking quality-suite checks, or held by the quality gate, is left to
+    those checks' own window alerts (one page per problem)."""
     run = context.dagster_run
     reason = (context.failure_event.message or "")[:300] if context.failure_event else ""
     try:  # the first failing step's error tells the operator where to look
@@ -49,16 +92,20 @@ def run_failure_alerts(context: dg.RunFailureSensorContext, notifier: Notifier) 
         if _only_blocking_quality_checks(steps):
             context.log.info(f"run {run.run_id[:8]} stopped on blocking checks: their check_failed alerts cover it")
             return
+        if steps and all(_is_held(e) or is_quality_step(e.step_key) for e in steps) and any(map(_is_held, steps)):
+            held = run.tags.get(HELD_TAG, "a failed window")
+            context.log.info(f"run {run.run_id[:8]} held by the quality gate ({held}): that window's alert covers it")
+            return
         reason += "".join(f"\n- `{e.step_key}`: {_root_cause(e.step_failure_data.error)}" for e in steps[:3])
     except Exception:  # noqa: BLE001 - event log unavailable: the run-level message is enough
         pass
     daemon_alert(
         notifier,
         op="raise",
-        dedupe_key=_job_key(run.job_name),
+        dedupe_key=_job_key(context.instance, run),
         kind="run_failed",
         severity="error",
-        message=f"Run `{run.run_id[:8]}` of job `{run.job_name}` failed. {reason}",
+        message=f"Run `{run.run_id[:8]}` of {_what(context.instance, run)} failed. {reason}",
         log=context.log,
     )
 
@@ -71,8 +118,8 @@ def run_recovery_alerts(context: dg.RunStatusSensorContext, notifier: Notifier) 
     daemon_alert(
         notifier,
         op="resolve",
-        dedupe_key=_job_key(run.job_name),
-        message=f"Job `{run.job_name}` succeeded again (run `{run.run_id[:8]}`).",
+        dedupe_key=_job_key(context.instance, run),
+        message=f"{_what(context.instance, run)} succeeded again (run `{run.run_id[:8]}`).",
         log=context.log,
     )
 

@@ -29,9 +29,13 @@ def orders() -> None:
     pass
 
 
+BROKEN = {"fails": True}
+
+
 @dg.asset(key=["kpi", "broken"])
 def broken() -> None:
-    raise RuntimeError("boom")
+    if BROKEN["fails"]:
+        raise RuntimeError("boom")
 
 
 @dg.asset(key=["kpi", "gated"])
@@ -64,15 +68,27 @@ def test_run_failure_alert_is_sent_once_per_job_and_recovers(orderhub_home, rece
             ).for_run_failure()
             ops_sensors.run_failure_alerts(ctx, notifier=notifier)
         assert len(receiver.requests) == 1
-        assert "failed" in receiver.requests[0]["json"]["text"] and "boom" in receiver.requests[0]["json"]["text"]
-        ok = dg.materialize([orders], instance=instance)
-        ctx = dg.build_run_status_sensor_context(
-            sensor_name="run_recovery_alerts",
-            dagster_event=ok.get_run_success_event(),
-            dagster_instance=instance,
-            dagster_run=res.dagster_run,  # same job name as the failure
-        )
-        ops_sensors.run_recovery_alerts(ctx, notifier=notifier)
+        text = receiver.requests[0]["json"]["text"]
+        assert "failed" in text and "boom" in text
+        # a UI materialization runs as Dagster's __ASSET_JOB: the alert names the assets instead
+        assert "materialization of kpi.broken" in text and "__ASSET_JOB" not in text
+
+        def recovery(result):
+            ctx = dg.build_run_status_sensor_context(
+                sensor_name="run_recovery_alerts",
+                dagster_event=result.get_run_success_event(),
+                dagster_instance=instance,
+                dagster_run=result.dagster_run,
+            )
+            ops_sensors.run_recovery_alerts(ctx, notifier=notifier)
+
+        recovery(dg.materialize([orders], instance=instance))  # another asset's success: no false recovery
+        assert len(receiver.requests) == 1
+        BROKEN["fails"] = False
+        try:
+            recovery(dg.materialize([broken], instance=instance))
+        finally:
+            BROKEN["fails"] = True
     assert len(receiver.requests) == 2 and "succeeded again" in receiver.requests[1]["json"]["text"]
     con = warehouse.connect()
     deliver_pending(con, notifier)  # the delivery pass records what the daemon sent, without re-sending
