@@ -56,25 +56,64 @@ def hub_orders(context: dg.AssetExecutionContext, warehouse: Warehouse, pii: Pii
             t: row_count(con, f"hub.{t}", window, [start, end])
             for t in ("orders", "order_lines", "order_status_history")
         }
+        daily = per_day_counts(con, start, end)
     context.log.info(f"hub rebuilt for {start}..{end}: {result}")
     meta = result.as_metadata()
-    common = {"start_date": meta["start_date"], "end_date": meta["end_date"], "raw_versions": meta["raw_versions"]}
-    yield dg.MaterializeResult(asset_key=ORDERS, metadata={**common, **counts["orders"], "orders": meta["orders"]})
+    # A ranged run (backfill) materializes every partition at once: the run-wide figures are labelled as such,
+    # and each partition gets its own counts (partition-scoped metadata), so a partition never shows the range's.
+    run_wide = {"run_range": f"{start}..{end}", "run_raw_versions": meta["raw_versions"]}
+    for day in context.partition_keys:
+        d = daily.get(date.fromisoformat(day), {})
+        for asset, figures in (
+            (ORDERS, {"orders": d.get("orders", 0)}),
+            (LINES, {"order_lines": d.get("order_lines", 0), "unmapped_lines": d.get("unmapped_lines", 0)}),
+            (
+                HISTORY,
+                {
+                    "status_transitions": d.get("status_transitions", 0),
+                    "illegal_transitions": d.get("illegal_transitions", 0),
+                },
+            ),
+        ):
+            rows = next(iter(figures.values()))
+            context.add_asset_metadata(
+                {"dagster/row_count": rows, "order_date": day, **figures}, asset_key=asset, partition_key=day
+            )
+    yield dg.MaterializeResult(
+        asset_key=ORDERS, metadata={**run_wide, **counts["orders"], "run_orders": meta["orders"]}
+    )
     yield dg.MaterializeResult(
         asset_key=LINES,
         metadata={
-            **common,
+            **run_wide,
             **counts["order_lines"],
-            "order_lines": meta["order_lines"],
-            "unmapped_lines": meta["unmapped_lines"],
+            "run_order_lines": meta["order_lines"],
+            "run_unmapped_lines": meta["unmapped_lines"],
         },
     )
     yield dg.MaterializeResult(
         asset_key=HISTORY,
         metadata={
-            **common,
+            **run_wide,
             **counts["order_status_history"],
-            "status_transitions": meta["status_transitions"],
-            "illegal_transitions": meta["illegal_transitions"],
+            "run_status_transitions": meta["status_transitions"],
+            "run_illegal_transitions": meta["illegal_transitions"],
         },
     )
+
+
+def per_day_counts(con, start: date, end: date) -> dict[date, dict[str, int]]:
+    """Rows per order date in the rebuilt window, for each partition's own metadata."""
+    out: dict[date, dict[str, int]] = {}
+    for sql in (
+        "select order_date, count(*) as orders from hub.orders where order_date between ? and ? group by 1",
+        "select order_date, count(*) as order_lines, count(*) filter (where sku_id is null) as unmapped_lines "
+        "from hub.order_lines where order_date between ? and ? group by 1",
+        "select order_date, count(*) as status_transitions, count(*) filter (where is_illegal) as illegal_transitions "
+        "from hub.order_status_history where order_date between ? and ? group by 1",
+    ):
+        cur = con.execute(sql, [start, end])
+        names = [c[0] for c in cur.description]
+        for row in cur.fetchall():
+            out.setdefault(row[0], {}).update({n: int(v) for n, v in zip(names[1:], row[1:])})
+    return out

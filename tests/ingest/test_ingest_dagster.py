@@ -43,12 +43,21 @@ def test_files_then_hub_partitions_through_dagster(orderhub_home, backend):
     assert con.execute("select count(*) from hub.orders").fetchone()[0] == 2
     con.close()
 
-    # the sensor sees the raw materialization and asks for one run over the touched range
+    # the hub was rebuilt after the records landed: the sensor does not ask for that day again
     ctx = dg.build_sensor_context(instance=instance)
-    request = hub_rebuild_sensor(ctx)
-    assert isinstance(request, dg.RunRequest)
+    assert isinstance(hub_rebuild_sensor(ctx), dg.SkipReason)
+
+    # a later landing that touches 2026-11-11 again: one run over the touched range
+    paid = [*ROWS[1][:3], "买家已付款，等待卖家发货", *ROWS[1][4:9], "2026-11-11 08:05:00", *ROWS[1][10:]]
+    later = orderhub_home.landing_for("taobao") / "report-later.csv"
+    later.write_bytes(_csv([ROWS[0], paid]))
+    raw = dg.materialize(
+        [raw_channel_orders], resources=resources, instance=instance, run_config=files_run_config([str(later)])
+    )
+    assert raw.success
+    request = hub_rebuild_sensor(dg.build_sensor_context(instance=instance, cursor=ctx.cursor))
+    assert isinstance(request, dg.RunRequest), request
     assert (request.tags[RANGE_START_TAG], request.tags[RANGE_END_TAG]) == ("2026-11-11", "2026-11-11")
-    assert isinstance(hub_rebuild_sensor(dg.build_sensor_context(instance=instance, cursor=ctx.cursor)), dg.SkipReason)
 
 
 def test_clamp_to_partitions():
