@@ -22,6 +22,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "mapping": ("cli.mapping:mapping", "List the channel mappings; check one against a sample file before landing."),
     "quarantine": ("cli.quarantine:quarantine", "List quarantined records; replay them with the current mappings."),
+    "status": ("cli.status:status", "Runs, queue, daemon, freshness, held windows, open alerts, quarantine by reason."),
+    "backfill": ("cli.backfill:backfill", "Rebuild the hub for order dates --from..--to (waits; non-zero on failure)."),
+    "ingest": ("cli.ingest:ingest", "Land export files (ingest files) and rebuild the hub days they touched."),
+    "publish": ("cli.publish:publish", "Republish the analysts' read-only copy (warehouse_ro.duckdb) now."),
 }
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import click
 
-from cli.instance import ensure_instance_config
 from orderhub import settings
 
 
@@ -63,10 +62,15 @@ def ui(port: int, sim_port: int, seed: int, days: int, live_rate: float) -> None
     """Start the simulator in live mode and the Dagster UI (dagster dev) on the same ORDERHUB_HOME as the demo."""
     args = UiArgs(port, sim_port, seed, days, live_rate)
 
-    paths = settings.paths().ensure()
-    env = {**os.environ, "DAGSTER_HOME": os.environ.get("DAGSTER_HOME", str(paths.dagster_home))}
-    env.setdefault("ORDERHUB_PII_SALT", "demo-salt-change-me")
-    ensure_instance_config(Path(env["DAGSTER_HOME"]))
+    from cli.env import DEMO_SALT, prepare, record_home_setting
+
+    paths = prepare()  # DAGSTER_HOME and the settings this home was created with ($ORDERHUB_HOME/orderhub.env)
+    if not os.environ.get("ORDERHUB_PII_SALT"):  # the UI of a demo home: the demo's salt, recorded for every command
+        os.environ["ORDERHUB_PII_SALT"] = DEMO_SALT
+        record_home_setting(
+            "ORDERHUB_PII_SALT", DEMO_SALT, "the demo's buyer-key salt: every command on this home reads it"
+        )
+    env = dict(os.environ)
     sim, url = start_simulator(paths, args)
     env["ORDERHUB_SIMULATOR_URL"] = url
     print(f"simulator (live) at {url}; Dagster UI at http://127.0.0.1:{args.port}  (Ctrl-C stops both)", flush=True)
