@@ -32,6 +32,7 @@ lint: install
 
 test: install lint
 	@bash tests/kpi/ensure_chromium.sh  # the dashboard browser test needs Debian's chromium
+	@bash tests/operate/ensure_postgresql.sh  # the production-topology test needs Debian's postgresql
 	$(BIN)/python -m pytest
 
 bench: install

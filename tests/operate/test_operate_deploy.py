@@ -56,7 +56,7 @@ def test_workspace_points_at_the_user_code_service():
     grpc = location["grpc_server"]
     user_code = compose["services"][grpc["host"]]
     command = user_code["command"]
-    assert command[:3] == ["dagster", "code-server", "start"]
+    assert command[:3] == ["dagster", "api", "grpc"]
     assert command[command.index("-p") + 1] == str(grpc["port"])
     module = command[command.index("-m") + 1]
     assert (REPO / Path(*module.split("."))).with_suffix(".py").exists()
