@@ -9,7 +9,7 @@ export DAGSTER_HOME ?= $(ORDERHUB_HOME)/dagster_home
 export ORDERHUB_PII_SALT ?= demo-salt-change-me
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install demo ui lint test bench snapshot restore clean
+.PHONY: install demo ui status lint test bench snapshot restore clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,7 +23,10 @@ demo: install
 	$(BIN)/orderhub demo
 
 ui: install
-	$(BIN)/orderhub ui
+	$(BIN)/orderhub ui $(if $(PORT),--port $(PORT))
+
+status: install
+	$(BIN)/orderhub status
 
 lint: install
 	$(BIN)/ruff check .

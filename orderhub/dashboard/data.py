@@ -24,7 +24,8 @@ QUERIES = {
     "targets": "select * from stg.stg_kpi_targets",
     # What on-call is looking at right now: open problems, errors first (ops.alerts exists from the first run).
     "alerts": """
-        select severity, kind, asset, left(message, 160) as message, created_at, delivery_status
+        select severity, kind, asset, left(message, 160) as message,
+            strftime(timezone('Asia/Shanghai', created_at), '%Y-%m-%d %H:%M') as opened_beijing, delivery_status
         from ops.alerts
         where resolved_at is null and kind <> 'recovered'
         order by case severity when 'error' then 0 when 'warning' then 1 else 2 end, created_at desc

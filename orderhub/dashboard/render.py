@@ -139,7 +139,7 @@ def render_html(data: DashboardData, generated_at: datetime | None = None) -> tu
         "no reconciliation has run yet.",
     )
     alerts = _table(
-        data["alerts"], ["severity", "kind", "asset", "message", "created_at", "delivery_status"], "no open alerts."
+        data["alerts"], ["severity", "kind", "asset", "message", "opened_beijing", "delivery_status"], "no open alerts."
     )
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>OrderHub operations dashboard</title>
