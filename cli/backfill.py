@@ -66,5 +66,6 @@ def backfill(start: date, end: date) -> None:
         outcome.held = True
     report(outcome, what=what)
     if failing:
-        console.print(f"    days that failed a blocking check: {', '.join(failing)} (orderhub status shows what holds)")
+        more = f" and {len(failing) - 10} more" if len(failing) > 10 else ""
+        console.print(f"    days that failed a blocking check: {', '.join(failing[:10])}{more} (orderhub status)")
     sys.exit(exit_code(outcome))

@@ -41,7 +41,8 @@ class Outcome:
     cpu_seconds: float
     failures: list[tuple[str, str]] = field(default_factory=list)  # (step, message)
     checks_passed: int = 0
-    checks_failed: list[str] = field(default_factory=list)
+    checks_failed: list[str] = field(default_factory=list)  # blocking (ERROR) checks that failed
+    checks_warned: list[str] = field(default_factory=list)  # warnings that failed (they do not stop anything)
     materialized: int = 0
     held: bool = False
     metadata: dict[str, dict] = field(default_factory=dict)  # asset -> metadata of its last materialization
@@ -149,7 +150,9 @@ def _outcome(job_name: str, result, seconds: float, cpu: float) -> Outcome:
                 out.checks_passed += 1
             else:
                 part = f"@{data.partition}" if data.partition else ""
-                out.checks_failed.append(f"{'.'.join(data.asset_key.path)}:{data.check_name}{part}")
+                name = f"{'.'.join(data.asset_key.path)}:{data.check_name}{part}"
+                blocking = getattr(data.severity, "value", data.severity) == "ERROR"
+                (out.checks_failed if blocking else out.checks_warned).append(name)
         elif e.event_type_value == "ASSET_MATERIALIZATION":
             out.materialized += 1
             mat = e.event_specific_data.materialization
@@ -213,7 +216,10 @@ def _cpu() -> float:
 def report(outcome: Outcome, *, what: str) -> None:
     """One verdict line, then what failed and where to look."""
     timing = f"{outcome.seconds:.1f}s wall, {outcome.cpu_seconds:.1f} CPU s"
-    checks = f"checks {outcome.checks_passed} passed, {len(outcome.checks_failed)} failed"
+    checks = (
+        f"checks {outcome.checks_passed} passed, {len(outcome.checks_failed)} blocking failed, "
+        f"{len(outcome.checks_warned)} warnings"
+    )
     run = f"run {outcome.run_id[:8]}"
     if outcome.success:
         console.print(f"[green]✓[/] {what}: {outcome.materialized} materialized, {checks} ({timing}; {run})")

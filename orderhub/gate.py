@@ -16,6 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import duckdb
+import pandas as pd
 
 from orderhub.settings import BUSINESS_TZ
 from orderhub.transaction import transaction
@@ -91,8 +92,13 @@ def record(
                 "and not list_contains(?::varchar[], check_name)",
                 [assets, list(keep_only)],
             )
-        con.execute("create or replace temp table _check_rows as select * from ops.check_results limit 0")
-        con.executemany(f"insert into _check_rows ({cols}) values ({', '.join('?' * len(COLUMNS))})", values)
+        frame = pd.DataFrame(values, columns=list(COLUMNS))  # one vectorized insert, not a statement per row
+        con.register("_check_frame", frame)
+        con.execute(
+            "create or replace temp table _check_rows as select * from ops.check_results limit 0;"
+            f"insert into _check_rows ({cols}) select {cols} from _check_frame"
+        )
+        con.unregister("_check_frame")
         con.execute(
             "delete from ops.check_results r using _check_rows n where r.asset = n.asset "
             "and r.check_name = n.check_name and r.window_key = n.window_key"

@@ -201,4 +201,5 @@ def test_postgres_grpc_daemon_webserver_run_a_queued_job_and_stop_on_sigterm(tmp
         finally:
             took = stop_all(dict(reversed(list(procs.items()))))
         slow = {name: s for name, s in took.items() if s > STOP_SECONDS}
-        assert not slow, f"did not stop within {STOP_SECONDS} s of SIGTERM: {slow}"
+        logs = {name: tail(procs[name])[-1500:] for name in slow}
+        assert not slow, f"did not stop within {STOP_SECONDS} s of SIGTERM: {slow}\n{logs}"
