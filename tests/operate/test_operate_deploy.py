@@ -56,7 +56,9 @@ def test_workspace_points_at_the_user_code_service():
     grpc = location["grpc_server"]
     user_code = compose["services"][grpc["host"]]
     command = user_code["command"]
-    assert command[:3] == ["dagster", "api", "grpc"]
+    assert command[:2] == ["python", "deploy/code_server.py"]  # `dagster api grpc`, same arguments
+    assert (REPO / command[1]).is_file()
+    assert f"COPY {command[1]} " in (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     assert command[command.index("-p") + 1] == str(grpc["port"])
     module = command[command.index("-m") + 1]
     assert (REPO / Path(*module.split("."))).with_suffix(".py").exists()

@@ -82,9 +82,20 @@ def postgres(bindir: Path):
         shutil.rmtree(d, ignore_errors=True)
 
 
-def user_code_env() -> dict[str, str]:
+def user_code_service() -> dict:
     compose = yaml.safe_load((REPO / "deploy" / "docker-compose.yaml").read_text(encoding="utf-8"))
-    return {k: str(v) for k, v in compose["services"]["orderhub_user_code"]["environment"].items()}
+    return compose["services"]["orderhub_user_code"]
+
+
+def user_code_env() -> dict[str, str]:
+    return {k: str(v) for k, v in user_code_service()["environment"].items()}
+
+
+def user_code_command(port: int) -> list[str]:
+    """The compose file's command, on loopback and a free port, with this virtualenv's Python."""
+    cmd = list(user_code_service()["command"])
+    cmd[cmd.index("-h") + 1], cmd[cmd.index("-p") + 1] = "127.0.0.1", str(port)
+    return [sys.executable if cmd[0] == "python" else str(BIN / cmd[0]), *cmd[1:]]
 
 
 def wait_for(what: str, probe, timeout: float, procs: dict) -> None:
@@ -165,22 +176,7 @@ def test_postgres_grpc_daemon_webserver_run_a_queued_job_and_stop_on_sigterm(tmp
         }
         workspace = str(tmp_path / "workspace.yaml")
         procs = {
-            "code server": start(
-                "code_server",
-                [
-                    str(BIN / "dagster"),
-                    "code-server",
-                    "start",
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(grpc_port),
-                    "-m",
-                    "pipelines.definitions",
-                ],
-                env,
-                tmp_path,
-            ),  # fmt: skip
+            "code server": start("code_server", user_code_command(grpc_port), env, tmp_path),
         }
         try:
             wait_for("the code server", lambda: socket.create_connection(("127.0.0.1", grpc_port), 1), 120, procs)
