@@ -140,15 +140,11 @@ def demo(days: int, seed: int, export_days: int) -> None:
     args = DemoArgs(days, seed, export_days)
     import warnings
 
-    from cli.env import DEMO_SALT, prepare, read_home_env, record_home_setting
+    from cli.env import prepare, read_home_env, record_home_setting, use_demo_salt
 
     warnings.filterwarnings("ignore", message=".*is currently in (beta|preview).*")
     paths = prepare()
-    if not os.environ.get("ORDERHUB_PII_SALT"):
-        os.environ["ORDERHUB_PII_SALT"] = DEMO_SALT
-        record_home_setting(
-            "ORDERHUB_PII_SALT", DEMO_SALT, "the demo's buyer-key salt: every command on this home reads it"
-        )
+    use_demo_salt()
 
     import simulator
 

@@ -63,3 +63,15 @@ def prepare(*, needs_salt: bool = False) -> settings.Paths:
             f"(the value this warehouse was built with), or put ORDERHUB_PII_SALT=... in {home_env_file()}."
         )
     return paths
+
+
+def use_demo_salt() -> None:
+    """A demo home's salt: the demo's when none is set. Whenever the demo salt is the one in use (also when
+    `make` exported it), it is recorded in the home, so a later command in a fresh shell, without make, finds the
+    salt this warehouse was built with. A real salt set in the environment is never written to disk."""
+    if not os.environ.get("ORDERHUB_PII_SALT"):
+        os.environ["ORDERHUB_PII_SALT"] = DEMO_SALT
+    if os.environ["ORDERHUB_PII_SALT"] == DEMO_SALT:
+        record_home_setting(
+            "ORDERHUB_PII_SALT", DEMO_SALT, "the demo's buyer-key salt: every command on this home reads it"
+        )

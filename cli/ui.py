@@ -62,14 +62,10 @@ def ui(port: int, sim_port: int, seed: int, days: int, live_rate: float) -> None
     """Start the simulator in live mode and the Dagster UI (dagster dev) on the same ORDERHUB_HOME as the demo."""
     args = UiArgs(port, sim_port, seed, days, live_rate)
 
-    from cli.env import DEMO_SALT, prepare, record_home_setting
+    from cli.env import prepare, use_demo_salt
 
     paths = prepare()  # DAGSTER_HOME and the settings this home was created with ($ORDERHUB_HOME/orderhub.env)
-    if not os.environ.get("ORDERHUB_PII_SALT"):  # the UI of a demo home: the demo's salt, recorded for every command
-        os.environ["ORDERHUB_PII_SALT"] = DEMO_SALT
-        record_home_setting(
-            "ORDERHUB_PII_SALT", DEMO_SALT, "the demo's buyer-key salt: every command on this home reads it"
-        )
+    use_demo_salt()
     env = dict(os.environ)
     sim, url = start_simulator(paths, args)
     env["ORDERHUB_SIMULATOR_URL"] = url
