@@ -84,14 +84,15 @@ def test_nothing_lost_with_errors_rate_limits_timeouts_duplicates_and_changes_wh
     # JD sells less: a longer window and smaller pages so enough calls are made for faults to be drawn
     start = NOW - timedelta(minutes=minutes)
     set_faults(sim)
-    api = client(sim, channel, timeout_s=0.3, page_size=page_size)
+    # a timeout well above a loaded machine's response time: only the injected slow replies time out
+    api = client(sim, channel, timeout_s=1.0, page_size=page_size)
     expected = truth_ids(sim, channel, start - timedelta(seconds=api.overlap_s), NOW)
     set_faults(
         sim,
         error_rate=0.1,
         rate_limit_rate=0.05,
         slow_rate=0.02,
-        slow_seconds=0.6,
+        slow_seconds=1.5,
         duplicate_rate=0.2,
         mutate_while_paging=True,
         channels=[channel],
