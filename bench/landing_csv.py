@@ -25,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb
 
+os.environ.setdefault("ORDERHUB_PII_SALT", "bench-salt")  # landing tokenizes personal fields with it
+
 MAPPING = """
 name: bench_lines
 channel: bench
