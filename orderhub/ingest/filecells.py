@@ -100,9 +100,13 @@ def finish(con: duckdb.DuckDBPyConnection, raw_table: str, width: int, extra: in
             raise ExportReadError("ragged_row", f"record {bad + 1} has more fields than the header ({width})", where)
     cells = ", ".join(f"coalesce(c{i}, '') as c{i}" for i in range(width))
     blank = " and ".join(f"{trim_sql(f'c{i}')} = ''" for i in range(width)) or "true"
+    # the exact test trims every cell (2.4 CPU s per 1M rows of 14 cells): a row with a cell that starts with a
+    # printable ASCII character is not blank, which settles almost every row on a byte comparison or two
+    # (OR in a filter runs its next term only on the rows the earlier ones left open)
+    printable = "".join(f"(c{i} >= '!' and c{i} < '\x7f') or " for i in range(width))
     # a view, not a copy: the records are built from it once, and a copy of every cell costs as much as the read
     con.execute(f"""create or replace temp view {raw_table}_s as
-        select rowid as seq, {cells} from {raw_table} where not ({blank})""")
+        select rowid as seq, {cells} from {raw_table} where {printable}not ({blank})""")
     return con.execute(f"select count(*) from {raw_table}_s").fetchone()[0]
 
 

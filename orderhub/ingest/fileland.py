@@ -23,6 +23,7 @@ from orderhub.ingest.filerecords import build_records
 from orderhub.ingest.filestage import file_format, stage_file
 from orderhub.ingest.folder import Look, confined, is_temporary, open_for_writing, write_sidecar
 from orderhub.ingest.landing import LandResult, land_sql, quarantine_file
+from orderhub.stages import stage
 from orderhub.standardize.loader import all_mappings
 from orderhub.standardize.mapping import Mapping
 
@@ -160,14 +161,18 @@ def land_unit(
         if writers:
             raise NotReady(f"{p.name}: still open for writing by process {', '.join(map(str, writers))}")
         looks[p] = Look.of(p)
-    main = stage_file(con, unit.main, unit.mapping.file, "_file_main", workdir)
-    items: Staged | None = None
-    if unit.items is not None:
-        items = stage_file(con, unit.items, unit.mapping.file, "_file_items_raw", workdir)
+    with stage("read"):
+        main = stage_file(con, unit.main, unit.mapping.file, "_file_main", workdir)
+        items: Staged | None = None
+        if unit.items is not None:
+            items = stage_file(con, unit.items, unit.mapping.file, "_file_items_raw", workdir)
     for p in files:
         if Look.of(p) != looks[p]:
             raise NotReady(f"{p.name}: changed while it was read (still being written)")
-    recs = build_records(con, unit.mapping, main, items)
+    with stage("records"):
+        recs = build_records(con, unit.mapping, main, items)
+        drop_staged(con, main)  # the records hold every cell now: free the staged rows before the landing runs
+        drop_staged(con, items)
     result = land_sql(
         con,
         f"select seq, record_text, n_rows from {recs.records}",
@@ -179,8 +184,6 @@ def land_unit(
         rejects=f"select seq, reason, message from {recs.rejects}",
         rows_column="n_rows",
     )
-    drop_staged(con, main)
-    drop_staged(con, items)
     con.execute(f"drop table if exists {recs.records}; drop table if exists {recs.rejects}")
     return result, looks
 
@@ -279,7 +282,8 @@ def _land_one(con, unit: Unit, folder: Path, workdir: Path, report, run_id: str 
         report.errors.append(f"{Path(exc.path or unit.main).name}: {exc.reason}: {exc.message}")
         return False
     report.batches.append(result)
-    kept = _archive(unit, looks, folder, status="landed", reason=None, batch_id=result.batch_id, rows=result.rows)
+    with stage("archive"):
+        kept = _archive(unit, looks, folder, status="landed", reason=None, batch_id=result.batch_id, rows=result.rows)
     report.files_archived += [str(p) for p in kept]
     return True
 

@@ -26,6 +26,7 @@ import pyarrow as pa
 from orderhub.calllog import CallLog
 from orderhub.locks import claim
 from orderhub.privacy.split import protect, quarantine_suspects
+from orderhub.stages import stage
 from orderhub.standardize.compiler import lit
 from orderhub.standardize.facts import FACT_COLUMNS, facts_sql
 from orderhub.standardize.loader import load_mapping
@@ -121,7 +122,8 @@ def land_sql(con: duckdb.DuckDBPyConnection, incoming_sql: str, *, source: str, 
     records already there."""
     kw["batch_id"] = kw.get("batch_id") or new_batch_id(source, channel)
     # personal data out first, into the protected store: raw, quarantine and the facts only ever see tokens
-    protected = protect(con, incoming_sql, kw["mapping"])
+    with stage("privacy split"):
+        protected = protect(con, incoming_sql, kw["mapping"])
     incoming_sql = protected.incoming_sql
     calls: CallLog | None = kw.get("calls")
     pending = list(calls.records) if calls is not None else []
@@ -166,107 +168,112 @@ def _land_sql(
     shop = shop_id or m.default_shop_id or channel
     started = datetime.now(UTC)
     # narrow: the record text is not copied, it is read again from the incoming rows by their seq
-    con.execute(
-        f"create or replace temp table _land_in as "
-        f"select seq, md5(record_text)::uuid as content_hash, {rows_column or 1} as n_rows from ({incoming_sql})"
-    )
-    text = f"(select seq, record_text from ({incoming_sql}))"
-    received = con.execute("select count(*) from _land_in").fetchone()[0]
-    # first occurrence of each hash not yet in raw (identical hash => identical text), on the narrow hashes;
-    # the text is picked up by its integer seq (no copies of it, no joins on text)
-    con.execute("""create or replace temp table _land_new as
-        select content_hash, min(seq) as seq
-        from _land_in anti join raw.channel_orders using (content_hash) group by content_hash""")
-    # from_json in the compiled query is the one parse (it rejects malformed text); the typed result is
-    # kept as raw.channel_order_facts so the hub rebuild never parses the JSON again
-    src = (
-        f"select content_hash, record_text as record, {lit(shop)} as shop_id,"
-        f" cast({lit(started.isoformat())} as timestamptz) as received_at, {lit(source)} as source, seq"
-        f" from {text} i join _land_new n using (seq)"
-    )
-    con.execute(f"create or replace temp table _land_std as {facts_sql(m, src, ('seq',))}")
-    if rejects:
+    with stage("hash + dedupe"):
         con.execute(
-            f"update _land_std s set reason = r.reason, message = r.message from ({rejects}) r where s.seq = r.seq"
+            f"create or replace temp table _land_in as "
+            f"select seq, md5(record_text)::uuid as content_hash, {rows_column or 1} as n_rows from ({incoming_sql})"
         )
-    quarantine_suspects(con, "_land_std", mapping)  # personal data no declaration covered (orderhub/privacy)
-    new, quarantined = con.execute(
-        "select count(*), count(*) filter (where reason is not null) from _land_std"
-    ).fetchone()
-    reasons = dict(
-        con.execute(
-            "select reason, count(*) from _land_std where reason is not null group by reason order by reason"
-        ).fetchall()
-    )
-    dates = [
-        r[0]
-        for r in con.execute(
-            "select distinct order_date from _land_std where reason is null and order_date is not null order by 1"
-        ).fetchall()
-    ]
-    result = LandResult(
-        batch_id, source, channel, shop, received, new - quarantined, received - new, quarantined, dates, reasons
-    )
-    result.lines_stored = con.execute(
-        "select coalesce(sum(len(line_sku)), 0) from _land_std where reason is null"
-    ).fetchone()[0]
-    if rows_column:
-        counts = con.execute("""select sum(i.n_rows),
-                   sum(i.n_rows) filter (where s.reason is null and s.seq is not null),
-                   sum(i.n_rows) filter (where s.seq is null), sum(i.n_rows) filter (where s.reason is not null)
-            from _land_in i left join _land_std s using (seq)""").fetchone()
-        result.rows = dict(zip(("received", "stored", "deduplicated", "quarantined"), (c or 0 for c in counts)))
-    with transaction(con):
-        con.execute(
-            f"""insert into raw.channel_orders
-            select s.content_hash, {lit(source)}, {lit(channel)}, s.shop_id, {lit(mapping)}, {lit(batch_id)},
-                   cast(? as timestamptz), s.channel_order_id, s.source_updated_at, s.order_date,
-                   i.record_text, s.reason
-            from _land_std s join {text} i using (seq)""",
-            [started],
+        text = f"(select seq, record_text from ({incoming_sql}))"
+        received = con.execute("select count(*) from _land_in").fetchone()[0]
+        # first occurrence of each hash not yet in raw (identical hash => identical text), on the narrow hashes;
+        # the text is picked up by its integer seq (no copies of it, no joins on text)
+        con.execute("""create or replace temp table _land_new as
+            select content_hash, min(seq) as seq
+            from _land_in anti join raw.channel_orders using (content_hash) group by content_hash""")
+    with stage("standardize"):
+        # from_json in the compiled query is the one parse (it rejects malformed text); the typed result is
+        # kept as raw.channel_order_facts so the hub rebuild never parses the JSON again
+        src = (
+            f"select content_hash, record_text as record, {lit(shop)} as shop_id,"
+            f" cast({lit(started.isoformat())} as timestamptz) as received_at, {lit(source)} as source, seq"
+            f" from {text} i join _land_new n using (seq)"
         )
-        con.execute(
-            f"insert into raw.channel_order_facts ({FACT_COLUMNS}) select {FACT_COLUMNS} from _land_std"
-            " where reason is null"
+        con.execute(f"create or replace temp table _land_std as {facts_sql(m, src, ('seq',))}")
+        if rejects:
+            con.execute(
+                f"update _land_std s set reason = r.reason, message = r.message from ({rejects}) r where s.seq = r.seq"
+            )
+        quarantine_suspects(con, "_land_std", mapping)  # personal data no declaration covered (orderhub/privacy)
+        new, quarantined = con.execute(
+            "select count(*), count(*) filter (where reason is not null) from _land_std"
+        ).fetchone()
+        reasons = dict(
+            con.execute(
+                "select reason, count(*) from _land_std where reason is not null group by reason order by reason"
+            ).fetchall()
         )
-        insert_or_ignore(
-            con,
-            "hub.quarantine",
-            ["quarantine_id"],
-            f"""select sha256('order|' || s.content_hash || '|' || s.reason), 'order', {lit(source)},
-                   {lit(channel)}, {lit(batch_id)}, s.content_hash::varchar, s.reason, s.message, i.record_text,
-                   cast(? as timestamptz)
-            from _land_std s join {text} i using (seq) where s.reason is not null""",
-            [started],
-            columns=QUARANTINE_COLUMNS.split(", "),
+        dates = [
+            r[0]
+            for r in con.execute(
+                "select distinct order_date from _land_std where reason is null and order_date is not null order by 1"
+            ).fetchall()
+        ]
+        result = LandResult(
+            batch_id, source, channel, shop, received, new - quarantined, received - new, quarantined, dates, reasons
         )
-        written = con.execute("select count(*) from raw.channel_orders where batch_id = ?", [batch_id]).fetchone()[0]
-        if written != result.stored + result.quarantined or received != (
-            result.stored + result.deduplicated + result.quarantined
-        ):
-            raise AccountingError(f"batch {batch_id}: received {received}, wrote {written}, {result.as_metadata()}")
-        con.execute(
-            "insert into ops.ingest_batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                batch_id,
-                source,
-                channel,
-                shop,
-                window[0],
-                window[1],
-                received,
-                result.stored,
-                result.deduplicated,
-                quarantined,
-                started,
-                datetime.now(UTC),
-                run_id,
-            ],
-        )
-        for name, value in (cursor_updates or {}).items():
-            set_cursor(con, name, value)
-        if calls is not None:
-            calls.flush(con)
+        result.lines_stored = con.execute(
+            "select coalesce(sum(len(line_sku)), 0) from _land_std where reason is null"
+        ).fetchone()[0]
+        if rows_column:
+            counts = con.execute("""select sum(i.n_rows),
+                       sum(i.n_rows) filter (where s.reason is null and s.seq is not null),
+                       sum(i.n_rows) filter (where s.seq is null), sum(i.n_rows) filter (where s.reason is not null)
+                from _land_in i left join _land_std s using (seq)""").fetchone()
+            result.rows = dict(zip(("received", "stored", "deduplicated", "quarantined"), (c or 0 for c in counts)))
+    with stage("write"):
+        with transaction(con):
+            con.execute(
+                f"""insert into raw.channel_orders
+                select s.content_hash, {lit(source)}, {lit(channel)}, s.shop_id, {lit(mapping)}, {lit(batch_id)},
+                       cast(? as timestamptz), s.channel_order_id, s.source_updated_at, s.order_date,
+                       i.record_text, s.reason
+                from _land_std s join {text} i using (seq)""",
+                [started],
+            )
+            con.execute(
+                f"insert into raw.channel_order_facts ({FACT_COLUMNS}) select {FACT_COLUMNS} from _land_std"
+                " where reason is null"
+            )
+            insert_or_ignore(
+                con,
+                "hub.quarantine",
+                ["quarantine_id"],
+                f"""select sha256('order|' || s.content_hash || '|' || s.reason), 'order', {lit(source)},
+                       {lit(channel)}, {lit(batch_id)}, s.content_hash::varchar, s.reason, s.message, i.record_text,
+                       cast(? as timestamptz)
+                from _land_std s join {text} i using (seq) where s.reason is not null""",
+                [started],
+                columns=QUARANTINE_COLUMNS.split(", "),
+            )
+            written = con.execute("select count(*) from raw.channel_orders where batch_id = ?", [batch_id]).fetchone()[
+                0
+            ]
+            if written != result.stored + result.quarantined or received != (
+                result.stored + result.deduplicated + result.quarantined
+            ):
+                raise AccountingError(f"batch {batch_id}: received {received}, wrote {written}, {result.as_metadata()}")
+            con.execute(
+                "insert into ops.ingest_batches values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    batch_id,
+                    source,
+                    channel,
+                    shop,
+                    window[0],
+                    window[1],
+                    received,
+                    result.stored,
+                    result.deduplicated,
+                    quarantined,
+                    started,
+                    datetime.now(UTC),
+                    run_id,
+                ],
+            )
+            for name, value in (cursor_updates or {}).items():
+                set_cursor(con, name, value)
+            if calls is not None:
+                calls.flush(con)
     return result
 
 

@@ -59,10 +59,10 @@ def prepare(con: duckdb.DuckDBPyConnection, log) -> bool | None:
                 from raw.channel_orders where mapping = ? and ({_clear(fields)})""",
             [mapping],
         )
-        protect(con, "select seq, record_text from _pii_mig_src", mapping, safety_net=False)
+        protected = protect(con, "select seq, record_text from _pii_mig_src", mapping, safety_net=False)
         con.execute(
             "insert into _pii_mig select s.content_hash, t.record_text, ?"
-            " from _pii_mig_src s join _pii_tok t using (seq)",
+            f" from _pii_mig_src s join ({protected.incoming_sql}) t using (seq)",
             [mapping],
         )
     log.info(f"tokenizing {con.execute('select count(*) from _pii_mig').fetchone()[0]} stored records")

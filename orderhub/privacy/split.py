@@ -97,46 +97,50 @@ def _patches(fields: tuple[Field, ...], key: str) -> list[str]:
 
 def protect(con: duckdb.DuckDBPyConnection, incoming_sql: str, mapping: str, safety_net: bool = True) -> Protected:
     """Tokenize the batch `incoming_sql` (seq, record_text); write its personal values to the protected store.
-    Leaves temp table _pii_suspects (seq, kinds) for landing to quarantine (empty without `safety_net`)."""
+    Leaves temp table _pii_suspects (seq, kinds) for landing to quarantine (empty without `safety_net`).
+
+    Only the records that change are copied (temp table _pii_tok: seq, record_text): the returned
+    `incoming_sql` reads the others from the batch as they are, so a batch without personal data costs no copy of
+    its texts (a copy of a 1M-row report's records is 330 MB)."""
     key = secret()
     fields = declared(mapping) or ()
+    (kind,) = con.execute(f"select typeof(record_text) from ({incoming_sql}) limit 1").fetchone() or ("VARCHAR",)
+    typed = kind == "JSON"  # parsed already (read_json): valid, no need to check each record again
+    if fields:
+        _tokenize(con, incoming_sql, fields, key, typed)
+    else:
+        con.execute("create or replace temp table _pii_tok (seq bigint, record_text varchar)")
+        con.execute("create or replace temp table _pii_values (token varchar, kind varchar, value varchar)")
+    text = "coalesce(t.record_text::json, i.record_text)" if typed else "coalesce(t.record_text, i.record_text)"
+    tokenized = f"select i.* replace ({text} as record_text) from ({incoming_sql}) i left join _pii_tok t using (seq)"
+    suspects = _safety_net(con, key, tokenized) if safety_net else _no_suspects(con)
+    n_values = con.execute("select count(*) from _pii_values").fetchone()[0]
+    new_values = write(con, "_pii_values", mapping) if n_values else 0
+    return Protected(tokenized, n_values, new_values, suspects)
+
+
+def _tokenize(con: duckdb.DuckDBPyConnection, incoming_sql: str, fields: tuple[Field, ...], key: str, typed: bool):
+    """_pii_tok: the tokenized text of each record that holds a declared field; _pii_values: their values."""
     cols, values = [], []
-    patches = _patches(fields, key)
     for i, f in enumerate(fields):
         cols.append(f"nullif(trim(vs[{i + 1}]), '') as v{i}")
         token = token_sql(f"v{i}", f.kind, key)
         values.append(f"select {token} as token, '{f.kind}' as kind, v{i} as value from _pii_x where v{i} is not null")
-    (kind,) = con.execute(f"select typeof(record_text) from ({incoming_sql}) limit 1").fetchone() or ("VARCHAR",)
-    typed = kind == "JSON"  # parsed already (read_json): valid, no need to check each record again
     pointers = "[" + ", ".join(_lit(f.pointer) for f in fields) + "]"
-    extract = f"case when is_json then json_extract_string(record_text, {pointers}) end" if fields else "null"
+    present = " or ".join(f"v{i} is not null" for i in range(len(fields)))
+    names = "".join(f", v{i}" for i in range(len(fields)))
+    merged = f"json_merge_patch(record_text, {', '.join(_patches(fields, key))})::varchar"
     con.execute(f"""create or replace temp table _pii_x as
-        select seq, record_text, is_json, vs{"".join(", " + c for c in cols)}
-        from (select seq, record_text, is_json, {extract} as vs
-              from (select seq, record_text::varchar as record_text,
-                           {"true" if typed else "json_valid(record_text)"} as is_json
-                    from ({incoming_sql})))""")
-    if fields:
-        present = " or ".join(f"v{i} is not null" for i in range(len(fields)))
-        merged = f"json_merge_patch(record_text, {', '.join(patches)})::varchar"
-        con.execute(f"""create or replace temp table _pii_tok as
-            select seq, case when is_json and ({present}) then {merged} else record_text end as record_text
-            from _pii_x""")
-        con.execute(f"create or replace temp table _pii_values as {' union all '.join(values)}")
-    else:
-        con.execute("create or replace temp table _pii_tok as select seq, record_text from _pii_x")
-        con.execute("create or replace temp table _pii_values (token varchar, kind varchar, value varchar)")
-    suspects = _safety_net(con, key) if safety_net else _no_suspects(con)
-    n_values = con.execute("select count(*) from _pii_values").fetchone()[0]
-    new_values = write(con, "_pii_values", mapping) if n_values else 0
-    con.execute("drop table if exists _pii_x")
-    text = "t.record_text::json" if typed else "t.record_text"
-    extra = [d[0] for d in con.execute(f"select * from ({incoming_sql}) limit 0").description]
-    if set(extra) <= {"seq", "record_text"}:
-        return Protected(f"select seq, {text} as record_text from _pii_tok t", n_values, new_values, suspects)
-    # other columns of the batch (a file's report-row counts, …) come along unchanged
-    tokenized = f"select i.* replace ({text} as record_text) from ({incoming_sql}) i join _pii_tok t using (seq)"
-    return Protected(tokenized, n_values, new_values, suspects)
+        select seq, case when is_json and ({present}) then {merged} end as record_text{names}
+        from (select seq, record_text, is_json, vs{"".join(", " + c for c in cols)}
+              from (select seq, record_text, is_json,
+                           case when is_json then json_extract_string(record_text, {pointers}) end as vs
+                    from (select seq, record_text::varchar as record_text,
+                                 {"true" if typed else "json_valid(record_text)"} as is_json
+                          from ({incoming_sql}))))""")
+    con.execute(f"create or replace temp table _pii_values as {' union all '.join(values)}")
+    con.execute("create or replace temp table _pii_tok as select seq, record_text from _pii_x where record_text > ''")
+    con.execute("drop table _pii_x")
 
 
 def _no_suspects(con: duckdb.DuckDBPyConnection) -> int:
@@ -144,7 +148,7 @@ def _no_suspects(con: duckdb.DuckDBPyConnection) -> int:
     return 0
 
 
-def _safety_net(con: duckdb.DuckDBPyConnection, key: str) -> int:
+def _safety_net(con: duckdb.DuckDBPyConnection, key: str, tokenized: str) -> int:
     """Records whose tokenized text still holds a mobile/ID number, an e-mail or a street number: tokenize those
     substrings (a bare JSON number becomes a string) and list the records in _pii_suspects."""
     con.execute(f"""create or replace temp table _pii_hits as
@@ -155,7 +159,7 @@ def _safety_net(con: duckdb.DuckDBPyConnection, key: str) -> int:
                        as nums,
                    regexp_extract_all(record_text, '{EMAIL}') as emails,
                    regexp_extract_all(record_text, '{STREET}') as streets
-            from _pii_tok
+            from (select seq, record_text::varchar as record_text from ({tokenized}))
             where regexp_matches(record_text, '{CANDIDATE}')
         )
         select seq, record_text,
@@ -180,8 +184,11 @@ def _safety_net(con: duckdb.DuckDBPyConnection, key: str) -> int:
         f"replace(replace(replace(acc, ':' || {kv} || ',', ':\"' || {kv} || '\",'), "
         f"':' || {kv} || '}}', ':\"' || {kv} || '\"}}'), {kv}, {x_tok}), record_text)"
     )
-    con.execute(f"""update _pii_tok t set record_text = s.cleaned
-        from (select seq, {swap} as cleaned from _pii_hits) s where t.seq = s.seq""")
+    # records the declarations left as they were get their first row in _pii_tok, the others a new text
+    con.execute(f"create or replace temp table _pii_clean as select seq, {swap} as cleaned from _pii_hits")
+    con.execute("update _pii_tok t set record_text = c.cleaned from _pii_clean c where t.seq = c.seq")
+    con.execute("insert into _pii_tok select seq, cleaned from _pii_clean anti join _pii_tok using (seq)")
+    con.execute("drop table _pii_clean")
     con.execute("""create or replace temp table _pii_suspects as
         select seq, list_distinct(list_transform(hits, lambda h: h.kind)) as kinds from _pii_hits""")
     return n
