@@ -47,13 +47,15 @@ def detect_encoding(path: Path, declared: str = "auto") -> str:
 
 def _decodes(path: Path, encoding: str) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)()
+    # outside UTF-16 a NUL character is a NUL byte: found by memchr on the bytes, not a scan of the decoded text
+    wide = encoding.startswith("utf-16")
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             try:
                 text = decoder.decode(chunk)
             except UnicodeDecodeError:
                 return False
-            if "\x00" in text:
+            if "\x00" in text if wide else b"\x00" in chunk:
                 raise ExportReadError("undecodable", "file contains NUL bytes (binary or corrupted)", str(path))
         try:
             decoder.decode(b"", final=True)

@@ -140,3 +140,31 @@ def test_every_shipped_order_mapping_declares_its_personal_fields():
         yaml.safe_load(p.read_text(encoding="utf-8"))["name"] for p in (REPO / "orderhub" / "mappings").glob("*.yaml")
     }
     assert names and not [n for n in sorted(names) if declared(n) is None]  # a new mapping: declare it (even [])
+
+
+def test_the_split_rewrites_exactly_the_records_that_hold_personal_data(con):
+    """Declared fields, the safety net, both, neither: each record comes out tokenized where it must be, and
+    byte for byte as it came otherwise (its content hash, hence dedupe, depends on that)."""
+    import json
+
+    from orderhub.privacy.split import protect
+
+    records = [
+        {"tid": "1", "receiver_name": "张三", "receiver_mobile": "13812345678"},  # declared fields only
+        {"tid": "2", "receiver_name": "李四", "gift_note": "call 13912345678"},  # declared + an undeclared phone
+        {"tid": "3", "gift_note": "mail me at a.b@example.com"},  # the safety net only
+        {"tid": "4", "title": "保温杯 500ml", "num": 2},  # nothing personal: left exactly as it came
+    ]
+    texts = [json.dumps(r, ensure_ascii=False, separators=(", ", ": ")) for r in records]  # not canonical spacing
+    con.execute("create or replace temp table _t (seq bigint, record_text varchar, n_rows int)")
+    con.executemany("insert into _t values (?, ?, 7)", [[i, t] for i, t in enumerate(texts)])
+    out = protect(con, "select seq, record_text, n_rows from _t", "taobao_api")
+    got = dict(con.execute(f"select seq, record_text from ({out.incoming_sql}) order by seq").fetchall())
+    assert con.execute(f"select distinct n_rows from ({out.incoming_sql})").fetchall() == [(7,)]
+    assert got[3] == texts[3]
+    for seq, clear in ((0, "张三"), (0, "13812345678"), (1, "李四"), (1, "13912345678"), (2, "a.b@example.com")):
+        assert clear not in got[seq] and "pii:" in got[seq]
+    assert json.loads(got[2])["gift_note"].startswith("mail me at pii:email:")
+    suspects = dict(con.execute("select seq, kinds from _pii_suspects").fetchall())
+    assert suspects == {1: ["phone"], 2: ["email"]}
+    assert out.values == 5  # 张三, 13812345678, 李四 + the safety net's phone and e-mail
