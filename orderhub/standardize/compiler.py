@@ -13,6 +13,7 @@ do the plausibility checks of context.py: the landing quarantines those records.
 from __future__ import annotations
 
 import hashlib
+import threading
 from functools import cache
 
 import duckdb
@@ -216,16 +217,20 @@ EMPTY_SOURCE = (
 )
 
 
+_BINDER: list[duckdb.DuckDBPyConnection] = []  # one in-memory database binds every mapping (a connect costs 20 ms)
+_BINDER_LOCK = threading.Lock()
+
+
 def check_binds(m: Mapping) -> None:
     """Bind the compiled query once against no rows: a `compute` naming a column that does not exist, or SQL
     that does not parse, fails here with the mapping named, not at the first landing."""
-    con = duckdb.connect()
-    try:
-        con.execute("set TimeZone = 'UTC'")
-        con.execute(f"select * from ({standardize_sql(m, EMPTY_SOURCE)}) limit 0").fetchall()
-    except duckdb.Error as exc:
-        computes = {n: f.compute for n, f in {**m.fields, **m.lines.fields}.items() if f.compute}
-        hint = f" (computes: {computes}; they may use hub field names and {{path}} texts)" if computes else ""
-        raise MappingError(f"{m.name}: the mapping does not compile: {str(exc).splitlines()[0]}{hint}") from None
-    finally:
-        con.close()
+    with _BINDER_LOCK:
+        if not _BINDER:
+            _BINDER.append(duckdb.connect())
+            _BINDER[0].execute("set TimeZone = 'UTC'")
+        try:
+            _BINDER[0].execute(f"select * from ({standardize_sql(m, EMPTY_SOURCE)}) limit 0").fetchall()
+        except duckdb.Error as exc:
+            computes = {n: f.compute for n, f in {**m.fields, **m.lines.fields}.items() if f.compute}
+            hint = f" (computes: {computes}; they may use hub field names and {{path}} texts)" if computes else ""
+            raise MappingError(f"{m.name}: the mapping does not compile: {str(exc).splitlines()[0]}{hint}") from None

@@ -14,6 +14,8 @@ import yaml
 from orderhub.standardize.compiler import check_binds
 from orderhub.standardize.mapping import MAPPINGS_DIR, Mapping, MappingError, parse_mapping
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it: 4x faster
+
 
 def mapping_dirs() -> list[Path]:
     """The seller's own mapping folders (ORDERHUB_MAPPINGS_DIR, os.pathsep-separated) first, then the shipped ones."""
@@ -38,7 +40,7 @@ def load_mapping(name: str) -> Mapping:
 @cache
 def load_mapping_file(path: Path, mtime_ns: int = 0, size: int = 0) -> Mapping:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise MappingError(f"{path}: cannot read the mapping: {exc}") from None
     if not isinstance(doc, dict):
