@@ -44,8 +44,8 @@ def mask_pii(text: str) -> str:
 def varchar_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     schema, name = table.split(".")
     rows = con.execute(
-        "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
-        " and data_type = 'VARCHAR' order by ordinal_position",
+        "select column_name from information_schema.columns where table_catalog = current_database()"
+        " and table_schema = ? and table_name = ? and data_type = 'VARCHAR' order by ordinal_position",
         [schema, name],
     ).fetchall()
     return [r[0] for r in rows]
