@@ -5,7 +5,8 @@ The harness (forecasts/accuracy.py): the last 8 weekly origins, SKUs with >= 100
 every SKU), 7-day totals, every method seeing data up to its origin only. Printed: WAPE and bias (forecast
 units / actual units - 1) of each method against seasonal naive, MA28 and the median of the last 8 weekly
 totals, measured in the same run; the issue's targets for each method (|bias| <= 5%, WAPE >= 25% below
-seasonal naive and >= 5% below median8); and the CPU/wall seconds of one fit + forecast of all SKUs per origin.
+seasonal naive and >= 5% below median8); the CPU/wall seconds of one fit + forecast of all SKUs per origin;
+and hindsight floors (forecasts/accuracy.py: what knowing each SKU's level over the scored weeks would score).
 --source simulator replays the simulator's seeded world (365 days, calendar CN); --source hub reads
 forecast.daily_demand from a warehouse (--hub PATH, default $ORDERHUB_HOME/warehouse.duckdb).
 """
@@ -122,6 +123,17 @@ def main() -> None:
             f"{t['gain_vs_seasonal_naive']:.1%} below seasonal naive (target >= 25%: "
             f"{met(t['gain_vs_seasonal_naive'] >= 0.25)}), {t['gain_vs_median8']:.1%} below median8 (target >= 5%: "
             f"{met(t['gain_vs_median8'] >= 0.05)})"
+        )
+    fl = res["floor"]
+    if fl:
+        snaive = res["summary"].set_index("method").loc["seasonal_naive", "wape"]
+        median8 = res["summary"].set_index("method").loc["median8", "wape"]
+        print(
+            f"\nhindsight floors (not forecasts: they know the scored weeks): each SKU's mean of its "
+            f"{args.origins} scored weeks WAPE {fl['sku_mean_wape']:.3f} (bias 0); the best zero-bias constant per "
+            f"SKU (its {fl['quantile_level']:.2f} quantile) {fl['quantile_wape']:.3f}; each SKU's median "
+            f"{fl['sku_median_wape']:.3f} at bias {fl['sku_median_bias']:+.1%}. The WAPE targets ask for <= "
+            f"{min(0.75 * snaive, 0.95 * median8):.3f}."
         )
     per = res["per_origin"]
     print("\nper origin:")

@@ -8,6 +8,12 @@ scored on the same SKUs); the model still trains on every SKU. Baselines:
 - ma28: 7 x the mean of the last 28 days;
 - median8: the median of the last 8 weekly totals.
 Pooled over SKUs and origins: WAPE = sum|A - F| / sum A, bias = sum F / sum A - 1.
+
+Hindsight floors (`hindsight_floor`, not forecasts: they read the evaluated weeks) show how much of the WAPE is
+the weeks' own noise: the WAPE of each SKU's mean over the evaluated weeks (unbiased), and of the best constant
+per SKU whose pooled bias is zero (a quantile common to all SKUs, solved in hindsight: for sum|A - F| under
+sum F = sum A the optimum per SKU is a quantile at one level shared by all). A forecast made from the past can
+hardly do better than knowing each SKU's level over the weeks it is scored on.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ def evaluate(
     The models also forecast `warmup_origins` earlier weekly origins, not scored: a calibrated model learns
     from its own forecasts of the weeks before, as in production."""
     scored = regular_sellers(m, min_sale_days)
-    rows = []
+    rows, actuals = [], []
     every = origins_for(m, n_origins + warmup_origins)
     for o in every[: len(every) - n_origins]:
         for fn in models.values():
@@ -45,6 +51,7 @@ def evaluate(
     for o in every[len(every) - n_origins :]:
         hist = m.truncated(o)
         actual = np.nan_to_num(m.Y[:, o + 1 : o + 8]).sum(axis=1)[scored]
+        actuals.append(actual)
         preds = baseline_totals(hist, o)
         secs = dict.fromkeys(preds, (0.0, 0.0))
         for name, fn in models.items():
@@ -76,7 +83,35 @@ def evaluate(
             "cpu_seconds": g["cpu_seconds"].mean(),
         }
     ).reset_index()
-    return {"summary": summary, "per_origin": per, "n_skus": int(scored.sum())}
+    floor = hindsight_floor(np.column_stack(actuals)) if actuals else {}
+    return {"summary": summary, "per_origin": per, "n_skus": int(scored.sum()), "floor": floor}
+
+
+def _wape_bias(a: np.ndarray, f: np.ndarray) -> tuple[float, float]:
+    return float(np.abs(a - f).sum() / a.sum()), float(f.sum() / a.sum() - 1)
+
+
+def hindsight_floor(a: np.ndarray) -> dict[str, float]:
+    """a: actual 7-day totals (SKU, origin). WAPE/bias of each SKU's hindsight mean, and of the zero-bias
+    hindsight quantile (level found by bisection; the quantile rises with its level, so the bias does too)."""
+    if a.size == 0 or a.sum() <= 0:
+        return {}
+    mean_wape, _ = _wape_bias(a, np.repeat(a.mean(axis=1, keepdims=True), a.shape[1], axis=1))
+    lo, hi = 0.0, 1.0
+    for _ in range(40):
+        tau = (lo + hi) / 2
+        f = np.repeat(np.quantile(a, tau, axis=1, keepdims=True), a.shape[1], axis=1)
+        lo, hi = (tau, hi) if f.sum() < a.sum() else (lo, tau)
+    q_wape, q_bias = _wape_bias(a, f)
+    median_wape, median_bias = _wape_bias(a, np.repeat(np.median(a, axis=1, keepdims=True), a.shape[1], axis=1))
+    return {
+        "sku_mean_wape": mean_wape,
+        "quantile_level": tau,
+        "quantile_wape": q_wape,
+        "quantile_bias": q_bias,
+        "sku_median_wape": median_wape,
+        "sku_median_bias": median_bias,
+    }
 
 
 def targets(summary: pd.DataFrame, model: str) -> dict[str, float]:

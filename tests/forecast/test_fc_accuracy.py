@@ -1,0 +1,44 @@
+"""The accuracy harness: methods see days <= their origin only, baselines score as defined, and the hindsight
+floors are what knowing each SKU's level over the scored weeks would score."""
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from forecasts import accuracy
+from forecasts.features import DemandMatrix
+
+
+def test_hindsight_floor_of_a_lumpy_sku_and_of_a_steady_one():
+    fl = accuracy.hindsight_floor(np.array([[0.0, 0.0, 0.0, 10.0]]))
+    assert fl["sku_mean_wape"] == pytest.approx(1.5)  # mean 2.5: |0-2.5| x 3 + |10-2.5|, over 10
+    assert fl["quantile_wape"] == pytest.approx(1.5) and abs(fl["quantile_bias"]) < 1e-9  # zero bias: the mean
+    assert fl["quantile_level"] == pytest.approx(0.75, abs=1e-6)
+    assert fl["sku_median_wape"] == pytest.approx(1.0) and fl["sku_median_bias"] == pytest.approx(-1.0)
+    steady = accuracy.hindsight_floor(np.full((3, 8), 7.0))
+    assert steady["sku_mean_wape"] == 0 and steady["quantile_wape"] == 0
+    assert accuracy.hindsight_floor(np.zeros((2, 8))) == {}
+
+
+def test_evaluate_gives_methods_the_past_only_and_scores_regular_sellers():
+    rng = np.random.default_rng(1)
+    Y = rng.poisson(5.0, size=(6, 120)).astype(float)
+    Y[5, :] = 0
+    Y[5, ::10] = 3  # 12 sale days: not scored at min_sale_days=50
+    m = DemandMatrix(np.array([f"S{i}" for i in range(6)]), date(2026, 1, 1), Y, np.zeros_like(Y))
+    seen = []
+
+    def last_week(hist: DemandMatrix, o: int) -> np.ndarray:
+        seen.append((hist.n_days, o))
+        return np.tile(np.nan_to_num(hist.Y[:, o - 6 : o + 1]), 2)  # its last 7 days, repeated: 14 days
+
+    res = accuracy.evaluate(m, {"last_week": last_week}, n_origins=3, min_sale_days=50, warmup_origins=2)
+    assert all(n == o + 1 for n, o in seen) and len(seen) == 5
+    s = res["summary"].set_index("method")
+    assert res["n_skus"] == 5
+    assert s.loc["last_week", "wape"] == pytest.approx(s.loc["seasonal_naive", "wape"])
+    assert s.loc["last_week", "bias"] == pytest.approx(s.loc["seasonal_naive", "bias"])
+    assert 0 < res["floor"]["sku_mean_wape"] < s.loc["seasonal_naive", "wape"]
+    t = accuracy.targets(res["summary"], "last_week")
+    assert t["gain_vs_seasonal_naive"] == pytest.approx(0.0)
