@@ -132,7 +132,9 @@ def main() -> None:
             f"\nhindsight floors (not forecasts: they know the scored weeks): each SKU's mean of its "
             f"{args.origins} scored weeks WAPE {fl['sku_mean_wape']:.3f} (bias 0); the best zero-bias constant per "
             f"SKU (its {fl['quantile_level']:.2f} quantile) {fl['quantile_wape']:.3f}; each SKU's median "
-            f"{fl['sku_median_wape']:.3f} at bias {fl['sku_median_bias']:+.1%}. The WAPE targets ask for <= "
+            f"{fl['sku_median_wape']:.3f} at bias {fl['sku_median_bias']:+.1%}; MA28 scaled to each scored week's "
+            f"true total {fl['ma28_true_total_wape']:.3f}; the top 5% of SKU-weeks hold {fl['top5_share']:.0%} of "
+            f"the units. The WAPE targets ask for <= "
             f"{min(0.75 * snaive, 0.95 * median8):.3f}."
         )
     per = res["per_origin"]

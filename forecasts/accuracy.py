@@ -13,7 +13,8 @@ Hindsight floors (`hindsight_floor`, not forecasts: they read the evaluated week
 the weeks' own noise: the WAPE of each SKU's mean over the evaluated weeks (unbiased), and of the best constant
 per SKU whose pooled bias is zero (a quantile common to all SKUs, solved in hindsight: for sum|A - F| under
 sum F = sum A the optimum per SKU is a quantile at one level shared by all). A forecast made from the past can
-hardly do better than knowing each SKU's level over the weeks it is scored on.
+hardly do better than knowing each SKU's level over the weeks it is scored on. One more reference: MA28 scaled,
+at each origin, to the true total of the week scored (it knows the season's level across SKUs, not each SKU's).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def evaluate(
     The models also forecast `warmup_origins` earlier weekly origins, not scored: a calibrated model learns
     from its own forecasts of the weeks before, as in production."""
     scored = regular_sellers(m, min_sale_days)
-    rows, actuals = [], []
+    rows, actuals, shop_known = [], [], [0.0, 0.0]
     every = origins_for(m, n_origins + warmup_origins)
     for o in every[: len(every) - n_origins]:
         for fn in models.values():
@@ -53,6 +54,8 @@ def evaluate(
         actual = np.nan_to_num(m.Y[:, o + 1 : o + 8]).sum(axis=1)[scored]
         actuals.append(actual)
         preds = baseline_totals(hist, o)
+        ma28 = preds["ma28"][scored] * actual.sum() / max(preds["ma28"][scored].sum(), 1e-9)
+        shop_known = [shop_known[0] + np.abs(actual - ma28).sum(), shop_known[1] + actual.sum()]
         secs = dict.fromkeys(preds, (0.0, 0.0))
         for name, fn in models.items():
             t0, c0 = time.perf_counter(), time.process_time()
@@ -84,6 +87,8 @@ def evaluate(
         }
     ).reset_index()
     floor = hindsight_floor(np.column_stack(actuals)) if actuals else {}
+    if floor:  # the trailing level told the scored week's true total: the season's level is not what is missing
+        floor["ma28_true_total_wape"] = shop_known[0] / shop_known[1]
     return {"summary": summary, "per_origin": per, "n_skus": int(scored.sum()), "floor": floor}
 
 
@@ -111,6 +116,7 @@ def hindsight_floor(a: np.ndarray) -> dict[str, float]:
         "quantile_bias": q_bias,
         "sku_median_wape": median_wape,
         "sku_median_bias": median_bias,
+        "top5_share": float(np.sort(a.ravel())[::-1][: max(a.size // 20, 1)].sum() / a.sum()),
     }
 
 

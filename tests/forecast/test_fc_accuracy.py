@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from forecasts import accuracy
+from forecasts.backtest import origins_for
 from forecasts.features import DemandMatrix
 
 
@@ -16,6 +17,7 @@ def test_hindsight_floor_of_a_lumpy_sku_and_of_a_steady_one():
     assert fl["quantile_wape"] == pytest.approx(1.5) and abs(fl["quantile_bias"]) < 1e-9  # zero bias: the mean
     assert fl["quantile_level"] == pytest.approx(0.75, abs=1e-6)
     assert fl["sku_median_wape"] == pytest.approx(1.0) and fl["sku_median_bias"] == pytest.approx(-1.0)
+    assert fl["top5_share"] == 1.0  # one SKU-week of 4 holds every unit
     steady = accuracy.hindsight_floor(np.full((3, 8), 7.0))
     assert steady["sku_mean_wape"] == 0 and steady["quantile_wape"] == 0
     assert accuracy.hindsight_floor(np.zeros((2, 8))) == {}
@@ -40,5 +42,10 @@ def test_evaluate_gives_methods_the_past_only_and_scores_regular_sellers():
     assert s.loc["last_week", "wape"] == pytest.approx(s.loc["seasonal_naive", "wape"])
     assert s.loc["last_week", "bias"] == pytest.approx(s.loc["seasonal_naive", "bias"])
     assert 0 < res["floor"]["sku_mean_wape"] < s.loc["seasonal_naive", "wape"]
+    err = tot = 0.0
+    for o in origins_for(m, 3):
+        actual, ma28 = Y[:5, o + 1 : o + 8].sum(axis=1), 7 * Y[:5, o - 27 : o + 1].mean(axis=1)
+        err, tot = err + np.abs(actual - ma28 * actual.sum() / ma28.sum()).sum(), tot + actual.sum()
+    assert res["floor"]["ma28_true_total_wape"] == pytest.approx(err / tot)
     t = accuracy.targets(res["summary"], "last_week")
     assert t["gain_vs_seasonal_naive"] == pytest.approx(0.0)
