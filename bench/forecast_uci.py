@@ -137,6 +137,13 @@ def main() -> None:
             f"the units. The WAPE targets ask for <= "
             f"{min(0.75 * snaive, 0.95 * median8):.3f}."
         )
+    cs = res["cover_summary"]
+    if len(cs):
+        print(
+            f"\n{res['cover']}-day totals (the cover at lead time 7 + weekly review; the {int(cs['origins'].max())} "
+            f"scored origins whose {res['cover']} days have been sold; baselines x {res['cover']}/7):"
+        )
+        print(cs.to_string(index=False, formatters={"wape": "{:.3f}".format, "bias": "{:+.1%}".format}))
     per = res["per_origin"]
     print("\nper origin:")
     print(per[["origin_date", "method", "wape", "bias", "cpu_seconds"]].round(3).to_string(index=False))

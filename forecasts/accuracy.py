@@ -38,13 +38,18 @@ def regular_sellers(m: DemandMatrix, min_sale_days: int) -> np.ndarray:
 
 
 def evaluate(
-    m: DemandMatrix, models: dict[str, ModelFn], n_origins: int = 8, min_sale_days: int = 100, warmup_origins: int = 0
+    m: DemandMatrix,
+    models: dict[str, ModelFn],
+    n_origins: int = 8,
+    min_sale_days: int = 100,
+    warmup_origins: int = 0,
+    cover: int = 14,
 ) -> dict:
     """{"summary": per method wape, bias, cpu/wall seconds per origin; "per_origin": the same per origin}.
     The models also forecast `warmup_origins` earlier weekly origins, not scored: a calibrated model learns
     from its own forecasts of the weeks before, as in production."""
     scored = regular_sellers(m, min_sale_days)
-    rows, actuals, shop_known = [], [], [0.0, 0.0]
+    rows, actuals, shop_known, cover_rows = [], [], [0.0, 0.0], []
     every = origins_for(m, n_origins + warmup_origins)
     for o in every[: len(every) - n_origins]:
         for fn in models.values():
@@ -57,10 +62,25 @@ def evaluate(
         ma28 = preds["ma28"][scored] * actual.sum() / max(preds["ma28"][scored].sum(), 1e-9)
         shop_known = [shop_known[0] + np.abs(actual - ma28).sum(), shop_known[1] + actual.sum()]
         secs = dict.fromkeys(preds, (0.0, 0.0))
+        long = {k: v * cover / 7 for k, v in preds.items()}
         for name, fn in models.items():
             t0, c0 = time.perf_counter(), time.process_time()
-            preds[name] = np.asarray(fn(hist, o))[:, :7].sum(axis=1)
+            daily = np.asarray(fn(hist, o))
+            preds[name] = daily[:, :7].sum(axis=1)
             secs[name] = (time.perf_counter() - t0, time.process_time() - c0)
+            if daily.shape[1] >= cover:
+                long[name] = daily[:, :cover].sum(axis=1)
+        if o + cover < m.n_days:  # the whole cover has been sold: score its total too
+            a = np.nan_to_num(m.Y[:, o + 1 : o + 1 + cover]).sum(axis=1)[scored]
+            for name, f in long.items():
+                cover_rows.append(
+                    {
+                        "method": name,
+                        "abs_error": np.abs(a - f[scored]).sum(),
+                        "forecast_units": f[scored].sum(),
+                        "actual_units": a.sum(),
+                    }
+                )
         for name, f in preds.items():
             f = f[scored]
             rows.append(
@@ -89,7 +109,23 @@ def evaluate(
     floor = hindsight_floor(np.column_stack(actuals)) if actuals else {}
     if floor:  # the trailing level told the scored week's true total: the season's level is not what is missing
         floor["ma28_true_total_wape"] = shop_known[0] / shop_known[1]
-    return {"summary": summary, "per_origin": per, "n_skus": int(scored.sum()), "floor": floor}
+    cov = pd.DataFrame(cover_rows, columns=["method", "abs_error", "forecast_units", "actual_units"])
+    g = cov.groupby("method", sort=False)
+    cover_summary = pd.DataFrame(
+        {
+            "wape": g["abs_error"].sum() / g["actual_units"].sum(),
+            "bias": g["forecast_units"].sum() / g["actual_units"].sum() - 1,
+            "origins": g.size(),
+        }
+    ).reset_index()
+    return {
+        "summary": summary,
+        "per_origin": per,
+        "n_skus": int(scored.sum()),
+        "floor": floor,
+        "cover": cover,
+        "cover_summary": cover_summary,
+    }
 
 
 def _wape_bias(a: np.ndarray, f: np.ndarray) -> tuple[float, float]:

@@ -22,10 +22,10 @@ from forecasts.features import DemandMatrix
 ModelFn = Callable[[DemandMatrix, int], np.ndarray]
 
 
-def _engine(country: str, threads: int, calibrate: bool = True, **kw) -> ModelFn:
+def _engine(country: str, threads: int, calibrate: bool = True, by_block: bool = False, **kw) -> ModelFn:
     """The forecaster, calibrated on its own forecasts of the weeks before (as production is) unless told not."""
     p = forecaster.ForecastParams(country=country, horizon=14, n_threads=threads, **kw)
-    calibrator = calibration.Calibrator(enabled=calibrate)
+    calibrator = calibration.Calibrator(enabled=calibrate, by_block=by_block)
     return lambda hist, o: calibrator(hist.Y, o, forecaster.forecast(hist, p, o)[0])
 
 
@@ -66,6 +66,7 @@ class _Blend:
 BUILDERS: dict[str, Callable[[str, int], ModelFn]] = {
     "lightgbm": lambda c, t: _engine(c, t),
     "lightgbm_uncalibrated": lambda c, t: _engine(c, t, calibrate=False),
+    "lightgbm_by_week": lambda c, t: _engine(c, t, by_block=True),  # a factor per 7-day block of the cover
     "lightgbm_auto": lambda c, t: _engine(c, t, seasonal="auto"),  # no month/day-of-month with < 2 years of data
     "sklearn_hgb": lambda c, t: _engine(c, t, engine="sklearn"),
     "weekly_l1": lambda c, t: _weekly(t),

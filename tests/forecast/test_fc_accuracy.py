@@ -49,3 +49,30 @@ def test_evaluate_gives_methods_the_past_only_and_scores_regular_sellers():
     assert res["floor"]["ma28_true_total_wape"] == pytest.approx(err / tot)
     t = accuracy.targets(res["summary"], "last_week")
     assert t["gain_vs_seasonal_naive"] == pytest.approx(0.0)
+
+
+def test_cover_totals_are_scored_where_the_whole_cover_has_been_sold():
+    Y = np.full((3, 100), 2.0)
+    m = DemandMatrix(np.array(["A", "B", "C"]), date(2026, 1, 1), Y, np.zeros_like(Y))
+    res = accuracy.evaluate(m, {"flat": lambda hist, o: np.full((3, 14), 1.0)}, n_origins=2, min_sale_days=10)
+    cs = res["cover_summary"].set_index("method")
+    assert cs.loc["flat", "origins"] == 1  # the last origin's second week is not sold yet
+    assert cs.loc["flat", "bias"] == pytest.approx(-0.5) and cs.loc["ma28", "bias"] == pytest.approx(0.0)
+
+
+def test_block_factors_calibrate_each_week_of_the_cover_on_weeks_already_sold():
+    from forecasts import calibration
+
+    y = np.full((2, 60), 1.0)
+    book = {
+        30: np.c_[np.full((2, 7), 0.9), np.full((2, 7), 0.8)],
+        40: np.c_[np.full((2, 7), 0.9), np.full((2, 7), 1.0)],
+    }
+    k = calibration.block_factors(y, book, 50, 21)
+    # block 1: both origins' first weeks have ended (1/0.9); block 2: only origin 30's (40 + 14 > 50): 1/0.8,
+    # clipped to 1.25; block 3: no origin forecast that far, the block before's factor
+    assert k == pytest.approx([1 / 0.9, 1.25, 1.25])
+    out = calibration.Calibrator(by_block=True)
+    out(y, 30, book[30])
+    # 30 + 14 > 43: block 2 not sold yet, so it takes block 1's factor
+    assert out(y, 43, np.ones((2, 14))) == pytest.approx(np.full((2, 14), 1 / 0.9))
