@@ -6,7 +6,8 @@ every SKU), 7-day totals, every method seeing data up to its origin only. Printe
 units / actual units - 1) of each method against seasonal naive, MA28 and the median of the last 8 weekly
 totals, measured in the same run; the issue's targets for each method (|bias| <= 5%, WAPE >= 25% below
 seasonal naive and >= 5% below median8); the CPU/wall seconds of one fit + forecast of all SKUs per origin;
-and hindsight floors (forecasts/accuracy.py: what knowing each SKU's level over the scored weeks would score).
+hindsight floors (forecasts/accuracy.py: what knowing each SKU's level over the scored weeks would score);
+and 14-day totals (a cover of lead time 7 + weekly review) where those 14 days have been sold.
 --source simulator replays the simulator's seeded world (365 days, calendar CN); --source hub reads
 forecast.daily_demand from a warehouse (--hub PATH, default $ORDERHUB_HOME/warehouse.duckdb).
 """
