@@ -4,7 +4,7 @@ factor = sum of actual units / sum of forecast units over the next 7 days of the
 week has ended by the day of forecasting (pooled over SKUs, clipped to [0.8, 1.25]); 1 without such origins.
 Only forecasts really made at those origins count (the backtest's re-forecasts or the daily run's own), so the
 factor uses nothing after the day it is applied on. Measured on UCI (forecasts/README.md): the model alone
-under-sells by 9 %; calibrated over 8 weeks its bias is within +-1 % for a WAPE 0.02 higher.
+under-sells by 8.9 % over the 8 scored weeks; calibrated over 8 weeks its bias is -4.4 % for a WAPE 0.009 higher.
 """
 
 from __future__ import annotations
