@@ -16,6 +16,7 @@ import duckdb
 from orderhub.ddl import ddl_path
 from orderhub.lake import on_lake
 from orderhub.privacy import migration as privacy_migration
+from orderhub.privacy import ticket_migration
 from orderhub.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,15 @@ def personal_data_to_tokens(con: duckdb.DuckDBPyConnection) -> bool:
 personal_data_to_tokens.prepare = privacy_migration.prepare
 
 
+def ticket_personal_data_to_tokens(con: duckdb.DuckDBPyConnection) -> bool:
+    """Quarantined after-sales payloads and ticket reasons stored before tickets went through the personal-data
+    split are tokenized the same way (orderhub/privacy/ticket_migration.py); first phase before the transaction."""
+    return ticket_migration.apply(con)
+
+
+ticket_personal_data_to_tokens.prepare = ticket_migration.prepare
+
+
 def check_alerts_keyed_by_window(con: duckdb.DuckDBPyConnection) -> bool:
     """Check alerts were keyed per table + rule ('check:hub.orders:money_non_negative'); they are now keyed
     per window (…:2026-11-03). An old open one names no window, so no evaluation could ever resolve it: it
@@ -137,6 +147,7 @@ STEPS = (
     content_hash_to_uuid,
     lake_layout,
     personal_data_to_tokens,
+    ticket_personal_data_to_tokens,
     check_alerts_keyed_by_window,
 )
 

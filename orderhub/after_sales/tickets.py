@@ -8,16 +8,14 @@ table has no CHECK constraint: DuckLake has none).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime
 
 import duckdb
-import pandas as pd
 
 from orderhub.after_sales.compiler import ticket_sql
 from orderhub.after_sales.loader import all_ticket_mappings
 from orderhub.after_sales.mapping import TICKET_TYPES as TYPES
+from orderhub.after_sales.personal import tokenized_incoming
 from orderhub.standardize.moves import QUARANTINE_COLUMNS
 from orderhub.transaction import transaction
 from orderhub.upsert import insert_or_ignore, insert_or_replace
@@ -94,15 +92,6 @@ def stage_selects() -> list[str]:
     return [" union all ".join(f"select * from ({ticket_sql(m)})" for m in group) for group in groups if group]
 
 
-def _incoming(feeds: dict[str, list[dict]]) -> pd.DataFrame:
-    rows = []
-    for feed, records in feeds.items():
-        for r in records:
-            text = json.dumps(r, ensure_ascii=False, sort_keys=True, default=str)
-            rows.append((feed, text, hashlib.sha256(text.encode()).hexdigest()))
-    return pd.DataFrame(rows, columns=["channel", "record", "content_hash"])
-
-
 def land_tickets(
     con: duckdb.DuckDBPyConnection,
     feeds: dict[str, list[dict]],
@@ -113,38 +102,40 @@ def land_tickets(
     """feeds: {mapping feed ("taobao"|"douyin"|"pdd"|"cs"): raw after-sales records or CS form tickets}. One
     transaction.
 
-    Channel tickets merge before CS tickets so a CS ticket can see the channel refund for its order.
+    Channel tickets merge before CS tickets so a CS ticket can see the channel refund for its order. Personal
+    data leaves the records first (orderhub/after_sales/personal.py): quarantine and the hub only see tokens.
     `cursors` (ops.cursors name -> value) advance in the same transaction as the data they cover.
     Returns received / stored / superseded (older version in the same batch or already newer in the table) /
     quarantined counts."""
-    frame = _incoming(feeds)
-    incoming_raw = frame  # noqa: F841 - used in SQL
-    counts = {"received": len(frame), "stored": 0, "quarantined": 0}
-    with transaction(con):
-        con.execute(
-            "create or replace temp table incoming as"
-            " select channel, cast(record as json) as record, content_hash from incoming_raw"
-        )
-        for select_sql in stage_selects():
-            con.execute(STAGE_SQL.format(select_sql=select_sql))
-            counts["quarantined"] += con.execute("select count(*) from as_staged where problem is not null").fetchone()[
-                0
-            ]
-            insert_or_ignore(
-                con,
-                "hub.quarantine",
-                ["quarantine_id"],
-                QUARANTINE_SQL,
-                {"batch_id": batch_id, "now": now},
-                columns=QUARANTINE_COLUMNS.split(", "),
-            )
-            before = con.execute("select count(*) from as_staged where problem is null").fetchone()[0]
-            insert_or_replace(con, "hub.after_sales_tickets", ["ticket_code"], MERGE_SQL, {"now": now})
-            counts["stored"] += before
-        for name, value in (cursors or {}).items():
-            insert_or_replace(con, "ops.cursors", ["cursor_name"], "select ?, ?, ?::timestamptz", [name, value, now])
+    personal = tokenized_incoming(con, feeds)
+    counts = {"received": sum(len(r) for r in feeds.values()), "stored": 0, "quarantined": 0}
+    try:
+        with transaction(con):
+            for select_sql in stage_selects():
+                con.execute(STAGE_SQL.format(select_sql=select_sql))
+                counts["quarantined"] += con.execute(
+                    "select count(*) from as_staged where problem is not null"
+                ).fetchone()[0]
+                insert_or_ignore(
+                    con,
+                    "hub.quarantine",
+                    ["quarantine_id"],
+                    QUARANTINE_SQL,
+                    {"batch_id": batch_id, "now": now},
+                    columns=QUARANTINE_COLUMNS.split(", "),
+                )
+                before = con.execute("select count(*) from as_staged where problem is null").fetchone()[0]
+                insert_or_replace(con, "hub.after_sales_tickets", ["ticket_code"], MERGE_SQL, {"now": now})
+                counts["stored"] += before
+            for name, value in (cursors or {}).items():
+                insert_or_replace(
+                    con, "ops.cursors", ["cursor_name"], "select ?, ?, ?::timestamptz", [name, value, now]
+                )
+    finally:  # the staged records are temp tables: `incoming` would hide a landing's own batch of that name
+        for t in ("incoming", "as_staged"):
+            con.execute(f"drop table if exists temp.{t}")
     counts["superseded"] = counts["received"] - counts["stored"] - counts["quarantined"]
-    return counts
+    return counts | personal
 
 
 def record_reshipment(con: duckdb.DuckDBPyConnection, ticket_code: str, waybill_no: str, at: datetime) -> None:

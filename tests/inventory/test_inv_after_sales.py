@@ -5,6 +5,7 @@ from inv_fixtures import NOW, add_order, connect
 
 from orderhub.after_sales.tickets import close_ticket, land_tickets, record_reshipment
 from orderhub.fulfilment.tags import build_order_tags
+from orderhub.privacy import store
 from quality.framework import Window, run_suite
 from quality.suites.hub.after_sales_tickets import SUITE as TICKETS
 from resources.quality_settings import QualitySettings
@@ -87,7 +88,14 @@ def test_linkage_types_and_orphans_quarantined(orderhub_home):
         "cs": [_cs("CS-1", "taobao", "100"), _cs("CS-9", "douyin", "20O")],  # CS-9: a typo'd order number
     }
     counts = land_tickets(con, feeds, NOW, batch_id="b1")
-    assert counts == {"received": 7, "stored": 4, "quarantined": 3, "superseded": 0}
+    assert counts == {
+        "received": 7,
+        "stored": 4,
+        "quarantined": 3,
+        "superseded": 0,
+        "personal_values": 2,  # the two CS descriptions (the same text: one value in the store)
+        "personal_data_tokenized": 0,
+    }
     t = _tickets(con)
     assert t["taobao:1"] == ("taobao:100", "return", "closed", 1990, True, False)
     assert t["douyin:A1"] == ("douyin:200", "wrong_item", "open", 990, False, False)
@@ -98,8 +106,10 @@ def test_linkage_types_and_orphans_quarantined(orderhub_home):
     assert not con.execute(
         "select count(*) from hub.after_sales_tickets where ticket_code in ('taobao:2', 'CS-9')"
     ).fetchone()[0]
-    # PII from the CS form never reaches the hub table
+    # PII from the CS form never reaches the hub table, nor quarantine (CS-9's payload): tokens, values in the store
     assert "13800001234" not in str(con.execute("select * from hub.after_sales_tickets").fetchall())
+    (cs9,) = con.execute("select record->>'description' from hub.quarantine where message like '%CS-9%'").fetchone()
+    assert cs9.startswith("pii:message:") and store.lookup(con, [cs9]) == {cs9: "张三 13800001234 说坏了"}
 
     again = land_tickets(con, feeds, NOW, batch_id="b2")  # re-run: same rows, no duplicate quarantine
     assert again["stored"] == 4 and len(_tickets(con)) == 4

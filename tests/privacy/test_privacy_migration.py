@@ -8,8 +8,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ingest"))
 from ingest_kit import SOURCES, land_fixture, rebuild, snapshot
+from ticket_kit import TICKET_VALUES, land_tickets_with_personal_data
 
 from orderhub import migrate
+from orderhub.after_sales import personal
 from orderhub.ingest import landing
 from orderhub.privacy import store
 from orderhub.privacy.split import Protected
@@ -89,3 +91,36 @@ def test_without_the_key_the_step_waits(con, monkeypatch):
     assert not con.execute(
         "select count(*) from ops.schema_migrations where step = 'personal_data_to_tokens'"
     ).fetchone()[0]
+
+
+def _ticket_text(con) -> str:
+    return " ".join(
+        r[0]
+        for q in (
+            "select record::varchar from hub.quarantine where entity = 'ticket'",
+            "select coalesce(reason, '') from hub.after_sales_tickets",
+        )
+        for r in con.execute(q).fetchall()
+    )
+
+
+def test_after_sales_payloads_stored_in_clear_are_tokenized_and_dedupe_afterwards(con, monkeypatch):
+    for mapping in SOURCES:
+        land_fixture(con, mapping)
+    rebuild(con)
+    with monkeypatch.context() as m:  # tickets landed by a version without the split
+        m.setattr(personal, "protect", lambda con, sql, mapping: Protected(sql, 0, 0, 0))
+        land_tickets_with_personal_data(con)
+    assert all(v in _ticket_text(con) for v in TICKET_VALUES)
+    rows = con.execute("select count(*) from hub.quarantine where entity = 'ticket'").fetchone()
+    con.execute("delete from ops.schema_migrations where step = 'ticket_personal_data_to_tokens'")
+
+    assert migrate.upgrade(con) == ["ticket_personal_data_to_tokens"]
+
+    text = _ticket_text(con)
+    assert not [v for v in TICKET_VALUES if v in text] and "pii:phone:" in text
+    assert set(TICKET_VALUES) <= set(store.values(con))
+    counts = land_tickets_with_personal_data(con)  # read again today: tokenized the same way, no second row
+    assert counts["quarantined"] == 3
+    assert con.execute("select count(*) from hub.quarantine where entity = 'ticket'").fetchone() == rows
+    assert migrate.upgrade(con) == []

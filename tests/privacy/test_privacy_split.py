@@ -11,6 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ingest"))
 from ingest_kit import SOURCES, land_fixture, payloads, rebuild, taobao_trade
+from ticket_kit import TICKET_VALUES, land_tickets_with_personal_data
 
 from orderhub import analysts, publish, warehouse
 from orderhub.ingest.replay import replay
@@ -42,6 +43,19 @@ def _land_everything(con) -> None:
     for mapping in SOURCES:
         land_fixture(con, mapping)
     rebuild(con)
+    counts = land_tickets_with_personal_data(con)
+    assert (counts["stored"], counts["quarantined"], counts["personal_data_tokenized"]) == (2, 3, 2)
+
+
+def _tokens(con) -> list[str]:
+    text = " ".join(
+        r[0]
+        for r in con.execute(
+            "select record::varchar from hub.quarantine"
+            " union all select coalesce(reason, '') from hub.after_sales_tickets"
+        ).fetchall()
+    )
+    return sorted(set(re.findall(r"pii:[a-z_]+:[0-9a-f]{20}", text)))
 
 
 def test_raw_keeps_tokens_the_store_the_values_and_a_redelivery_dedupes(backend, orderhub_home):
@@ -70,6 +84,9 @@ def test_nothing_analysts_can_open_holds_personal_data(backend, orderhub_home):
         _land_everything(con)
         (quarantined,) = con.execute("select count(*) from hub.quarantine where entity = 'order'").fetchone()
         assert quarantined  # the fixtures' broken records: quarantine keeps their payloads, tokenized
+        (tickets,) = con.execute("select count(*) from hub.quarantine where entity = 'ticket'").fetchone()
+        assert tickets == 3  # tickets for unknown orders keep their payloads too, tokenized
+        assert set(TICKET_VALUES) <= set(store.lookup(con, _tokens(con)).values())
     finally:
         con.close()
     if backend == "duckdb":
