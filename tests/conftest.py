@@ -9,17 +9,21 @@ which start those services themselves).
   on the file only, and is skipped with that reason when the whole suite runs on a lake.
 - Every other test runs on the file; `ORDERHUB_TEST_BACKEND=ducklake .venv/bin/pytest` runs the whole suite on a
   lake (README, "Tests"; several times as long, not part of `make test`).
-Tests reach the warehouse through `warehouse.connect()` / `Warehouse()` with no path (ORDERHUB_WAREHOUSE), never
-through `orderhub_home.warehouse` (the file's path), or they would test the file whatever the backend.
+Tests reach the warehouse through `warehouse.connect()` / `Warehouse()` with no path (ORDERHUB_WAREHOUSE) or
+`orderhub_home.target` (the same), never through `orderhub_home.warehouse` (the file's path), or they would test
+the file whatever the backend.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from orderhub.settings import Paths
 
 BACKENDS = ("duckdb", "ducklake")
 DEFAULT_BACKEND = os.environ.get("ORDERHUB_TEST_BACKEND", "duckdb")
@@ -69,15 +73,18 @@ def backend(request) -> str:
     return chosen
 
 
+@dataclass(frozen=True)
+class HomeUnderTest(Paths):
+    target: str = ""  # the test's ORDERHUB_WAREHOUSE: the DuckDB file's path or the lake's URL
+    backend: str = "duckdb"
+
+
 @pytest.fixture()
-def orderhub_home(tmp_path, monkeypatch, backend):
+def orderhub_home(tmp_path, monkeypatch, backend) -> HomeUnderTest:
     home = tmp_path / "orderhub"
     monkeypatch.setenv("ORDERHUB_HOME", str(home))
     monkeypatch.setenv("ORDERHUB_PII_SALT", "test-salt")
-    _use_backend(monkeypatch, home, backend)
-    from orderhub import settings
-
-    return settings.paths().ensure()
+    return HomeUnderTest(home, _use_backend(monkeypatch, home, backend), backend).ensure()
 
 
 @pytest.fixture(autouse=True)

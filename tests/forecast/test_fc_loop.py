@@ -106,7 +106,7 @@ def test_result_rows_fit_the_replenishment_loop_table(orderhub_home):
     book = {t: np.repeat(mean[:, None], 21, axis=1) for t in setup.reviews}
     res = loop_bench.compare(setup, book, lead=3, search_steps=2)
     rows = pd.DataFrame(loop_bench.result_rows(setup, res, "3", pd.Timestamp.now(tz="UTC")))
-    con = warehouse.connect(orderhub_home.warehouse)
+    con = warehouse.connect(orderhub_home.target)
     replace_table(con, "forecast.replenishment_loop", rows)
     got = con.execute("select policy, fill_rate from forecast.replenishment_loop order by policy").fetchall()
     con.close()

@@ -26,7 +26,7 @@ def _po(no, qty=10, **kw):
 
 
 def test_purchase_orders_replace_the_listing_and_unreadable_rows_are_quarantined(orderhub_home):
-    con = warehouse.connect(orderhub_home.warehouse)
+    con = warehouse.connect(orderhub_home.target)
     hostile = [
         _po("PO-1"),
         _po("PO-2", qty=-5),  # negative
@@ -51,7 +51,7 @@ def test_purchase_orders_replace_the_listing_and_unreadable_rows_are_quarantined
 
 
 def test_receipts_append_once_and_net_what_is_on_order(orderhub_home):
-    con = warehouse.connect(orderhub_home.warehouse)
+    con = warehouse.connect(orderhub_home.target)
     supplier_feed.land_purchase_orders(con, [_po("PO-1", qty=10), _po("PO-2", qty=5, expected_at="2026-11-30")], NOW)
     receipt = {"receipt_id": 11, "po_no": "PO-1", "sku_id": "SKU-00001", "quantity": 6, "received_at": "2026-11-18"}
     bad = {"receipt_id": "x", "po_no": "PO-1", "sku_id": "SKU-00001", "quantity": 1, "received_at": "2026-11-18"}

@@ -81,7 +81,7 @@ def test_a_fixed_status_map_lands_quarantined_rows_on_replay(orderhub_home, tmp_
         monkeypatch.setenv(k, v)
     drop = orderhub_home.landing_for("taobao") / "report.csv"
     drop.write_bytes(_csv([list(ROWS[0]), [*ROWS[1][:3], "退款中", *ROWS[1][4:]]]))
-    con = warehouse.connect(settings.paths().warehouse)
+    con = warehouse.connect(settings.warehouse_target())
     report = PullReport()
     land_file(con, drop, archive=orderhub_home.archive, report=report)
     con.close()
@@ -115,7 +115,7 @@ def test_a_fixed_status_map_lands_quarantined_rows_on_replay(orderhub_home, tmp_
     assert "rebuilding the hub for 2026-11-11..2026-11-11" in replayed.stdout
     code, out = _run("quarantine", "list")
     assert "nothing in quarantine" in out and "received 2 = stored 2 + deduplicated 0 + quarantined 0" in out
-    con = warehouse.connect(settings.paths().warehouse, read_only=True)
+    con = warehouse.connect(settings.warehouse_target(), read_only=True)
     lines = con.execute("select count(*), count(sku_id) from hub.order_lines").fetchone()
     con.close()
     assert lines == (3, 3)

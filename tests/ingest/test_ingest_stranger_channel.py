@@ -136,13 +136,13 @@ def test_a_made_up_file_channel_lands_by_yaml_alone(orderhub_home, tmp_path, mon
     assert isinstance(first, dg.SkipReason)  # seen once: not yet known to be complete
     request = landing_files_sensor(dg.build_sensor_context(instance=instance, cursor=first_cursor(instance)))
     assert isinstance(request, dg.RunRequest)
-    resources = {**bound(), "warehouse": Warehouse(path=str(settings.paths().warehouse))}
+    resources = {**bound(), "warehouse": Warehouse(path=settings.warehouse_target())}
     run = dg.materialize([raw_channel_orders], resources=resources, instance=instance, run_config=request.run_config)
     assert run.success
     md = run.asset_materializations_for_node("raw__channel_orders")[0].metadata
     received, stored, dedup, quarantined = (md[k].value for k in ("received", "stored", "deduplicated", "quarantined"))
     assert received == expected["orders"] == stored + dedup + quarantined
-    con = warehouse.connect(settings.paths().warehouse)
+    con = warehouse.connect(settings.warehouse_target())
     try:
         reasons = con.execute("select reason, count(*) from hub.quarantine group by 1").fetchall()
         # Olist itself has orders handed to the carrier before their payment was approved: quarantined with

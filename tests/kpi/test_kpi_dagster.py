@@ -15,7 +15,7 @@ from resources.warehouse import Warehouse
 
 
 def test_kpi_assets_materialize_check_and_publish(orderhub_home, monkeypatch, backend):
-    live = orderhub_home.warehouse
+    live = orderhub_home.target
     kpi_fixtures.seeded_warehouse(live).close()
     monkeypatch.setenv("ORDERHUB_KPI_AS_OF", kpi_fixtures.AS_OF)
     checks = build_sql_test_checks(project.discover())
@@ -71,9 +71,9 @@ def test_publish_sensor_queues_one_publish_run_after_any_other_success():
 
 
 def test_publish_job_publishes_the_copy(orderhub_home):
-    kpi_fixtures.seeded_warehouse(orderhub_home.warehouse).close()
+    kpi_fixtures.seeded_warehouse(orderhub_home.target).close()
     defs = dg.Definitions(
-        jobs=[kpi.publish_readonly_job], resources={"warehouse": Warehouse(path=str(orderhub_home.warehouse))}
+        jobs=[kpi.publish_readonly_job], resources={"warehouse": Warehouse(path=orderhub_home.target)}
     )
     assert defs.resolve_job_def("publish_readonly_job").execute_in_process().success
     ro = duckdb.connect(str(orderhub_home.warehouse_readonly), read_only=True)

@@ -80,7 +80,7 @@ def open_check_alerts(path) -> list[tuple[str, str]]:
 
 
 def test_a_failed_window_holds_everything_downstream_until_that_window_passes(orderhub_home, defs):
-    path = orderhub_home.warehouse
+    path = orderhub_home.target
     hub_world(path, bad=True)
     with dg.instance_for_test() as instance:
         res = check_hub(defs, instance, "2026-11-02", "2026-11-04")

@@ -69,7 +69,7 @@ def test_every_call_sends_what_its_documentation_requires(channel):
 @pytest.mark.parametrize("channel", ["taobao", "douyin", "pdd", "jd"])
 def test_documented_orders_standardize_through_the_shipped_mapping(channel, orderhub_home):
     _, out = run_everything(channel)
-    con = connect(orderhub_home.warehouse)
+    con = connect(orderhub_home.target)
     res = land(con, source="api", channel=channel, shop_id="s1", mapping=f"{channel}_api", records=out["orders"])
     assert (res.quarantined, res.reasons) == (0, {}), res.reasons
     facts = {

@@ -189,7 +189,7 @@ def test_simulator_real_report_pair_lands_every_order_line_and_fen(sim, orderhub
         for r in ("order", "item")
     )
     _, combined = read_export_day(sim, tmp := orderhub_home.home / "combined.csv")
-    con, report = connect(orderhub_home.warehouse), PullReport()
+    con, report = connect(orderhub_home.target), PullReport()
     land_dropped(
         con, paths, landing=orderhub_home.landing, archive=orderhub_home.archive, workdir=tmp.parent, report=report
     )

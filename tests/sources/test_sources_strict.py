@@ -87,7 +87,7 @@ def landed(con, channel: str) -> set[str]:
 
 @pytest.mark.parametrize("channel", ["taobao", "douyin", "pdd", "jd"])
 def test_the_real_connector_passes_the_strict_simulator_with_zero_rejected_calls(sim, channel, orderhub_home):
-    con, api, calls = connect(orderhub_home.warehouse), api_for(sim, channel), CallLog()
+    con, api, calls = connect(orderhub_home.target), api_for(sim, channel), CallLog()
     report = pull(con, api)
     assert report.errors == [] and report.totals()["quarantined"] == 0, report.errors
     assert truth(sim, channel) <= landed(con, channel)
@@ -113,7 +113,7 @@ def test_the_real_connector_passes_the_strict_simulator_with_zero_rejected_calls
 
 @pytest.mark.parametrize("channel", ["taobao", "douyin", "pdd", "jd"])
 def test_without_the_token_the_platform_refuses_and_the_shop_asks_for_re_authorization(sim, channel, orderhub_home):
-    con = connect(orderhub_home.warehouse)
+    con = connect(orderhub_home.target)
     cursor = cursor_name(channel, CHANNEL_APIS[channel][3])
     bare = api_for(sim, channel, token="")
     report = pull(con, bare)
@@ -143,7 +143,7 @@ def test_without_the_token_the_platform_refuses_and_the_shop_asks_for_re_authori
 def test_a_throttled_pull_is_retried_after_the_ban_time_and_completes(sim, channel, orderhub_home):
     """TOP answers HTTP 200 code 7 "This ban will last for N more seconds" and bans the app meanwhile; Douyin
     (60000), PDD (70031) and JD (code 2) name no ban time (the client waits at least a second, backing off)."""
-    con, sleeps = connect(orderhub_home.warehouse), []
+    con, sleeps = connect(orderhub_home.target), []
 
     def sleep(seconds: float) -> None:
         sleeps.append(seconds)

@@ -151,7 +151,7 @@ def test_a_token_that_will_lapse_without_refresh_warns_ahead(orderhub_home):
 
     soon = (datetime.now(UTC) + timedelta(days=2)).isoformat()  # TOP 商家后台 apps: fixed-length, no refresh
     api = api_for_url("http://unused", "taobao", access_token="t", token_expires_at=soon)
-    con = connect(orderhub_home.warehouse)
+    con = connect(orderhub_home.target)
     sync_reauthorize_alerts(con, [api], asset="raw.channel_orders")
     kind, message = con.execute("select kind, message from ops.alerts where resolved_at is null").fetchone()
     assert kind == "token_expiry" and "cannot be refreshed" in message and "re-authorize" in message
