@@ -80,6 +80,16 @@ def postgres(dbname: str = "lake") -> Iterator[tuple[str | None, str]]:
         shutil.rmtree(d, ignore_errors=True)
 
 
+def psql(uri: str, sql: str, db: str | None = None) -> None:
+    """Run `sql` as the superuser in database `db` (default: the one in `uri`, as `postgres` yields it)."""
+    user, _, rest = uri.partition("@")
+    hostport, _, dbname = rest.partition("/")
+    host, _, port = hostport.partition(":")
+    bindir = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"), key=lambda p: int(p.split("/")[4]))[-1]).parent
+    cmd = [str(bindir / "psql"), "-h", host, "-p", port, "-U", user, "-d", db or dbname, "-v", "ON_ERROR_STOP=1"]
+    subprocess.run([*cmd, "-c", sql], check=True, capture_output=True, timeout=60)
+
+
 @contextlib.contextmanager
 def s3() -> Iterator[tuple[dict[str, str] | None, str]]:
     """moto's S3 server with bucket BUCKET; yields (the environment OrderHub reads for S3, or None, reason)."""
