@@ -37,7 +37,7 @@ def list_quarantine(mapping: str | None, reason: str | None, examples: int, show
     from orderhub.ingest.replay import quarantine_summary
     from orderhub.standardize.moves import ledger
 
-    con = warehouse.connect(settings.paths().warehouse, read_only=True)
+    con = warehouse.connect(read_only=True)  # ORDERHUB_WAREHOUSE: a file or a lake
     try:
         rows = [r for r in quarantine_summary(con, resolved=show_all) if _keep(r, mapping, reason)]
         if not rows:
@@ -85,7 +85,7 @@ def replay(mapping: str | None, reason: str | None, dry_run: bool) -> None:
     from orderhub.ingest.replay import preview
 
     if dry_run:
-        con = warehouse.connect(settings.paths().warehouse, read_only=True)
+        con = warehouse.connect(read_only=True)  # ORDERHUB_WAREHOUSE: a file or a lake
         try:
             attempted, outcome = preview(con, mapping=mapping, reason=reason)
         finally:

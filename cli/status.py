@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
@@ -15,7 +16,7 @@ from rich.table import Table
 
 from cli.env import prepare
 from cli.runs import console
-from orderhub import gate, settings, warehouse
+from orderhub import gate, lake, settings, warehouse
 
 BEIJING = ZoneInfo(settings.BUSINESS_TZ)
 FRESHNESS_TABLES = ("hub.orders", "inventory.availability", "kpi.daily_fulfilment", "forecast.demand_7d")
@@ -90,10 +91,20 @@ def dagster_side(limit: int) -> dict:
     }
 
 
-def warehouse_side(paths: settings.Paths) -> dict:
+def exists(target: str) -> bool:
+    """Whether there is a warehouse to look at (a PostgreSQL lake: try it, warehouse_side says if it is there)."""
+    if not warehouse.is_lake(target):
+        return Path(warehouse.file_path(target)).exists()
+    url = lake.parse(target)
+    return url.catalog_kind != "sqlite" or Path(url.catalog).exists()
+
+
+def warehouse_side(paths: settings.Paths) -> dict | None:
     source = "live warehouse"
-    try:
-        con = warehouse.connect(paths.warehouse, read_only=True, wait_seconds=5)
+    try:  # a lake is read live beside its writers; a file waits a little for its one writer
+        con = warehouse.connect(read_only=True, wait_seconds=5)
+    except lake.LakeNotFound:
+        return None
     except warehouse.WarehouseBusy:
         con = warehouse.connect(paths.warehouse_readonly, read_only=True, wait_seconds=5)
         published = bj(paths.warehouse_readonly.stat().st_mtime)
@@ -208,12 +219,14 @@ def status(limit: int, as_json: bool) -> None:
     the key tables, held windows, open alerts, ingest accounting and quarantine counts by reason."""
     paths = prepare()
     state = {"dagster": dagster_side(limit), "warehouse": None}
-    if paths.warehouse.exists():
+    target = settings.warehouse_target()
+    if exists(target):
         state["warehouse"] = warehouse_side(paths)
     if as_json:
         click.echo(json.dumps(state, indent=2, ensure_ascii=False, default=str))
         return
     if state["warehouse"] is None:
-        console.print(f"no warehouse at {paths.warehouse} yet: run `orderhub demo` (or let the schedules load data)")
+        where = lake.parse(target).display if warehouse.is_lake(target) else target
+        console.print(f"no warehouse at {where} yet: run `orderhub demo` (or let the schedules load data)")
         return
     show(state, paths)
