@@ -79,12 +79,30 @@ class HomeUnderTest(Paths):
     backend: str = "duckdb"
 
 
+LAKE_USERS: list[str] = []  # tests on a lake whose lake was really created (see pytest_terminal_summary)
+LAKE_ASKED: list[str] = []
+
+
 @pytest.fixture()
-def orderhub_home(tmp_path, monkeypatch, backend) -> HomeUnderTest:
+def orderhub_home(request, tmp_path, monkeypatch, backend) -> HomeUnderTest:
     home = tmp_path / "orderhub"
     monkeypatch.setenv("ORDERHUB_HOME", str(home))
     monkeypatch.setenv("ORDERHUB_PII_SALT", "test-salt")
-    return HomeUnderTest(home, _use_backend(monkeypatch, home, backend), backend).ensure()
+    yield HomeUnderTest(home, _use_backend(monkeypatch, home, backend), backend).ensure()
+    if backend == "ducklake":
+        LAKE_ASKED.append(request.node.nodeid)
+        if (home / "lake" / "catalog.sqlite").exists():
+            LAKE_USERS.append(request.node.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many tests asked for a lake, and how many of them really opened one (a test that opens a DuckDB file
+    by its own path runs on that file whatever the backend)."""
+    if LAKE_ASKED:
+        terminalreporter.write_line(
+            f"warehouse backends: {len(LAKE_ASKED)} tests ran with ORDERHUB_WAREHOUSE on a DuckLake, "
+            f"{len(LAKE_USERS)} of them opened it"
+        )
 
 
 @pytest.fixture(autouse=True)

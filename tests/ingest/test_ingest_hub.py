@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from ingest_kit import SALT, land_fixture, rebuild, snapshot, taobao_trade
 
 from orderhub.standardize.hub import build_hub
+
+pytestmark = pytest.mark.both_backends  # warehouse-facing: the DuckDB file and the lake (tests/conftest.py)
 
 TID = "2612345678955555"
 OID = f"taobao:{TID}"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from ingest_kit import ALL_DAYS, SALT, land_fixture, snapshot, taobao_trade
 
 from orderhub.standardize.hub import build_hub
+
+pytestmark = pytest.mark.both_backends  # warehouse-facing: the DuckDB file and the lake (tests/conftest.py)
 
 STATUSES = [
     "WAIT_BUYER_PAY",

@@ -14,6 +14,8 @@ from orderhub.ingest.landing import get_cursor
 from orderhub.ingest.pull import PullReport, land_file, pull_erp
 from resources.erp import ErpBridge
 
+pytestmark = pytest.mark.both_backends  # warehouse-facing: the DuckDB file and the lake (tests/conftest.py)
+
 T = datetime(2026, 11, 11, tzinfo=UTC)
 
 

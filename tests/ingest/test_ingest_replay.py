@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from ingest_kit import rebuild
 from test_ingest_mapping_format import BASE, landed, mapping, order
 
 from orderhub.ingest.replay import quarantine_summary, replay
 from orderhub.standardize.moves import ledger
+
+pytestmark = pytest.mark.both_backends  # warehouse-facing: the DuckDB file and the lake (tests/conftest.py)
 
 
 def _open(con) -> list[tuple]:

@@ -10,6 +10,8 @@ from quality.framework import Window, run_suite
 from quality.suites.hub.after_sales_tickets import SUITE as TICKETS
 from resources.quality_settings import QualitySettings
 
+pytestmark = pytest.mark.both_backends  # warehouse-facing: the DuckDB file and the lake (tests/conftest.py)
+
 
 def _tb(refund_id, tid, status="WAIT_SELLER_AGREE", dispute="REFUND", fee="19.90", modified="2026-11-20 11:00:00"):
     return {

@@ -1,10 +1,13 @@
 """Reservation arithmetic and availability on crafted orders; oversell/stock-out alerts without storms."""
 
+import pytest
 from inv_fixtures import NOW, add_order, add_stock, connect, open_alerts
 
 from orderhub.fulfilment.allocate import allocate
 from orderhub.inventory.availability import build_availability
 from orderhub.inventory.reservations import build_reservations
+
+pytestmark = pytest.mark.both_backends  # warehouse-facing: the DuckDB file and the lake (tests/conftest.py)
 
 
 def _reservations(con) -> dict:

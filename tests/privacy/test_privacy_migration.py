@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ingest"))
 from ingest_kit import SOURCES, land_fixture, rebuild, snapshot
 from ticket_kit import TICKET_VALUES, land_tickets_with_personal_data
@@ -15,6 +17,8 @@ from orderhub.after_sales import personal
 from orderhub.ingest import landing
 from orderhub.privacy import store
 from orderhub.privacy.split import Protected
+
+pytestmark = pytest.mark.both_backends  # warehouse-facing: the DuckDB file and the lake (tests/conftest.py)
 
 CLEAR = ("13812345678", "王小明", "0571-88888888", "莫干山路 1 号", "买家甲", "钱五")
 

@@ -13,6 +13,8 @@ from resources.notifier import Notifier
 from resources.quality_settings import QualitySettings
 from resources.warehouse import Warehouse
 
+pytestmark = pytest.mark.both_backends  # warehouse-facing: the DuckDB file and the lake (tests/conftest.py)
+
 PARTS = dg.DailyPartitionsDefinition(start_date="2026-11-01")
 STATE = {"bad": True}
 

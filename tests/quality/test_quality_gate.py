@@ -20,6 +20,8 @@ from pipelines.definitions import build
 from pipelines.quality_gate import RESUMED_TAG, resume_held_work
 from resources.gate import GATED_BY, HELD_TAG
 
+pytestmark = pytest.mark.both_backends  # warehouse-facing: the DuckDB file and the lake (tests/conftest.py)
+
 DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4)]
 BAD = "2026-11-03"
 HUB = [dg.AssetKey(["hub", t]) for t in ("orders", "order_lines", "order_status_history")]
