@@ -36,10 +36,11 @@ class Setup:
     weeks: int
     warmup_weeks: int
     review_days: int
-    service_level: float
+    service_level: float  # OrderHub's fill-rate target (measure 'fill_rate') or cycle service level
     late_share: float = 0.0
     late_days_max: int = 0
     backorders: bool = False
+    measure: str = "fill_rate"
 
     @property
     def end(self) -> int:
@@ -103,7 +104,10 @@ def compare(setup: Setup, book: dict[int, np.ndarray], lead: int | None = None, 
     )
     res = {
         "orderhub": _run(
-            setup, demand, lead_days, OrderHubPolicy(book=book, service_level=setup.service_level, **common)
+            setup,
+            demand,
+            lead_days,
+            OrderHubPolicy(book=book, service_level=setup.service_level, measure=setup.measure, **common),
         )
     }
     for kind in BASELINES:

@@ -2,12 +2,14 @@
 
 - orderhub: forecasts.forecaster at every review (refitted every `refit_every` reviews, always on data up
   to that review only), safety stock from the errors of its own earlier reviews whose cover period has
-  ended (forecasts.safety), order-up-to with MOQ and packs (forecasts.policy.plan);
+  ended (forecasts.safety: by default the factor that would have met the fill-rate target on them),
+  order-up-to with MOQ and packs (forecasts.policy.plan);
 - out_ma28: order up to rate x (L + R) + z x sd_daily x sqrt(L + R), rate = 28-day mean;
 - out_snaive: the same with rate = the last 7 days' mean (seasonal naive);
 - rop_ma28: a plain reorder point (min/max): when the position falls below the same level as out_ma28,
   order up to that level + one review period's demand; otherwise nothing.
-All baselines take sd_daily over the last 56 days and the same lead-time variability term.
+All baselines take sd_daily over the last 56 days and the same lead-time variability term; z = the normal
+quantile of the service level (for a fill-rate target, of the same number), or set when matching.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ class OrderHubPolicy:
     moq: np.ndarray
     pack: np.ndarray
     lead_sd_days: np.ndarray | float = 0.0
-    error_reviews: int = 8  # how many past reviews' errors feed the safety stock
+    error_reviews: int = 26  # how many past reviews' errors feed the safety stock
+    measure: str = "fill_rate"  # service_level is a fill-rate target, or a cycle service level ('cycle')
     surge_factor: float = policy.SURGE_FACTOR
     plans: dict = field(default_factory=dict)
 
@@ -72,6 +75,8 @@ class OrderHubPolicy:
             self.service_level,
             self.lead_sd_days,
             self.error_reviews,
+            self.lead_days,
+            self.measure,
         )
         p = policy.plan(
             daily,

@@ -2,8 +2,9 @@
 cover and the safety stock OrderHub plans with (forecasts.safety.estimate, the same code the closed loop runs).
 
 Lead time per SKU: `sku_lead_time_days`, else `supplier_lead_time_days`, else hub.skus. Service level per
-category (default 0.95). The supplier's delivery spread (sd of received - ordered, in days, from the goods
-receipts) is the lead-time variability term.
+category (default 0.975), a fill-rate target (share of demanded units served from stock) unless
+`service_measure` is 'cycle' (share of review cycles without a stock-out). The supplier's delivery spread (sd
+of received - ordered, in days, from the goods receipts) is the lead-time variability term.
 """
 
 from __future__ import annotations
@@ -40,12 +41,13 @@ COLUMNS = [
 
 @dataclass
 class PlanningRules:
-    default_service_level: float = 0.95
+    default_service_level: float = 0.975
     service_level_by_category: dict[str, float] = field(default_factory=dict)
     supplier_lead_time_days: dict[str, int] = field(default_factory=dict)
     sku_lead_time_days: dict[str, int] = field(default_factory=dict)
     review_days: int = 7
-    error_reviews: int = 8  # past forecast origins whose errors size the safety stock
+    error_reviews: int = 26  # past forecast origins whose errors size the safety stock
+    service_measure: str = "fill_rate"  # the service levels are fill-rate targets, or cycle levels ('cycle')
 
 
 def lead_times(skus: pd.DataFrame, rules: PlanningRules) -> pd.Series:
@@ -83,7 +85,7 @@ def safety_rows(
         else np.zeros(len(m.skus))
     )
     fc = np.nan_to_num(daily)
-    est = safety.estimate(m.Y, fc, book, cover, level, spread, rules.error_reviews)
+    est = safety.estimate(m.Y, fc, book, cover, level, spread, rules.error_reviews, lead, rules.service_measure)
     mean, sd, _ = safety.daily_cv(m.Y)
     out = pd.DataFrame(
         {

@@ -4,8 +4,13 @@ Pairs (forecast F, actual A) of demand totals over each SKU's cover come from pa
 cover has ended (the backtest's re-forecasts, the daily run's own forecasts, or the closed loop's earlier
 reviews): nothing the forecast could not have known. Each error is standardized by the SKU's dispersion,
     e = (A - F) / d,   d = sd of the SKU's demand totals over every cover-long window of its last year + 1,
-and the empirical quantile of e at the service level, pooled over SKUs and origins, replaces the normal z:
-    safety stock = max(q, 0) x d.
+and safety stock = q x d, one factor q pooled over SKUs and origins, from one of two service measures:
+- fill_rate (default): the share of demanded units served from stock. q is the smallest factor with which
+  the order-up-to level S = F + q x d would have served the target share of the units the past pairs
+  demanded in their review period (the periodic-review shortage (A_cover - S)+ - (A_lead - S)+, summed over
+  pairs, so fast sellers weigh by their units as in the shop's fill rate). A business target in the
+  units it is measured in, met without tuning on the period it is judged on (forecasts/README.md, Measured).
+- cycle: q = the empirical quantile of e at the service level (share of cycles without a stock-out).
 Why this scale (measured on UCI in the closed loop, forecasts/README.md): a year of cover-long windows sees a
 SKU's bulk orders and seasons, so d is stable from week to week; the 56-day sd of daily demand used before
 jumped after every bulk order and, standardized by it, the error quantiles were 2-9 x the normal z.
@@ -26,6 +31,8 @@ from forecasts.policy import cover_demand
 WINDOW_DAYS = 364
 MIN_PAIRS = 50
 MIN_WINDOWS = 28  # cover-long windows a SKU's history needs before its dispersion can standardize an error
+MEASURES = ("fill_rate", "cycle")
+Q_MAX = 50.0  # largest safety factor a fill-rate target may ask for (in units of d)
 
 
 def z_of(service_level: np.ndarray | float) -> np.ndarray:
@@ -70,14 +77,58 @@ class Estimate:
     pairs: int  # (forecast, actual) pairs behind the quantile
 
 
-def pairs_from_book(history: np.ndarray, book: dict[int, np.ndarray], cover: np.ndarray, t: int, n_reviews: int):
-    """Standardized errors (A - F) / d over each SKU's cover, from past forecasts whose cover ended by day t.
+@dataclass
+class Pairs:
+    """Past (forecast, actual) totals per SKU and origin whose cover has ended: over the cover and over its lead
+    time (the part of the cover before the next order could arrive), and the dispersion d at the origin."""
+
+    f_cover: np.ndarray
+    f_lead: np.ndarray
+    a_cover: np.ndarray
+    a_lead: np.ndarray
+    d: np.ndarray
+
+    @property
+    def e(self) -> np.ndarray:
+        return (self.a_cover - self.f_cover) / self.d
+
+    def __len__(self) -> int:
+        return len(self.d)
+
+    def filled(self, q: float) -> float:
+        """Share of the review periods' units the order-up-to level F + q x d would have served."""
+        s = self.f_cover + q * self.d
+        short = np.maximum(self.a_cover - s, 0) - np.maximum(self.a_lead - s, 0)
+        return 1 - short.sum() / max(float((self.a_cover - self.a_lead).sum()), 1e-9)
+
+    def fill_factor(self, target: float) -> float:
+        """Smallest q >= 0 (bisection; filled() grows with q) whose fill reaches `target`, at most Q_MAX."""
+        lo, hi = 0.0, Q_MAX
+        if self.filled(lo) >= target or self.filled(hi) < target:
+            return lo if self.filled(lo) >= target else hi
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if self.filled(mid) >= target else (mid, hi)
+        return hi
+
+
+def pairs_from_book(
+    history: np.ndarray,
+    book: dict[int, np.ndarray],
+    cover: np.ndarray,
+    t: int,
+    n_reviews: int,
+    lead: np.ndarray | float = 0.0,
+) -> Pairs:
+    """(forecast, actual) pairs over each SKU's cover (and its first `lead` days), from past forecasts whose cover
+    ended by day t.
 
     `history`: demand (n_sku, >= t + 1 days, NaN = not launched); `book`: origin day index -> daily forecasts
     (n_sku, horizon) made from data up to that day. The latest `n_reviews` origins with any finished cover
     are used: only what was known on day t."""
     n = history.shape[0]
     c = np.broadcast_to(np.asarray(cover, float), (n,)).astype(int)
+    lt = np.minimum(np.broadcast_to(np.asarray(lead, float), (n,)).astype(int), c)
     cum = np.concatenate([np.zeros((n, 1)), np.cumsum(np.nan_to_num(history[:, : t + 1]), axis=1)], axis=1)
     first = np.argmax(np.isfinite(history), axis=1)
     out, used = [], 0
@@ -88,13 +139,20 @@ def pairs_from_book(history: np.ndarray, book: dict[int, np.ndarray], cover: np.
         done = (r + c <= t) & np.isfinite(book[r][:, 0]) & np.isfinite(history[:, r]) & seasoned
         if not done.any():
             continue
-        fc = cover_demand(np.nan_to_num(book[r][done]), c[done])
-        act = cum[done, r + 1 + c[done]] - cum[done, r + 1]
-        out.append((act - fc) / cover_dispersion(history[done, : r + 1], c[done]))
+        daily = np.nan_to_num(book[r][done])
+        out.append(
+            (
+                cover_demand(daily, c[done]),
+                cover_demand(daily, lt[done]),
+                cum[done, r + 1 + c[done]] - cum[done, r + 1],
+                cum[done, r + 1 + lt[done]] - cum[done, r + 1],
+                cover_dispersion(history[done, : r + 1], c[done]),
+            )
+        )
         used += 1
         if used == n_reviews:
             break
-    return np.concatenate(out) if out else np.zeros(0)
+    return Pairs(*(np.concatenate(col) for col in zip(*out, strict=True))) if out else Pairs(*[np.zeros(0)] * 5)
 
 
 def estimate(
@@ -104,23 +162,30 @@ def estimate(
     cover: np.ndarray,
     service_level: np.ndarray | float,
     lead_sd_days: np.ndarray | float = 0.0,
-    n_reviews: int = 8,
+    n_reviews: int = 26,
+    lead: np.ndarray | float = 0.0,
+    measure: str = "fill_rate",
 ) -> Estimate:
     """The safety stock OrderHub plans with on day t = the last column of `history` (the closed loop and the
-    forecast.safety_stock asset both call this). `daily`: today's forecast (n_sku, horizon)."""
+    forecast.safety_stock asset both call this). `daily`: today's forecast (n_sku, horizon); `service_level`:
+    a fill-rate target or a cycle service level (`measure`), per SKU or one; `lead`: the part of the cover
+    before an order placed today arrives (days)."""
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
     t = history.shape[1] - 1
     n = history.shape[0]
     cover = np.broadcast_to(np.asarray(cover, float), (n,))
     level = np.broadcast_to(np.asarray(service_level, float), (n,))
     z = z_of(level)
     d = cover_dispersion(history, cover)
-    errors = pairs_from_book(history, book, cover, t, n_reviews)
-    enough = len(errors) >= MIN_PAIRS
+    pairs = pairs_from_book(history, book, cover, t, n_reviews, lead)
+    enough = len(pairs) >= MIN_PAIRS
     q = z.copy()
     if enough:
-        for lv in np.unique(level):  # one quantile per category service level, not per SKU
-            q[level == lv] = np.quantile(errors, lv)
+        errors = pairs.e
+        for lv in np.unique(level):  # one factor per category service level, not per SKU
+            q[level == lv] = pairs.fill_factor(lv) if measure == "fill_rate" else np.quantile(errors, lv)
     rate = cover_demand(daily, cover) / np.maximum(cover, 1)
     lead_part = np.maximum(z, 0) * rate * np.asarray(lead_sd_days, float)
     ss = np.sqrt((np.maximum(q, 0) * d) ** 2 + lead_part**2)
-    return Estimate(ss, np.full(n, "forecast_errors" if enough else "normal"), q, d, len(errors))
+    return Estimate(ss, np.full(n, "forecast_errors" if enough else "normal"), q, d, len(pairs))

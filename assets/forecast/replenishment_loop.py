@@ -1,6 +1,8 @@
 """forecast.replenishment_loop: OrderHub's purchasing policy and three textbook policies replayed on the shop's own
 sales history, day by day, to show what each would have kept in stock and lost."""
 
+from typing import Literal
+
 import dagster as dg
 import numpy as np
 import pandas as pd
@@ -18,7 +20,10 @@ class LoopConfig(ForecastConfig):
     weeks: int = Field(default=8, description="weeks scored, at the end of the history (fewer if it is short)")
     warmup_weeks: int = Field(default=4, description="weeks replayed before scoring (stock and errors build up)")
     review_days: int = Field(default=7, description="days between purchasing reviews")
-    service_level: float = Field(default=0.95, description="the service level every policy runs at")
+    service_level: float = Field(
+        default=0.975, description="OrderHub's fill-rate target (or cycle service level); the baselines' z"
+    )
+    service_measure: Literal["fill_rate", "cycle"] = Field(default="fill_rate", description="see service_level")
     lead_times: list[int] = Field(default=[], description="fixed lead times to replay; empty = each SKU's own")
     min_sale_days: int = Field(default=20, description="SKUs replayed: at least this many days with a sale")
     late_share: float = Field(default=0.0, description="share of deliveries that arrive late")
@@ -75,6 +80,7 @@ def replenishment_loop(context: dg.AssetExecutionContext, config: LoopConfig, wa
         config.late_share,
         config.late_days_max,
         config.backorders,
+        config.service_measure,
     )
     leads = list(config.lead_times) or [None]
     longest = max(int(world.lead_days.max()) if lead is None else lead for lead in leads)

@@ -2,6 +2,7 @@
 and review period."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 import dagster as dg
 import pandas as pd
@@ -15,12 +16,19 @@ from resources.warehouse import WAREHOUSE_POOL, Warehouse
 
 
 class SafetyStockConfig(dg.Config):
-    default_service_level: float = Field(default=0.95, description="share of cover periods without a stock-out")
+    default_service_level: float = Field(
+        default=0.975,
+        description="fill_rate: share of demanded units to serve from stock; cycle: share of review cycles "
+        "without a stock-out",
+    )
     service_level_by_category: dict[str, float] = Field(default={}, description="category -> e.g. 0.98")
+    service_measure: Literal["fill_rate", "cycle"] = Field(
+        default="fill_rate", description="what the service levels mean (see default_service_level)"
+    )
     supplier_lead_time_days: dict[str, int] = Field(default={}, description="supplier_id -> days (overrides SKU)")
     sku_lead_time_days: dict[str, int] = Field(default={}, description="sku_id -> days (overrides supplier)")
     review_days: int = Field(default=7, description="how often purchasing reviews suggestions")
-    error_reviews: int = Field(default=8, description="past forecasts (one per review period) whose errors count")
+    error_reviews: int = Field(default=26, description="past forecasts (one per review period) whose errors count")
 
     def rules(self) -> planning.PlanningRules:
         return planning.PlanningRules(
@@ -30,6 +38,7 @@ class SafetyStockConfig(dg.Config):
             sku_lead_time_days=dict(self.sku_lead_time_days),
             review_days=self.review_days,
             error_reviews=self.error_reviews,
+            service_measure=self.service_measure,
         )
 
 
