@@ -8,7 +8,7 @@ create table if not exists forecast.replenishment_loop (
     last_day             date not null,
     lead_time_days       varchar not null,    -- '3', '7' or 'catalogue' (each SKU's own)
     policy               varchar not null,
-    service_level        double not null,
+    service_level        double not null,     -- orderhub: its fill-rate target; a baseline: the service level of its z
     fill_rate            double not null,     -- units served from stock / units demanded
     inventory_days       double not null,     -- mean units on hand / mean daily demand
     avg_inventory_units  double not null,
