@@ -62,7 +62,9 @@ class ForecastConfig(dg.Config):
 
 
 class DemandConfig(ForecastConfig):
-    keep_days: int = Field(default=120, description="days of production forecasts kept for the safety stock")
+    keep_days: int = Field(
+        default=200, description="days of production forecasts kept for the safety stock (26 weekly origins + cover)"
+    )
 
 
 def matrix(con) -> DemandMatrix:
