@@ -170,6 +170,7 @@ def main() -> None:
             f"wrote {n_rows:,} rows ({orders:,} orders), {size / 1e6:,.0f} MB CSV in {time.perf_counter() - t:.1f}s"
             " (untimed)"
         )
+        print(f"load average before the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         a = child("bare", drop, args.memory_limit)
         print(
             f"(a) bare read_csv                {a['wall']:6.2f}s {n_rows / a['wall']:>10,.0f} rows/s"
@@ -199,7 +200,7 @@ def main() -> None:
             f"    received {n['received']:,} orders = stored {n['stored']:,} + deduplicated {n['deduplicated']:,} + "
             f"quarantined {n['quarantined']:,}; rows {n['rows']}; lines stored {n['lines_stored']:,}"
         )
-    print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"load average after the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(
         f"peak RSS: (a) {a['rss']:,.0f} MiB, (b) {b['rss']:,.0f} MiB, each in its own process"
         f" (target (b) < 1.5 GB = {1.5e9 / 2**20:,.0f} MiB); DuckDB memory_limit {args.memory_limit}"
