@@ -117,12 +117,15 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, name: 
             )
         headers = header_names(raw, spec, str(path))
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(raw) + extra)) + "}"
+        # the LIMIT bounds the read of a file with too many rows, but costs an order-preserving pass (as much
+        # CPU as the read itself): only where the file has more line breaks than the rows it may hold
+        limit = f"limit {spec.limits.max_rows + 1}" if line_breaks(text) >= spec.limits.max_rows else ""
         try:
             con.execute(f"""create or replace temp table {name} as
                 select * from read_csv({lit(str(text))}, header = false, skip = {number}, auto_detect = false,
                     columns = {columns}, delim = {lit(delimiter)}, quote = '"', escape = '"', strict_mode = true,
                     max_line_size = {spec.limits.max_line_bytes}, encoding = 'utf-8')
-                limit {spec.limits.max_rows + 1}""")
+                {limit}""")
         except duckdb.Error as exc:
             raise csv_error(exc, path, len(raw) + extra) from None
         if con.execute(f"select count(*) from {name}").fetchone()[0] > spec.limits.max_rows:
@@ -132,6 +135,16 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, spec: FileSpec, name: 
         if text != path:
             text.unlink(missing_ok=True)
     return Staged(f"{name}_s", headers, rows, path, "csv", encoding)
+
+
+def line_breaks(path: Path) -> int:
+    """\n and \r bytes in the file: at least as many as the records after its header line (each record but the
+    last ends in one, and so does the header; a CRLF counts twice). A memchr count: ~0.05 s per 100 MB."""
+    n = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            n += chunk.count(b"\n") + chunk.count(b"\r")
+    return n
 
 
 def csv_error(exc: duckdb.Error, path: Path, width: int) -> ExportReadError:
