@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 import kpi_fixtures
+import pytest
 
 from assets.exports.dashboard import dashboard
 from assets.sql_models import sql_models
@@ -72,6 +73,7 @@ def test_publish_sensor_queues_one_publish_run_after_any_other_success():
     assert isinstance(_sensor_result(instance, other), dg.SkipReason)  # one queued publish covers it
 
 
+@pytest.mark.file_only("publishing a read-only copy is how a DuckDB file serves analysts; a lake is read live")
 def test_publish_job_publishes_the_copy(orderhub_home):
     kpi_fixtures.seeded_warehouse(orderhub_home.target).close()
     defs = dg.Definitions(
