@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli.warehouse import warehouse as warehouse_cli
@@ -18,6 +19,7 @@ from ingest_kit import SOURCES, land_fixture, rebuild
 TABLES = ("raw.channel_orders", "raw.channel_order_facts", "hub.orders", "hub.quarantine", "kpi.model_x")
 
 
+@pytest.mark.file_only("moves a DuckDB file into a new lake: the source is the file by nature")
 def test_a_file_moves_into_a_new_lake_and_the_file_stays(orderhub_home, tmp_path):
     file_path = settings.paths().warehouse
     con = warehouse.connect(file_path)
