@@ -110,27 +110,33 @@ def _design(m: DemandMatrix, cal, i, o, h, columns: list[str]):
     return X[columns].to_numpy(np.float32), scale
 
 
+def lightgbm_regressor(p, objective: str, extra: dict, num_leaves: int = 31):
+    """The one LightGBM set-up of the project's models (row and column subsampling, seeded, quiet); `p` carries
+    learning_rate, n_estimators, min_child_samples, n_threads and seed."""
+    import lightgbm as lgb
+
+    return lgb.LGBMRegressor(
+        objective=objective,
+        **extra,
+        learning_rate=p.learning_rate,
+        n_estimators=p.n_estimators,
+        num_leaves=num_leaves,
+        min_child_samples=p.min_child_samples,
+        subsample=0.8,
+        subsample_freq=1,
+        colsample_bytree=0.8,
+        n_jobs=p.n_threads,
+        random_state=p.seed,
+        verbose=-1,
+    )
+
+
 def _estimator(p: ForecastParams):
     if p.engine == "lightgbm":
-        import lightgbm as lgb
-
         extra = {"tweedie_variance_power": p.tweedie_power} if p.objective == "tweedie" else {}
         if p.objective == "quantile":
             extra = {"alpha": p.quantile_alpha}
-        return lgb.LGBMRegressor(
-            objective=p.objective,
-            **extra,
-            learning_rate=p.learning_rate,
-            n_estimators=p.n_estimators,
-            num_leaves=p.num_leaves,
-            min_child_samples=p.min_child_samples,
-            subsample=0.8,
-            subsample_freq=1,
-            colsample_bytree=0.8,
-            n_jobs=p.n_threads,
-            random_state=p.seed,
-            verbose=-1,
-        )
+        return lightgbm_regressor(p, p.objective, extra, p.num_leaves)
     if p.engine == "sklearn":
         from sklearn.ensemble import HistGradientBoostingRegressor
 

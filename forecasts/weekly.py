@@ -20,6 +20,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from forecasts.features import DemandMatrix
+from forecasts.forecaster import lightgbm_regressor
 
 FLOOR = 0.05  # units/day: keeps the ratio finite for SKUs that went quiet
 MIN_HISTORY = 28
@@ -89,22 +90,8 @@ class _History:
 
 
 def _estimator(p: WeeklyParams):
-    import lightgbm as lgb
-
     extra = {"quantile": {"alpha": p.alpha}, "tweedie": {"tweedie_variance_power": p.tweedie_power}}
-    return lgb.LGBMRegressor(
-        objective=p.objective,
-        **extra.get(p.objective, {}),
-        learning_rate=p.learning_rate,
-        n_estimators=p.n_estimators,
-        min_child_samples=p.min_child_samples,
-        subsample=0.8,
-        subsample_freq=1,
-        colsample_bytree=0.8,
-        n_jobs=p.n_threads,
-        random_state=p.seed,
-        verbose=-1,
-    )
+    return lightgbm_regressor(p, p.objective, extra.get(p.objective, {}))
 
 
 def forecast(m: DemandMatrix, origin: int, p: WeeklyParams) -> np.ndarray:
