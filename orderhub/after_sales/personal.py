@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from orderhub.after_sales.loader import all_ticket_mappings
-from orderhub.privacy.split import protect
+from orderhub.privacy.split import protect, release
 
 PREFIX = "after_sales/"
 
@@ -57,6 +57,7 @@ def tokenized_incoming(con: duckdb.DuckDBPyConnection, feeds: dict[str, list[dic
         " select feed as channel, record_text::json as record, sha256(record_text) as content_hash"
         " from _as_tok order by seq"
     )
-    for t in ("_as_src", "_as_tok", "_pii_tok", "_pii_values", "_pii_suspects", "_pii_hits"):
+    for t in ("_as_src", "_as_tok"):
         con.execute(f"drop table if exists {t}")
+    release(con)
     return counts

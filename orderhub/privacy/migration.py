@@ -16,7 +16,7 @@ from __future__ import annotations
 import duckdb
 
 from orderhub.privacy.fields import declared
-from orderhub.privacy.split import MissingKey, protect, secret
+from orderhub.privacy.split import MissingKey, protect, release, secret
 from orderhub.standardize.facts import FACT_COLUMNS, facts_sql
 from orderhub.standardize.loader import load_mapping
 
@@ -104,6 +104,7 @@ def apply(con: duckdb.DuckDBPyConnection) -> bool:
                    set content_hash = m.new_hash::varchar, record = m.new_text::json,
                        quarantine_id = sha256('order|' || m.new_hash::varchar || '|' || q.reason)
                    from _pii_map m where q.entity = 'order' and q.content_hash = m.old_hash::varchar""")
-    for t in ("_pii_mig", "_pii_mig_src", "_pii_map", "_pii_old_facts", "_pii_tok", "_pii_values"):
+    for t in ("_pii_mig", "_pii_mig_src", "_pii_map", "_pii_old_facts"):
         con.execute(f"drop table if exists {t}")
+    release(con)
     return True

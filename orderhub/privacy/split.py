@@ -119,6 +119,16 @@ def protect(con: duckdb.DuckDBPyConnection, incoming_sql: str, mapping: str, saf
     return Protected(tokenized, n_values, new_values, suspects)
 
 
+WORK_TABLES = ("_pii_x", "_pii_tok", "_pii_values", "_pii_suspects", "_pii_hits")
+
+
+def release(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop protect()'s temp tables once its `incoming_sql` and _pii_suspects have been read (they hold every
+    changed record's text)."""
+    for t in WORK_TABLES:
+        con.execute(f"drop table if exists {t}")
+
+
 def _tokenize(con: duckdb.DuckDBPyConnection, incoming_sql: str, fields: tuple[Field, ...], key: str, typed: bool):
     """_pii_tok: the tokenized text of each record that holds a declared field; _pii_values: their values."""
     cols, values = [], []

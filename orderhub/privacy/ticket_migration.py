@@ -14,7 +14,7 @@ from __future__ import annotations
 import duckdb
 
 from orderhub.after_sales.personal import declaration
-from orderhub.privacy.split import MissingKey, protect, secret
+from orderhub.privacy.split import MissingKey, protect, release, secret
 
 REASONS = "after_sales/reason"  # no declaration: the safety net alone
 
@@ -83,6 +83,7 @@ def apply(con: duckdb.DuckDBPyConnection) -> bool:
                    from _tk_mig m where q.quarantine_id = m.quarantine_id""")
     con.execute("""update hub.after_sales_tickets t set reason = r.reason
                    from _tk_reasons r where t.ticket_code = r.ticket_code""")
-    for t in ("_tk_mig", "_tk_src", "_tk_reason_src", "_tk_reasons", "_pii_tok", "_pii_values", "_pii_suspects"):
+    for t in ("_tk_mig", "_tk_src", "_tk_reason_src", "_tk_reasons"):
         con.execute(f"drop table if exists {t}")
+    release(con)
     return bool(changed)
