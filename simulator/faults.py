@@ -1,7 +1,10 @@
 """Fault injection. Request-level decisions come from a seeded stream per channel (same request sequence to
 a channel → same faults, whatever other channels were asked); record-level corruption is a pure function of (seed,
-record key), so a re-fetched record is
-corrupted the same way every time."""
+record key), so a re-fetched record is corrupted the same way every time.
+
+`max_fault_streak` bounds how many drawn faults a channel answers in a row. A storm meant to be survived by a
+client's retries must not depend on the exact request sequence: one extra request (a reply that timed out on a
+loaded machine) shifts the stream, and with hundreds of pages some page then meets four faults in a row."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ DEFAULTS = {
     "duplicate_rate": 0.0,
     "mutate_while_paging": False,
     "unmapped_sku_rate": 0.0,
+    "max_fault_streak": 0,  # 0 = unbounded (an outage is a streak without end)
     "channels": [],
 }
 BAD_AMOUNTS = ["12.3.4", "abc", "", "-"]
@@ -53,11 +57,13 @@ class Faults:
         self.injected: dict[str, int] = {}
         self._bucket = {"tokens": rate_per_s * 2, "at": time.monotonic(), "rate": rate_per_s}
         self._banned_until: dict[str, float] = {}  # channel -> monotonic end of a TOP-style ban
+        self._streak: dict[str, int] = {}  # channel -> drawn faults answered in a row
         self.update(config or {})
 
     def update(self, values: dict) -> dict:
         with self._lock:
             self._banned_until.clear()  # new fault settings start without a ban in force
+            self._streak.clear()
         for k, v in values.items():
             if k not in DEFAULTS:
                 raise ValueError(f"unknown fault setting {k!r}")
@@ -99,6 +105,9 @@ class Faults:
             return None
         c = self.cfg
         r_err, r_429, r_slow = self._draw(channel), self._draw(channel), self._draw(channel)
+        faulty = r_429 < c["rate_limit_rate"] or r_err < c["error_rate"] or r_slow < c["slow_rate"]
+        if not self._fault_allowed(channel, faulty):
+            return None
         if r_429 < c["rate_limit_rate"]:
             self._count("rate_limit")
             if channel in PLATFORMS:
@@ -112,6 +121,18 @@ class Faults:
             self._count("slow")
             time.sleep(c["slow_seconds"])
         return None
+
+    def _fault_allowed(self, channel: str, faulty: bool) -> bool:
+        """Record this request in the channel's streak; False when a drawn fault would exceed the bound (the
+        request is then answered normally). A slow reply counts: it may time out at the client."""
+        bound = int(self.cfg["max_fault_streak"])
+        with self._lock:
+            streak = self._streak.get(channel, 0) + 1 if faulty else 0
+            if faulty and 0 < bound < streak:
+                self._count("streak_bounded")
+                streak = 0
+            self._streak[channel] = streak
+            return streak > 0
 
     def ban(self, channel: str, seconds: float) -> None:
         """Throttle a marketplace channel from now on for `seconds` (tests: a TOP-style ban in force)."""

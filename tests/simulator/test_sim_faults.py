@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from simulator import client
-from simulator.faults import DEFAULTS
+from simulator.faults import DEFAULTS, Faults
 from simulator.timeutil import bj, parse_iso
 
 NOW = "2026-11-25T00:00:00Z"  # same virtual now as the module fixture in conftest.py
@@ -52,6 +52,14 @@ def test_faults_limited_to_channels(sim):
     _set(sim, error_rate=1.0, channels=["pdd"])
     assert client.taobao(sim.url, "taobao.trades.sold.increment.get", **ARGS).status_code == 200
     assert client.pdd(sim.url, "pdd.goods.list.get", is_onsale=1, page=1, page_size=5).status_code >= 500
+
+
+def test_fault_streak_is_bounded_when_asked():
+    f = Faults(1, {"error_rate": 1.0, "max_fault_streak": 3})
+    answers = [f.request_fault("jd") for _ in range(8)]
+    assert [a is None for a in answers] == [False, False, False, True] * 2
+    f.update({"max_fault_streak": 0})  # unbounded: an outage
+    assert all(f.request_fault("jd") is not None for _ in range(20))
 
 
 def test_slow_response_times_out(sim):

@@ -95,6 +95,7 @@ def test_nothing_lost_with_errors_rate_limits_timeouts_duplicates_and_changes_wh
         slow_seconds=1.5,
         duplicate_rate=0.2,
         mutate_while_paging=True,
+        max_fault_streak=3,  # within the client's 3 retries, however a loaded machine shifts the fault stream
         channels=[channel],
     )
     calls = CallLog()
