@@ -34,7 +34,11 @@ class Outlook:
     fallback: np.ndarray  # SKUs on the new-SKU rate
     launched: np.ndarray  # SKUs with a sale by the origin (the others get no rows)
     fitted: forecaster.Fitted
-    calibration: float = 1.0  # factor already applied to `daily` (forecasts.calibration)
+    calibration: np.ndarray | float = 1.0  # factor per day ahead already applied to `daily` (forecasts.calibration)
+
+    def factors(self) -> np.ndarray:
+        """The calibration factor of each day ahead, (horizon,)."""
+        return np.broadcast_to(np.asarray(self.calibration, float), (self.daily.shape[1],))
 
 
 def _days_after(m: DemandMatrix, origin: int, days: int) -> np.ndarray:
@@ -73,7 +77,7 @@ def _residual_specs(out: Outlook, m: DemandMatrix, interval: float) -> dict:
         if o < 0:
             break
         fc, fallback = forecaster.predict(out.fitted, m.truncated(o), o, HORIZON, in_sample=True)
-        fc = fc * out.calibration
+        fc = fc * out.factors()[:HORIZON]
         act = np.nan_to_num(m.Y[:, o + 1 : o + 1 + HORIZON])
         ok = ~fallback & (m.first_idx <= o)
         totals.append(np.c_[fc[ok].sum(1), act[ok].sum(1)])
@@ -83,13 +87,14 @@ def _residual_specs(out: Outlook, m: DemandMatrix, interval: float) -> dict:
 
 
 def forecast(
-    m: DemandMatrix, p: forecaster.ForecastParams, origin: int | None = None, calibration: float = 1.0
+    m: DemandMatrix, p: forecaster.ForecastParams, origin: int | None = None, calibration: np.ndarray | float = 1.0
 ) -> Outlook:
     """Fit on days <= origin (default: the last day) and forecast `p.horizon` days for every SKU, scaled by the
-    calibration factor (forecasts.calibration.factor of the forecasts made before)."""
+    calibration factors, one per day ahead or one for all (forecasts.calibration, from the forecasts made before)."""
     origin = m.n_days - 1 if origin is None else origin
     daily, fallback, fitted = forecaster.forecast(m, p, origin)
-    return Outlook(origin, daily * calibration, fallback, m.first_idx <= origin, fitted, calibration)
+    k = np.broadcast_to(np.asarray(calibration, float), (daily.shape[1],))
+    return Outlook(origin, daily * k[None, :], fallback, m.first_idx <= origin, fitted, k)
 
 
 def week(out: Outlook, m: DemandMatrix, interval: float = 0.8) -> pd.DataFrame:
@@ -133,7 +138,7 @@ def daily_rows(out: Outlook, m: DemandMatrix, source: str) -> pd.DataFrame:
             "method": np.repeat(np.where(out.fallback, "new_sku_rate", "model"), horizon),
             "source": source,
             "model_cutoff": m.day(out.fitted.cutoff),
-            "calibration": out.calibration,
+            "calibration": np.tile(out.factors(), n),
         }
     )
     return frame[np.repeat(out.launched, horizon)].reset_index(drop=True)

@@ -7,6 +7,7 @@ forecasts of those weeks are missing."""
 from datetime import date, timedelta
 
 import dagster as dg
+import numpy as np
 import pandas as pd
 from pydantic import Field
 
@@ -74,12 +75,15 @@ def matrix(con) -> DemandMatrix:
     return DemandMatrix.from_frame(daily)
 
 
-def calibration_factor(con, m: DemandMatrix, weeks: int) -> float:
-    """actual / forecast units over the last `weeks` weekly origins whose week has ended (forecasts.calibration),
-    from the forecasts kept in forecast.daily_forecasts (the daily run's own, or the backtest's re-forecasts)."""
+def calibration_factors(con, m: DemandMatrix, weeks: int, horizon: int) -> np.ndarray:
+    """One factor per day ahead: for each week of the horizon, actual / forecast units over that week of the last
+    `weeks` weekly origins whose week it is has ended (forecasts.calibration), from the forecasts kept in
+    forecast.daily_forecasts (the daily run's own, or the backtest's re-forecasts)."""
     t = m.n_days - 1
-    past = history_io.spaced_origins(history_io.origin_dates(con), m.day(t) - timedelta(days=7), 7, weeks)
-    return calibration.factor(m.Y, history_io.read_book(con, m, past, raw=True), t, weeks)
+    blocks = -(-horizon // calibration.WEEK)  # week w needs origins w weeks further back
+    newest = m.day(t) - timedelta(days=calibration.WEEK)
+    past = history_io.spaced_origins(history_io.origin_dates(con), newest, 7, weeks + blocks - 1)
+    return calibration.daily_factors(m.Y, history_io.read_book(con, m, past, raw=True), t, horizon, weeks)
 
 
 def auto_horizon(con) -> int:
@@ -120,8 +124,8 @@ def demand_7d(context: dg.AssetExecutionContext, config: DemandConfig, warehouse
     with warehouse.connect() as con:
         m = matrix(con)
         params = config.params(auto_horizon(con))
-        factor = calibration_factor(con, m, config.calibration_weeks) if config.calibrate else 1.0
-        out = outlook.forecast(m, params, calibration=factor)
+        factors = calibration_factors(con, m, config.calibration_weeks, params.horizon) if config.calibrate else 1.0
+        out = outlook.forecast(m, params, calibration=factors)
         now = pd.Timestamp.now(tz="UTC")
         week = outlook.week(out, m, config.interval)
         week.insert(0, "as_of_date", m.day(out.origin))
@@ -139,7 +143,8 @@ def demand_7d(context: dg.AssetExecutionContext, config: DemandConfig, warehouse
             "skus_on_fallback": int((totals["method"] == "new_sku_rate").sum()),
             "forecast_units_7d": dg.MetadataValue.float(float(totals["total_7d"].sum())),
             "training_rows": out.fitted.n_rows,
-            "calibration": dg.MetadataValue.float(round(factor, 4)),
+            "calibration": dg.MetadataValue.float(round(float(out.factors()[0]), 4)),
+            "calibration_by_week": ", ".join(f"{k:.3f}" for k in out.factors()[:: calibration.WEEK]),
             "fit_cpu_seconds": dg.MetadataValue.float(round(out.fitted.cpu_seconds, 2)),
             "top_skus": dg.MetadataValue.md(
                 totals.nlargest(10, "total_7d")[["total_7d", "total_7d_lower", "total_7d_upper"]].round(1).to_markdown()

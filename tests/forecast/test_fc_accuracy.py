@@ -53,11 +53,20 @@ def test_evaluate_gives_methods_the_past_only_and_scores_regular_sellers():
 
 def test_cover_totals_are_scored_where_the_whole_cover_has_been_sold():
     Y = np.full((3, 100), 2.0)
+    Y[:, -7:] = 4.0  # demand doubles for the last week
     m = DemandMatrix(np.array(["A", "B", "C"]), date(2026, 1, 1), Y, np.zeros_like(Y))
-    res = accuracy.evaluate(m, {"flat": lambda hist, o: np.full((3, 14), 1.0)}, n_origins=2, min_sale_days=10)
-    cs = res["cover_summary"].set_index("method")
-    assert cs.loc["flat", "origins"] == 1  # the last origin's second week is not sold yet
-    assert cs.loc["flat", "bias"] == pytest.approx(-0.5) and cs.loc["ma28", "bias"] == pytest.approx(0.0)
+    flat = np.c_[np.full((3, 7), 2.0), np.full((3, 7), 1.0)]  # right in its first week, half in its second
+    res = accuracy.evaluate(m, {"flat": lambda hist, o: flat}, n_origins=2, min_sale_days=10)
+    cs = res["cover_summary"].set_index(["method", "days"])
+    assert [d for d, _, _ in accuracy.spans(14)] == ["1-7", "8-14", "1-14"]
+    assert (cs["origins"] == 1).all()  # the last origin's second week is not sold yet: one origin, every span
+    o = origins_for(m, 2)[0]  # its days 1-7 at 2 a day, days 8-14 at 4 (the doubling starts there)
+    assert o + 8 == 100 - 7 and cs.loc[("flat", "1-7"), "bias"] == pytest.approx(0.0)
+    assert cs.loc[("flat", "8-14"), "bias"] == pytest.approx(7 / 28 - 1)
+    assert cs.loc[("flat", "1-14"), "bias"] == pytest.approx(21 / 42 - 1)
+    assert cs.loc[("flat", "1-14"), "wape"] == pytest.approx(21 / 42)
+    # a baseline repeats its 7-day total: MA28 at 2 a day is right in week 1 and half in week 2
+    assert cs.loc[("ma28", "8-14"), "bias"] == pytest.approx(-0.5) and cs.loc[("ma28", "1-7"), "bias"] == 0
 
 
 def test_block_factors_calibrate_each_week_of_the_cover_on_weeks_already_sold():
@@ -72,7 +81,14 @@ def test_block_factors_calibrate_each_week_of_the_cover_on_weeks_already_sold():
     # block 1: both origins' first weeks have ended (1/0.9); block 2: only origin 30's (40 + 14 > 50): 1/0.8,
     # clipped to 1.25; block 3: no origin forecast that far, the block before's factor
     assert k == pytest.approx([1 / 0.9, 1.25, 1.25])
-    out = calibration.Calibrator(by_block=True)
+    assert calibration.daily_factors(y, book, 50, 10) == pytest.approx([1 / 0.9] * 7 + [1.25] * 3)
+    assert calibration.factor(y, book, 50) == pytest.approx(1 / 0.9)
+    out = calibration.Calibrator()  # by block: production's
     out(y, 30, book[30])
     # 30 + 14 > 43: block 2 not sold yet, so it takes block 1's factor
     assert out(y, 43, np.ones((2, 14))) == pytest.approx(np.full((2, 14), 1 / 0.9))
+    one = calibration.Calibrator(by_block=False)
+    one(y, 30, book[30])
+    one(y, 40, book[40])
+    assert one(y, 50, np.ones((2, 14))) == pytest.approx(np.full((2, 14), 1 / 0.9))  # week 1's for the cover
+    assert calibration.Calibrator()(y, 50, np.ones((2, 3))).shape == (2, 3)  # no past forecasts: factor 1

@@ -50,6 +50,13 @@ def test_week_has_bounds_and_the_weekly_shape_and_the_daily_rows_reach_the_horiz
     assert len(daily) == 24 * len(m.skus) and daily["horizon"].max() == 24
     late = daily[daily["horizon"] > 14].assign(dow=lambda d: [x.weekday() for x in d["target_date"]])
     assert late.groupby("dow")["units"].mean().idxmax() == 5  # the weekly shape holds beyond the first week
+    k = np.repeat([1.1, 0.9, 1.2, 1.0], 7)[:24]  # a calibration factor per week of the horizon
+    scaled = outlook.forecast(m, _params(horizon=24), calibration=k)
+    np.testing.assert_allclose(scaled.daily, out.daily * k[None, :])
+    rows = outlook.daily_rows(scaled, m, "production")
+    np.testing.assert_allclose(rows["calibration"], np.tile(k, len(m.skus)))
+    np.testing.assert_allclose(rows["units"] / rows["calibration"], daily["units"])  # the model's own units
+    np.testing.assert_allclose(outlook.week(scaled, m)["units"], outlook.week(out, m)["units"] * 1.1)
 
 
 def test_the_model_never_reads_past_its_origin_and_refuses_a_model_trained_later():
@@ -123,3 +130,19 @@ def test_time_of_year_features_can_wait_for_two_years_of_data():
     assert "month" in forecaster.columns_for(forecaster.SEASON_DAYS - 1, _params(seasonal="auto"))
     assert "month" in forecaster.columns_for(119, _params())  # the default keeps them
     assert "month" not in forecaster.columns_for(10_000, _params(seasonal="off"))
+
+
+def test_a_month_seen_only_a_year_before_is_not_replayed():
+    """The first two weeks of February of the first year were a closure (no sales at all); forecast them the next
+    year: the model does not read them off that one February (with month_a_year_back=True it does)."""
+    rng = np.random.default_rng(3)
+    start = date(2024, 1, 1)  # over a year before the training window: history_days (capped) tells no row apart
+    Y = rng.poisson(np.full((40, 762), 10.0)).astype(float)
+    m = DemandMatrix(np.array([f"S{i}" for i in range(40)]), start, Y, np.zeros_like(Y))
+    closed = m.index_of(date(2025, 2, 1))
+    Y[:, closed : closed + 14] = 0
+    origin = m.index_of(date(2026, 1, 31))
+    blank = forecaster.forecast(m, _params(horizon=14), origin)[0]
+    replay = forecaster.forecast(m, _params(horizon=14, month_a_year_back=True), origin)[0]
+    assert blank.mean() == pytest.approx(10.0, rel=0.15)
+    assert replay.mean() < 0.6 * blank.mean()
