@@ -22,6 +22,7 @@ from orderhub.standardize.paths import segments
 from orderhub.standardize.sqlvalues import lit
 
 RECORDS, REJECTS = "_file_records", "_file_rejects"
+GROUP_ROWS = 250_000  # report rows per grouping pass (see _grouped)
 
 
 @dataclass
@@ -58,11 +59,7 @@ def build_records(
     con.execute(f"create or replace temp table {REJECTS} (seq bigint, reason varchar, message varchar)")
     rows = staged.rows
     if spec.group_by:
-        key = staged.column(spec.group_by)
-        con.execute(f"""create or replace temp table {RECORDS} as
-            select min(seq) as seq, '{{"rows":[' || {_in_order("j")} || ']}}' as record_text, count(*) as n_rows
-            from (select seq, {clean_sql(key)} as k, {json_row(staged)} as j from {staged.table})
-            group by case when k = '' then '#' || seq else k end""")
+        _grouped(con, staged, staged.column(spec.group_by))
     elif spec.lines_from:
         if items is None:
             raise ExportReadError(
@@ -80,6 +77,33 @@ def build_records(
     if not spec.group_by and header in staged.headers:
         _duplicates(con, staged, header, m.name)
     return FileRecords(RECORDS, REJECTS, rows)
+
+
+def _grouped(con: duckdb.DuckDBPyConnection, staged: Staged, key: str) -> None:
+    """One record per order id, built in passes of about GROUP_ROWS report rows (the orders whose id hashes to
+    the pass): a pass holds its rows' JSON in list aggregates, which DuckDB cannot spill, so one pass over a
+    1M-row report needs ~900 MB at once (and fails under a smaller memory limit); a pass of 250k rows ~220 MB."""
+    order = "case when k = '' then '#' || seq else k end"  # a row without an order id is an order of its own
+    passes = -(-staged.rows // GROUP_ROWS)
+
+    def build(rows: str) -> str:
+        return f"""select min(seq) as seq, '{{"rows":[' || {_in_order("j")} || ']}}' as record_text,
+                count(*) as n_rows
+            from (select seq, k, {json_row(staged)} as j from (select *, {clean_sql(key)} as k from ({rows})))
+            group by {order}"""
+
+    if passes <= 1:
+        con.execute(f"create or replace temp table {RECORDS} as {build(f'from {staged.table}')}")
+        return
+    # each row's pass first (16 bytes a row); a pass then reads its rows' cells by seq
+    con.execute(f"""create or replace temp table _file_pass as
+        select seq, (hash({order}) % {passes})::usmallint as pass
+        from (select seq, {clean_sql(key)} as k from {staged.table})""")
+    con.execute(f"create or replace temp table {RECORDS} (seq bigint, record_text varchar, n_rows bigint)")
+    for i in range(passes):
+        rows = f"from {staged.table} semi join (select seq from _file_pass where pass = {i}) using (seq)"
+        con.execute(f"insert into {RECORDS} {build(rows)}")
+    con.execute("drop table _file_pass")
 
 
 def _pair(con: duckdb.DuckDBPyConnection, orders: Staged, items: Staged, key: str, as_: str) -> None:

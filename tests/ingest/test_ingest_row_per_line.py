@@ -137,3 +137,37 @@ def test_real_invoice_lines_with_mixed_two_and_four_digit_years(con, orderhub_ho
     assert batch.rows["stored"] + batch.rows["quarantined"] == rows
     years = con.execute("select min(year(created_at)), max(year(created_at)) from raw.channel_order_facts").fetchone()
     assert years == (2010, 2011)  # "12-01-10" is 2010, never the year 10
+
+
+def test_grouping_in_passes_builds_the_records_of_one_pass(con, orderhub_home, tmp_path, monkeypatch):
+    """A big report is grouped in passes (bounded memory): the records are exactly those of one pass, with ids
+    that only match once cleaned (blanks, Excel's ="..." quoting) in the same order, and id-less rows alone."""
+    from orderhub.ingest import filerecords
+    from orderhub.ingest.filestage import stage_file
+    from orderhub.standardize.loader import load_mapping
+
+    folder = _setup(tmp_path, monkeypatch, orderhub_home)
+    ids = ["536365", " 536365", '="536365"', "536366", "", "536367 ", "", "536368"]
+    body = "".join(
+        f"{ids[i % len(ids)]},SKU{i},1,12-01-2010 08:26,1.00,1.00,17850,Complete\n".replace(
+            '="536365"', '"=""536365"""'
+        )
+        for i in range(61)
+    )
+    (folder / "lines.csv").write_text(HEADER + body, encoding="utf-8")
+    m = load_mapping("retail_lines")
+    staged = stage_file(con, folder / "lines.csv", m.file, "_t", tmp_path)
+
+    def records() -> list[tuple]:
+        filerecords.build_records(con, m, staged)
+        return con.execute("select seq, record_text, n_rows from _file_records order by seq").fetchall()
+
+    monkeypatch.setattr(filerecords, "GROUP_ROWS", 1_000)
+    one = records()
+    monkeypatch.setattr(filerecords, "GROUP_ROWS", 7)  # 9 passes
+    assert records() == one
+    blank = sum(1 for i in range(61) if not ids[i % len(ids)])
+    assert len(one) == 4 + blank and sum(n for _, _, n in one) == 61  # 4 orders, and each row without an id
+    first = one[0]  # 536365 under its three spellings, its rows in file order
+    assert first[2] == sum(1 for i in range(61) if i % len(ids) < 3)
+    assert first[1].index('"SKU0"') < first[1].index('"SKU1"') < first[1].index('"SKU2"') < first[1].index('"SKU8"')
