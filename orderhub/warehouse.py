@@ -16,6 +16,10 @@ one waits its turn, bounded and logged (`ORDERHUB_WAREHOUSE_WAIT_SECONDS`, defau
 two runs started together (CLI, schedules, a UI backfill) then take turns. Targets without a file lock
 (`:memory:`, `md:…`, a lake) never wait: on a lake writers run side by side and a commit that loses against
 another writer is run again (orderhub.transaction.retrying).
+
+`ORDERHUB_DUCKDB_MEMORY_LIMIT` (e.g. `768MB`, `4GB`) bounds DuckDB's memory in every process that connects
+here (default: DuckDB's own, 80 % of the machine's RAM); beyond it DuckDB spills to disk. The process's peak RSS
+is that limit plus the Python process and allocator slack (bench/landing_csv.py prints it).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ __all__ = ["WarehouseBusy", "connect", "file_path", "is_lake", "transaction"]
 
 LOG = logging.getLogger("orderhub.warehouse")
 WAIT_ENV = "ORDERHUB_WAREHOUSE_WAIT_SECONDS"
+MEMORY_ENV = "ORDERHUB_DUCKDB_MEMORY_LIMIT"
 DEFAULT_WAIT_SECONDS = 600.0
 _HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 
@@ -139,6 +144,7 @@ def connect(
                 raise
             raise too_new from exc
     try:
+        bound_memory(con)
         con.execute("set TimeZone = 'UTC'")
         if not read_only:
             # on a lake, writers starting together may race to create the same tables: run it again
@@ -147,6 +153,18 @@ def connect(
         con.close()
         raise
     return con
+
+
+def bound_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB's memory limit from ORDERHUB_DUCKDB_MEMORY_LIMIT, when set; a value DuckDB cannot read is an error
+    naming the setting (never silently the default)."""
+    limit = os.environ.get(MEMORY_ENV, "").strip()
+    if not limit:
+        return
+    try:
+        con.execute("set memory_limit = '" + limit.replace("'", "''") + "'")
+    except duckdb.Error as exc:
+        raise ValueError(f"{MEMORY_ENV}={limit!r} is not a memory size (e.g. 768MB, 4GB): {exc}") from None
 
 
 def _bootstrap(con: duckdb.DuckDBPyConnection) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,7 +26,7 @@ import pyarrow as pa
 
 from orderhub.calllog import CallLog
 from orderhub.locks import claim
-from orderhub.privacy.split import protect, quarantine_suspects
+from orderhub.privacy.split import protect, quarantine_suspects, release
 from orderhub.stages import stage
 from orderhub.standardize.compiler import lit
 from orderhub.standardize.facts import FACT_COLUMNS, facts_sql
@@ -100,19 +101,23 @@ def land(
     )
     # a replacement scan of the local Arrow table (register() refuses while a caller's result is open)
     con.execute("create or replace temp table _land_src as select seq, record_text from incoming")
-    return land_sql(
-        con,
-        "select seq, record_text from _land_src",
-        source=source,
-        channel=channel,
-        shop_id=shop_id,
-        mapping=mapping,
-        batch_id=batch_id,
-        window=window,
-        cursor_updates=cursor_updates,
-        calls=calls,
-        run_id=run_id,
-    )
+    try:
+        return land_sql(
+            con,
+            "select seq, record_text from _land_src",
+            source=source,
+            channel=channel,
+            shop_id=shop_id,
+            mapping=mapping,
+            batch_id=batch_id,
+            window=window,
+            cursor_updates=cursor_updates,
+            calls=calls,
+            run_id=run_id,
+        )
+    finally:
+        with suppress(duckdb.Error):
+            con.execute("drop table if exists _land_src")
 
 
 def land_sql(con: duckdb.DuckDBPyConnection, incoming_sql: str, *, source: str, channel: str, **kw) -> LandResult:
@@ -134,7 +139,14 @@ def land_sql(con: duckdb.DuckDBPyConnection, incoming_sql: str, *, source: str, 
             calls.records[:] = pending  # a re-run writes the same call log again
         return _land_sql(con, incoming_sql, source=source, channel=channel, **kw)
 
-    result = retrying(con, unit_of_work, what=f"landing {kw['batch_id']}")
+    try:
+        result = retrying(con, unit_of_work, what=f"landing {kw['batch_id']}")
+    finally:
+        # the batch's work tables (its facts: ~250 MB for a 1M-row report; protect()'s tokenized texts) are not
+        # kept until the connection closes, nor into the next file a run lands
+        with suppress(duckdb.Error):
+            release(con)
+            con.execute("drop table if exists _land_in; drop table if exists _land_new; drop table if exists _land_std")
     result.personal_values = protected.values
     return result
 
