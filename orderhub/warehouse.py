@@ -17,7 +17,7 @@ two runs started together (CLI, schedules, a UI backfill) then take turns. Targe
 (`:memory:`, `md:…`, a lake) never wait: on a lake writers run side by side and a commit that loses against
 another writer is run again (orderhub.transaction.retrying).
 
-`ORDERHUB_DUCKDB_MEMORY_LIMIT` (e.g. `768MB`, `4GB`) bounds DuckDB's memory in every process that connects
+`ORDERHUB_DUCKDB_MEMORY_LIMIT` (e.g. `768MB`, `4GB`) bounds DuckDB's memory in every connection opened
 here (default: DuckDB's own, 80 % of the machine's RAM); beyond it DuckDB spills to disk. The process's peak RSS
 is that limit plus the Python process and allocator slack (bench/landing_csv.py prints it).
 """
