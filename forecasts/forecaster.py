@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -69,6 +69,7 @@ class ForecastParams:
     n_threads: int = 2
     seasonal: str = "on"  # month/day_of_month features: 'on', 'off', 'auto' (only with two years of data)
     month_a_year_back: bool = False  # learn `month` from the days a year before the forecast too (replays them)
+    bags: int = 3  # models averaged, each on its own seeded draw of rows (train_share) and of LightGBM's subsamples
 
 
 @dataclass
@@ -161,14 +162,20 @@ def _estimator(p: ForecastParams):
     raise ValueError(f"engine must be one of {ENGINES}, got {p.engine!r}")
 
 
-def fit(m: DemandMatrix, cutoff: int, p: ForecastParams, cal=None) -> Fitted:
-    """Train on target days <= `cutoff` only (features of each row use days <= its own origin)."""
-    t0, c0 = time.perf_counter(), time.process_time()
-    cal = cal if cal is not None else calendar_for(m, p.country, p.planned_promo_dates, p.horizon)
+class Bag:
+    """The mean of models fitted on different seeded draws of the training rows (see ForecastParams.bags)."""
+
+    def __init__(self, models: list) -> None:
+        self.models = models
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return np.mean([m.predict(X) for m in self.models], axis=0)
+
+
+def _fit_one(m: DemandMatrix, cutoff: int, p: ForecastParams, cal, columns: list[str]):
     i, o, h, y = training_rows(m, cutoff, p.min_history_days, p.train_window_days, p.seed, p.horizon, p.train_share)
-    columns = columns_for(cutoff, p)
     if len(y) == 0:
-        return Fitted(None, p, cutoff, 0, time.process_time() - c0, time.perf_counter() - t0, columns)
+        return None, 0
     X, scale = _design(m, cal, i, o, h, columns)
     if "month" in columns and not p.month_a_year_back:  # see the module docstring
         X[o + h <= cutoff + p.horizon + MONTH - YEAR, columns.index("month")] = np.nan
@@ -176,7 +183,20 @@ def fit(m: DemandMatrix, cutoff: int, p: ForecastParams, cal=None) -> Fitted:
     with warnings.catch_warnings(), threadpool_limits(p.n_threads, user_api="openmp"):
         warnings.simplefilter("ignore")
         est.fit(X, y / scale, sample_weight=scale)
-    return Fitted(est, p, cutoff, len(y), time.process_time() - c0, time.perf_counter() - t0, columns)
+    return est, len(y)
+
+
+def fit(m: DemandMatrix, cutoff: int, p: ForecastParams, cal=None) -> Fitted:
+    """Train on target days <= `cutoff` only (features of each row use days <= its own origin); `p.bags` models on
+    draws seeded p.seed, p.seed + 1, ..., averaged."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    cal = cal if cal is not None else calendar_for(m, p.country, p.planned_promo_dates, p.horizon)
+    columns = columns_for(cutoff, p)
+    fits = [_fit_one(m, cutoff, replace(p, seed=p.seed + b), cal, columns) for b in range(max(p.bags, 1))]
+    models = [est for est, _ in fits if est is not None]
+    model = (models[0] if len(models) == 1 else Bag(models)) if models else None
+    n_rows = sum(n for _, n in fits)
+    return Fitted(model, p, cutoff, n_rows, time.process_time() - c0, time.perf_counter() - t0, columns)
 
 
 def predict(

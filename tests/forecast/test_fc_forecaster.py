@@ -146,3 +146,12 @@ def test_a_month_seen_only_a_year_before_is_not_replayed():
     replay = forecaster.forecast(m, _params(horizon=14, month_a_year_back=True), origin)[0]
     assert blank.mean() == pytest.approx(10.0, rel=0.15)
     assert replay.mean() < 0.6 * blank.mean()
+
+
+def test_bags_average_models_fitted_on_their_own_seeded_draws():
+    m = _weekly_series(n_sku=20, n_days=120)
+    one = [forecaster.forecast(m, _params(bags=1, seed=s), 119)[0] for s in (7, 8)]
+    bag, _, fitted = forecaster.forecast(m, _params(bags=2, seed=7), 119)
+    assert isinstance(fitted.model, forecaster.Bag) and len(fitted.model.models) == 2
+    assert not np.allclose(one[0], one[1])  # the draws differ
+    np.testing.assert_allclose(bag, (one[0] + one[1]) / 2, rtol=1e-6)
