@@ -81,7 +81,8 @@ BUILDERS: dict[str, Callable[[str, int], ModelFn]] = {
     "lightgbm_uncalibrated": lambda c, t: _engine(c, t, calibrate=False),
     "lightgbm_one_factor": lambda c, t: _engine(c, t, by_block=False),  # days 1-7's factor over the whole cover
     # production before 2026-12-06's session 5: one factor, and `month` learned from the same month a year before
-    "lightgbm_month_replay": lambda c, t: _engine(c, t, by_block=False, month_a_year_back=True),
+    "lightgbm_month_replay": lambda c, t: _engine(c, t, by_block=False, month_a_year_back=True, bags=1),
+    "lightgbm_one_model": lambda c, t: _engine(c, t, bags=1),  # production without the bagging
     "lightgbm_auto": lambda c, t: _engine(c, t, seasonal="auto"),  # no month/day-of-month with < 2 years of data
     "sklearn_hgb": lambda c, t: _engine(c, t, engine="sklearn"),
     "weekly_l1": lambda c, t: _weekly(t),

@@ -25,6 +25,10 @@ uncalibrated forecasts made on 2011-11-24 and 12-01 sold the week 2011-12-02..08
 blank, 2 % short and 2 % over, and the harness's 14-day bias is within the target (forecasts/README.md).
 `month_a_year_back=True` restores the replay.
 
+Bagging (`bags`, default 3): the forecast is the mean of that many models, each fitted on its own seeded draw of
+training rows (`train_share` of them) and of LightGBM's row/column subsamples. On UCI's harness it cut the 7-day
+WAPE from 0.557 to 0.537 at the same bias, for 3x the CPU (~24 CPU s per fit + forecast of 3,895 SKUs).
+
 New SKUs (fewer than `min_history_days` days since the first sale) get their average daily rate.
 """
 

@@ -41,6 +41,7 @@ class ForecastConfig(dg.Config):
     calibrate: bool = Field(default=True, description="scale by actual / forecast units of the last weeks")
     calibration_weeks: int = Field(default=8, description="weeks whose forecasts calibrate the next")
     seasonal: str = Field(default="on", description="month/day-of-month features: on, off, auto (>= 2 years of data)")
+    bags: int = Field(default=3, description="models averaged, each on its own draw of training rows (CPU x bags)")
 
     def params(self, horizon: int) -> forecaster.ForecastParams:
         return forecaster.ForecastParams(
@@ -59,6 +60,7 @@ class ForecastConfig(dg.Config):
             seed=self.seed,
             n_threads=self.n_threads,
             seasonal=self.seasonal,
+            bags=self.bags,
         )
 
 

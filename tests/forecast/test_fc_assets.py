@@ -29,7 +29,7 @@ from resources.quality_settings import QualitySettings
 from resources.warehouse import Warehouse
 from resources.wms import WmsApi
 
-FAST = {"n_estimators": 40, "n_threads": 1, "min_child_samples": 20, "train_share": 1.0}
+FAST = {"n_estimators": 40, "n_threads": 1, "min_child_samples": 20, "train_share": 1.0, "bags": 1}
 POSTED: list[dict] = []  # what the fake ERP accepted, listed back as purchase orders
 
 

@@ -10,7 +10,7 @@ from forecasts import backtest, forecaster, outlook
 from forecasts.features import DemandMatrix
 
 WEEKLY = np.array([0.6, 0.8, 1.0, 1.0, 1.3, 2.0, 1.6])
-FAST = dict(n_estimators=60, learning_rate=0.12, min_child_samples=40, n_threads=1, train_share=1.0)
+FAST = dict(n_estimators=60, learning_rate=0.12, min_child_samples=40, n_threads=1, train_share=1.0, bags=1)
 
 
 def _params(country="GB", horizon=21, **kw) -> forecaster.ForecastParams:

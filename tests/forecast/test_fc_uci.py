@@ -21,7 +21,7 @@ def test_uci_cleaning_and_model_beats_seasonal_naive_on_top_skus():
     assert daily["units"].max() < 80995  # the cancelled 80,995-unit order is gone with its cancellation
     top = daily.groupby("sku_id")["units"].sum().nlargest(150).index
     m = DemandMatrix.from_frame(daily[daily["sku_id"].isin(top)])
-    params = ForecastParams(country="GB", horizon=14, n_estimators=80, learning_rate=0.1, n_threads=1)
+    params = ForecastParams(country="GB", horizon=14, n_estimators=80, learning_rate=0.1, n_threads=1, bags=1)
     res = backtest.run(m, params, n_origins=2)
     s = res.summary.set_index("method")
     assert s.loc["model", "wape"] < s.loc["seasonal_naive", "wape"], res.summary
