@@ -105,6 +105,13 @@ class Client:
             raise GraphQLError(json.dumps(body["errors"])[:2000])
         return body["data"]
 
+    def answer(self, text: str, variables: dict, field: str, expected: str, what: str) -> dict:
+        """The union `field` of the answer, which must be of type `expected` (else its error, naming `what`)."""
+        out = self.query(text, variables)[field]
+        if out["__typename"] != expected:
+            raise GraphQLError(f"{what}: {out}")
+        return out
+
     def launch_backfill(self, assets: list[list[str]], partitions: list[str], title: str | None = None) -> str:
         params = {
             "assetSelection": [{"path": p} for p in assets],
@@ -112,32 +119,26 @@ class Client:
             "fromFailure": False,
             "title": title,
         }
-        out = self.query(LAUNCH_BACKFILL, {"params": params})["launchPartitionBackfill"]
-        if out["__typename"] != "LaunchBackfillSuccess":
-            raise GraphQLError(f"backfill refused: {out}")
+        out = self.answer(
+            LAUNCH_BACKFILL, {"params": params}, "launchPartitionBackfill", "LaunchBackfillSuccess", "backfill refused"
+        )
         return out["backfillId"]
 
     def backfill(self, backfill_id: str) -> dict:
-        out = self.query(BACKFILL, {"id": backfill_id})["partitionBackfillOrError"]
-        if out["__typename"] != "PartitionBackfill":
-            raise GraphQLError(f"backfill {backfill_id}: {out}")
-        return out
+        return self.answer(
+            BACKFILL, {"id": backfill_id}, "partitionBackfillOrError", "PartitionBackfill", f"backfill {backfill_id}"
+        )
 
     def launch_job(self, job: str, location: str = "orderhub", repository: str = "__repository__") -> str:
         params = {
             "selector": {"repositoryLocationName": location, "repositoryName": repository, "jobName": job},
             "runConfigData": {},
         }
-        out = self.query(LAUNCH_RUN, {"params": params})["launchRun"]
-        if out["__typename"] != "LaunchRunSuccess":
-            raise GraphQLError(f"launch of {job} refused: {out}")
+        out = self.answer(LAUNCH_RUN, {"params": params}, "launchRun", "LaunchRunSuccess", f"launch of {job} refused")
         return out["run"]["runId"]
 
     def run(self, run_id: str) -> dict:
-        out = self.query(RUN, {"id": run_id})["runOrError"]
-        if out["__typename"] != "Run":
-            raise GraphQLError(f"run {run_id}: {out}")
-        return out
+        return self.answer(RUN, {"id": run_id}, "runOrError", "Run", f"run {run_id}")
 
     def run_report(self, run_id: str) -> RunReport:
         run = self.run(run_id)
