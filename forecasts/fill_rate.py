@@ -6,9 +6,11 @@ pair would have gone short in its review period are (A_cover - S)+ - (A_lead - S
 had already taken before the order arrived is the previous cycle's shortage).
 
 SKUs are split into volume bands (terciles of the forecast over the cover, an ABC split) with one factor q_k each,
-chosen together: each band takes the q_k minimizing q_k x sum(d) + lambda x units short in it (the marginal fill
-bought by one more unit of safety stock is the same in every band, Lagrange), and lambda is raised until the
-pooled past fill reaches the target. Measured on UCI (forecasts/README.md): 0.5-2 points less stock than one
+and a share a_k of the forecast (0-20 %: safety stock = a_k x F + q_k x d, for errors that grow with the forecast
+rather than with the dispersion, such as a forecast that under-sells steady sellers), chosen together: each band
+takes the (a_k, q_k) minimizing its safety stock + lambda x units short in it (the marginal fill bought by one more
+unit of safety stock is the same in every band, Lagrange), and lambda is raised until the pooled past fill reaches
+the target. Measured on UCI (forecasts/README.md): 0.5-2 points less stock than one
 pooled factor at the same fill rate; a band per SKU class of intermittency or relative dispersion was worse.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 GRID = np.arange(0.0, 50.0001, 0.05)  # safety factors tried (units of d)
+SHARES = np.array([0.0, 0.05, 0.1, 0.15, 0.2])  # shares of the forecast tried
 BANDS = 3
 
 
@@ -34,19 +37,23 @@ def band_edges(f_cover: np.ndarray, bands: int = BANDS) -> np.ndarray:
     return np.quantile(f_cover, np.arange(1, bands) / bands) if len(f_cover) else np.zeros(0)
 
 
-def factors(pairs, target: float, bands: int = BANDS) -> tuple[np.ndarray, np.ndarray]:
-    """(edges, q per band): volume-band edges on the pairs' forecasts over the cover and each band's factor.
-    `pairs`: forecasts.safety.Pairs (f_cover, a_cover, a_lead, d)."""
+def factors(pairs, target: float, bands: int = BANDS, shares: np.ndarray = SHARES):
+    """(edges, q per band, a per band): volume-band edges on the pairs' forecasts over the cover, each band's factor
+    of d and share of the forecast. `pairs`: forecasts.safety.Pairs (f_cover, a_cover, a_lead, d)."""
     edges = band_edges(pairs.f_cover, bands)
     band = np.digitize(pairs.f_cover, edges)
     units = max(float((pairs.a_cover - pairs.a_lead).sum()), 1e-9)
-    short, stock = np.zeros((bands, len(GRID))), np.zeros((bands, len(GRID)))
+    shape = (bands, len(shares), len(GRID))
+    short, stock = np.zeros(shape), np.zeros(shape)
     for b in range(bands):
         sel = band == b
         if sel.any():
-            p = (pairs.a_cover[sel] - pairs.f_cover[sel], pairs.a_lead[sel] - pairs.f_cover[sel], pairs.d[sel])
-            short[b] = units_short(p[0], p[2]) - units_short(p[1], p[2])
-            stock[b] = GRID * p[2].sum()
+            f, d = pairs.f_cover[sel], pairs.d[sel]
+            x, y = pairs.a_cover[sel] - f, pairs.a_lead[sel] - f
+            for j, a in enumerate(shares):  # S = F + a F + q d: short by (x - a F - q d)+ less the lead time's part
+                short[b, j] = units_short(x - a * f, d) - units_short(y - a * f, d)
+                stock[b, j] = GRID * d.sum() + a * f.sum()
+    short, stock = short.reshape(bands, -1), stock.reshape(bands, -1)
 
     def pick(lam: float) -> tuple[np.ndarray, float]:
         idx = np.argmin(stock + lam * short, axis=1)
@@ -54,8 +61,9 @@ def factors(pairs, target: float, bands: int = BANDS) -> tuple[np.ndarray, np.nd
 
     lo, hi = -6.0, 9.0  # log10 lambda
     if pick(10**hi)[1] < target:  # unreachable with the grid: the largest factors
-        return edges, np.full(bands, GRID[-1])
+        return edges, np.full(bands, GRID[-1]), np.full(bands, shares[-1])
     for _ in range(50):
         mid = (lo + hi) / 2
         lo, hi = (lo, mid) if pick(10**mid)[1] >= target else (mid, hi)
-    return edges, GRID[pick(10**hi)[0]]
+    idx = pick(10**hi)[0]
+    return edges, GRID[idx % len(GRID)], shares[idx // len(GRID)]

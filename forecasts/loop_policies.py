@@ -1,9 +1,9 @@
 """The policies the closed loop compares: OrderHub's (forecast + error-based safety stock) and baselines.
 
 - orderhub: forecasts.forecaster at every review (refitted every `refit_every` reviews, always on data up
-  to that review only), safety stock from the errors of its own earlier reviews whose cover period has
-  ended (forecasts.safety: by default the factor that would have met the fill-rate target on them),
-  order-up-to with MOQ and packs (forecasts.policy.plan);
+  to that review only), blended with the 28-day mean and safety stock from the errors of its own earlier
+  reviews whose cover period has ended (forecasts.safety, forecasts.order_level: by default the least stock
+  that would have met the fill-rate target on them), order-up-to with MOQ and packs (forecasts.policy.plan);
 - out_ma28: order up to rate x (L + R) + z x sd_daily x sqrt(L + R), rate = 28-day mean;
 - out_snaive: the same with rate = the last 7 days' mean (seasonal naive);
 - rop_ma28: a plain reorder point (min/max): when the position falls below the same level as out_ma28,
@@ -79,7 +79,7 @@ class OrderHubPolicy:
             self.measure,
         )
         p = policy.plan(
-            daily,
+            est.forecast,
             s.on_hand,
             s.on_order,
             s.backlog,

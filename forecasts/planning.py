@@ -1,5 +1,6 @@
-"""forecast.safety_stock rows: per SKU its lead time, cover (lead time + review period), the forecast over the
-cover and the safety stock OrderHub plans with (forecasts.safety.estimate, the same code the closed loop runs).
+"""forecast.safety_stock rows: per SKU its lead time, cover (lead time + review period), the forecast planned with
+over the cover (the model's, blended with the 28-day mean at `forecast_weight`: forecasts.order_level) and the
+safety stock OrderHub plans with (forecasts.safety.estimate, the same code the closed loop runs).
 
 Lead time per SKU: `sku_lead_time_days`, else `supplier_lead_time_days`, else hub.skus. Service level per
 category (default 0.975), a fill-rate target (share of demanded units served from stock) unless
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from forecasts import safety
+from forecasts import order_level, safety
 from forecasts.features import DemandMatrix
 from forecasts.policy import cover_demand
 
@@ -35,6 +36,9 @@ COLUMNS = [
     "cover_dispersion",
     "error_quantile",
     "error_pairs",
+    "forecast_weight",
+    "mean_28d",
+    "forecast_share",
     "safety_stock",
 ]
 
@@ -97,7 +101,7 @@ def safety_rows(
             "lead_time_days": lead.astype(int),
             "review_days": rules.review_days,
             "cover_days": cover.astype(int),
-            "cover_demand": cover_demand(fc, cover),
+            "cover_demand": cover_demand(est.forecast, cover),
             "daily_mean": mean,
             "daily_sd": sd,
             "lead_days_sd": spread,
@@ -105,6 +109,9 @@ def safety_rows(
             "cover_dispersion": est.dispersion,
             "error_quantile": est.quantile,
             "error_pairs": est.pairs,
+            "forecast_weight": est.weight,
+            "mean_28d": order_level.moving_mean(m.Y),
+            "forecast_share": est.share,
             "safety_stock": est.safety_stock,
         }
     )

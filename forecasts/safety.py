@@ -4,17 +4,17 @@ Pairs (forecast F, actual A) of demand totals over each SKU's cover come from pa
 cover has ended (the backtest's re-forecasts, the daily run's own forecasts, or the closed loop's earlier
 reviews): nothing the forecast could not have known. Each error is standardized by the SKU's dispersion,
     e = (A - F) / d,   d = sd of the SKU's demand totals over every cover-long window of its last year + 1,
-and safety stock = q x d, one factor q pooled over SKUs and origins, from one of two service measures:
-- fill_rate (default): the share of demanded units served from stock. One q per volume band, the least
-  safety stock with which the order-up-to level S = F + q x d would have served the target share of the
-  units the past pairs demanded in their review periods (forecasts.fill_rate). A business target in the
-  units it is measured in, met without tuning on the period it is judged on (forecasts/README.md, Measured).
-- cycle: q = the empirical quantile of e at the service level (share of cycles without a stock-out).
+from one of two service measures:
+- fill_rate (default): the share of demanded units served from stock. The order-up-to level
+  S = F_w + a x F_w + q x d (forecasts.order_level: F_w the model's forecast blended with the 28-day mean, a and q
+  per volume band) with the least summed S that would have served the target share of the units the past pairs
+  demanded in their review periods (forecasts.fill_rate). A business target in the units it is measured in, met
+  without tuning on the period it is judged on (forecasts/README.md, Measured).
+- cycle: safety stock = q x d, q = the empirical quantile of e at the service level (share of cycles without a
+  stock-out), on the model's forecast.
 The scale d: by default the year's cover-long windows above, which see a SKU's bulk orders and seasons, so d is
-stable from week to week (on UCI, where wholesale bulk orders recur, it needs 3-8 % less stock than other scales;
-the 56-day sd of daily demand used before jumped after every bulk order). With a fill-rate target the year's daily
-sd x sqrt(cover) is tried too, and the one with which the past pairs would have needed less safety stock is used
-(in the simulator's steadier world that is the daily one, 5-6 % less stock).
+stable from week to week (the 56-day sd of daily demand used before jumped after every bulk order); with a
+fill-rate target the year's daily sd x sqrt(cover) when the past pairs would have needed clearly less with it.
 Lead-time variability adds, in quadrature, z x daily rate x sd(lead time in days) (the demand of the days a
 late delivery adds). Until `min_pairs` pairs exist the normal quantile z is used with the same d.
 """
@@ -22,19 +22,18 @@ late delivery adds). Until `min_pairs` pairs exist the normal quantile z is used
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
 
-from forecasts import fill_rate
+from forecasts import order_level
 from forecasts.policy import cover_demand
 
 WINDOW_DAYS = 364
 MIN_PAIRS = 50
 MIN_WINDOWS = 28  # cover-long windows a SKU's history needs before its dispersion can standardize an error
 MEASURES = ("fill_rate", "cycle")
-SWITCH_MARGIN = 0.02  # the daily scale replaces the windows' only when the past pairs needed 2 % less with it
 
 
 def z_of(service_level: np.ndarray | float) -> np.ndarray:
@@ -84,6 +83,9 @@ class Estimate:
     dispersion: np.ndarray  # d, the unit the quantile is counted in
     pairs: int  # (forecast, actual) pairs behind the quantile
     scale: np.ndarray | None = None  # which dispersion d is: 'cover_windows' | 'daily'
+    forecast: np.ndarray | None = None  # the daily forecast planned with (the model's blended with the 28-day mean)
+    weight: np.ndarray | None = None  # the model's share in it
+    share: np.ndarray | None = None  # a: the part of safety stock proportional to the forecast over the cover
 
 
 @dataclass
@@ -96,6 +98,7 @@ class Pairs:
     a_lead: np.ndarray
     d: np.ndarray  # cover_dispersion at the origin
     d_daily: np.ndarray  # daily_dispersion at the origin
+    f_ma: np.ndarray | None = None  # the 28-day mean at the origin x cover (the other forecast a plan may blend in)
 
     @property
     def e(self) -> np.ndarray:
@@ -140,12 +143,13 @@ def pairs_from_book(
                 cum[done, r + 1 + lt[done]] - cum[done, r + 1],
                 cover_dispersion(history[done, : r + 1], c[done]),
                 daily_dispersion(history[done, : r + 1], c[done]),
+                order_level.moving_mean(history[done, : r + 1]) * c[done],
             )
         )
         used += 1
         if used == n_reviews:
             break
-    return Pairs(*(np.concatenate(col) for col in zip(*out, strict=True))) if out else Pairs(*[np.zeros(0)] * 5)
+    return Pairs(*(np.concatenate(col) for col in zip(*out, strict=True))) if out else Pairs(*[np.zeros(0)] * 6)
 
 
 def estimate(
@@ -174,26 +178,24 @@ def estimate(
     pairs = pairs_from_book(history, book, cover, t, n_reviews, lead)
     enough = len(pairs) >= MIN_PAIRS
     q, scale = z.copy(), np.full(n, "cover_windows")
-    cover_now = cover_demand(daily, cover)
+    weight, share, fc = np.ones(n), np.zeros(n), np.asarray(daily, float)
+    cover_now = cover_demand(fc, cover)
+    mean_now = order_level.moving_mean(history)
     for lv in np.unique(level) if enough else ():  # factors per category service level, pooled over its SKUs
         sel = level == lv
         if measure == "cycle":
             q[sel] = np.quantile(pairs.e, lv)
             continue
-        # the dispersion the past pairs would have needed clearly less safety stock with, for this target (the
-        # margin keeps it from flipping between reviews on noise: on UCI daily needed 0-12 % more, in the
-        # simulator's world 2-13 % less)
-        best = None
-        for name, past in (("cover_windows", pairs), ("daily", replace(pairs, d=pairs.d_daily))):
-            edges, per_band = fill_rate.factors(past, lv)
-            held = float((per_band[np.digitize(past.f_cover, edges)] * past.d).sum())
-            if best is None or held < (1 - SWITCH_MARGIN) * best[0]:
-                best = (held, name, per_band[np.digitize(cover_now[sel], edges)])
-        _, name, q[sel] = best
-        if name == "daily":
+        c = order_level.choose(pairs, lv)
+        fc = np.where(sel[:, None], c.weight * fc + (1 - c.weight) * mean_now[:, None], fc)
+        cover_now = np.where(sel, c.weight * cover_now + (1 - c.weight) * mean_now * cover, cover_now)
+        band = c.band(cover_now)
+        q[sel], share[sel], weight[sel] = c.q[band[sel]], c.a[band[sel]], c.weight
+        if c.scale == "daily":
             d = np.where(sel, daily_dispersion(history, cover), d)
-            scale[sel] = name
+            scale[sel] = c.scale
     rate = cover_now / np.maximum(cover, 1)
     lead_part = np.maximum(z, 0) * rate * np.asarray(lead_sd_days, float)
-    ss = np.sqrt((np.maximum(q, 0) * d) ** 2 + lead_part**2)
-    return Estimate(ss, np.full(n, "forecast_errors" if enough else "normal"), q, d, len(pairs), scale)
+    ss = np.sqrt((np.maximum(q, 0) * d + share * cover_now) ** 2 + lead_part**2)
+    method = np.full(n, "forecast_errors" if enough else "normal")
+    return Estimate(ss, method, q, d, len(pairs), scale, fc, weight, share)

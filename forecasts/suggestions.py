@@ -65,13 +65,18 @@ def build(
     week: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """daily: today's forecast, index sku_id, columns 1..H (units per day after `as_of`); safety:
-    forecast.safety_stock rows (sku_id, safety_stock, lead_time_days, review_days); skus: hub.skus; stock:
-    sku_id, on_hand, reserved (summed over warehouses); supply: forecasts.supply.supply_by_sku; week: sku_id,
-    total_7d_lower, total_7d_upper (forecast.demand_7d), shown beside the 7-day forecast."""
+    forecast.safety_stock rows (sku_id, safety_stock, lead_time_days, review_days, forecast_weight, mean_28d);
+    skus: hub.skus; stock: sku_id, on_hand, reserved (summed over warehouses); supply:
+    forecasts.supply.supply_by_sku; week: sku_id, total_7d_lower, total_7d_upper (forecast.demand_7d), shown beside
+    the 7-day forecast."""
     ss = safety.set_index("sku_id")
     ss = ss[ss.index.isin(daily.index)]
     sk = skus.set_index("sku_id").reindex(ss.index)
-    fc = daily.reindex(ss.index).to_numpy(float)
+    # the forecast the safety stock was sized for: the model's blended with the 28-day mean (forecasts.order_level)
+    w = ss.get("forecast_weight", pd.Series(1.0, index=ss.index)).fillna(1.0).to_numpy(float)[:, None]
+    mean = ss.get("mean_28d", pd.Series(0.0, index=ss.index)).fillna(0.0).to_numpy(float)[:, None]
+    model = daily.reindex(ss.index).to_numpy(float)
+    fc = w * model + (1 - w) * mean
     st = stock.groupby("sku_id")[["on_hand", "reserved"]].sum().reindex(ss.index).fillna(0)
     sup = supply.set_index("sku_id").reindex(ss.index)
     on_order = sup["on_order"].fillna(0).to_numpy(float)
@@ -94,7 +99,7 @@ def build(
             "sku_id": ss.index,
             "category": sk["category"].to_numpy(),
             "supplier_id": sk["supplier_id"].to_numpy(),
-            "forecast_7d": p.forecast_7d,
+            "forecast_7d": model[:, :7].sum(axis=1),  # the model's, as its range beside it and the surge rule
             "forecast_7d_lower": bounds.get("total_7d_lower", pd.Series(dtype=float)).reindex(ss.index).to_numpy(),
             "forecast_7d_upper": bounds.get("total_7d_upper", pd.Series(dtype=float)).reindex(ss.index).to_numpy(),
             "safety_stock": p.safety_stock,
@@ -113,7 +118,7 @@ def build(
             "net_need": p.target - p.position,
             "days_of_cover": p.days_of_cover,
             "stockout_date": [as_of + timedelta(days=int(d)) if np.isfinite(d) else None for d in p.days_to_stockout],
-            "surge": p.surge,
+            "surge": model[:, :7].sum(axis=1) > rules.surge_factor * p.safety_stock,
             "min_order_qty": sk["min_order_qty"].fillna(1).to_numpy(np.int64),
             "pack_size": sk["pack_size"].fillna(1).to_numpy(np.int64),
             "suggested_qty": p.quantity,

@@ -155,7 +155,10 @@ def _below_safety_stock(wh) -> set[str]:
     rows = _q(
         wh,
         """with fc as (
-               select sku_id, sum(units) filter (where horizon <= s.lead_time_days + s.review_days) as cover
+               -- the forecast planned with: the model's blended with the 28-day mean at the stored weight
+               select sku_id, any_value(s.forecast_weight) * sum(units) filter (
+                          where horizon <= s.lead_time_days + s.review_days)
+                      + (1 - any_value(s.forecast_weight)) * any_value(s.mean_28d * s.cover_days) as cover
                from forecast.daily_forecasts f join forecast.safety_stock s using (sku_id)
                where source = 'production' group by sku_id),
            stock as (select sku_id, sum(on_hand - locked - reserved) as net from inventory.availability group by 1),

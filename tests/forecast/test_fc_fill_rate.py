@@ -19,8 +19,8 @@ def _pairs(n=600, seed=2, spread=(1.0, 1.0, 1.0)):
     return safety.Pairs(f, a_cover, a_cover * 0.5, d, d * 1.2)
 
 
-def _filled(p, q_per_pair):
-    s = p.f_cover + q_per_pair * p.d
+def _filled(p, q_per_pair, a_per_pair=0.0):
+    s = p.f_cover * (1 + a_per_pair) + q_per_pair * p.d
     short = np.maximum(p.a_cover - s, 0) - np.maximum(p.a_lead - s, 0)
     return 1 - short.sum() / (p.a_cover - p.a_lead).sum()
 
@@ -36,16 +36,34 @@ def test_units_short_matches_the_sum_over_pairs_at_every_factor():
 def test_factors_reach_the_target_with_the_least_stock_and_a_band_with_no_errors_holds_none():
     p = _pairs()
     for target in (0.95, 0.99):
-        edges, q = fill_rate.factors(p, target)
-        per_pair = q[np.digitize(p.f_cover, edges)]
-        assert _filled(p, per_pair) >= target
+        edges, q, a = fill_rate.factors(p, target)
+        band = np.digitize(p.f_cover, edges)
+        assert _filled(p, q[band], a[band]) >= target
         # the same stock spread as one pooled factor reaches no higher a fill (Lagrange: no worse than pooled)
-        pooled = (per_pair * p.d).sum() / p.d.sum()
-        assert _filled(p, np.full(len(p), pooled)) <= _filled(p, per_pair) + 1e-9
+        pooled = (q[band] * p.d + a[band] * p.f_cover).sum() / p.d.sum()
+        assert _filled(p, np.full(len(p), pooled)) <= _filled(p, q[band], a[band]) + 1e-9
     exact = _pairs(spread=(1.0, 0.0, 1.0))  # the middle band's forecasts never miss
-    edges, q = fill_rate.factors(exact, 0.97)
-    assert q[1] == 0 and q[0] > 0 and q[2] > 0
-    assert (fill_rate.factors(p, 0.99)[1] >= fill_rate.factors(p, 0.95)[1]).all()
+    edges, q, a = fill_rate.factors(exact, 0.97)
+    assert q[1] == 0 and a[1] == 0 and (q + a)[[0, 2]].min() > 0
+    low, high = fill_rate.factors(p, 0.95), fill_rate.factors(p, 0.99)
+    assert (high[1] * 10 + high[2] * 500 >= low[1] * 10 + low[2] * 500).all()
+
+
+def test_a_forecast_that_under_sells_in_proportion_is_covered_by_a_share_of_it_with_less_stock():
+    """Steady sellers whose forecast is 15 % low: an error that grows with the forecast, not with the dispersion.
+    A share of the forecast covers it with less safety stock than a factor of d alone."""
+    rng = np.random.default_rng(3)
+    f = rng.uniform(50, 500, 3000)
+    d = 0.1 * f + 1
+    a_cover = np.maximum(1.15 * f + rng.standard_normal(3000) * 0.3 * d, 0)
+    p = safety.Pairs(f, a_cover, a_cover * 0.5, d, d)
+    edges, q, a = fill_rate.factors(p, 0.97)
+    band = np.digitize(f, edges)
+    assert (a > 0).all() and _filled(p, q[band], a[band]) >= 0.97
+    edges0, q0, a0 = fill_rate.factors(p, 0.97, shares=np.zeros(1))
+    band0 = np.digitize(f, edges0)
+    assert (a0 == 0).all()
+    assert (q[band] * d + a[band] * f).sum() < (q0[band0] * d).sum()
 
 
 def test_fill_rate_and_cycle_measures_and_the_dispersion_the_pairs_choose():

@@ -1,4 +1,4 @@
--- Safety stock per SKU over its cover (lead time + review period): a factor times the SKU's dispersion, plus the
+-- Safety stock per SKU over its cover (lead time + review period): a factor times the SKU's dispersion (+ a share of the forecast), plus the
 -- supplier's delivery spread (method 'forecast_errors'). The factor: per volume band, the least with which the
 -- forecast's own past errors over that cover would have served the category's fill-rate target (share of units
 -- from stock; or, with service_measure 'cycle', the errors' quantile at the service level); the normal z while
@@ -20,8 +20,11 @@ create table if not exists forecast.safety_stock (
 );
 alter table forecast.safety_stock add column if not exists method varchar;  -- 'forecast_errors' | 'normal' (too few pairs yet)
 alter table forecast.safety_stock add column if not exists cover_days integer;  -- lead time + review period
-alter table forecast.safety_stock add column if not exists cover_demand double;  -- forecast units over the cover
-alter table forecast.safety_stock add column if not exists error_quantile double;  -- the factor q: safety stock (before the delivery spread) / dispersion
+alter table forecast.safety_stock add column if not exists cover_demand double;  -- forecast units over the cover, as planned with (see forecast_weight)
+alter table forecast.safety_stock add column if not exists error_quantile double;  -- the factor q: safety stock (before the delivery spread) = q x dispersion + forecast_share x cover_demand
 alter table forecast.safety_stock add column if not exists error_pairs integer;  -- past (forecast, actual) pairs behind it
 alter table forecast.safety_stock add column if not exists lead_days_sd double;  -- supplier's delivery spread, days
 alter table forecast.safety_stock add column if not exists cover_dispersion double;  -- sd of a year's cover-long demand totals + 1, or of its daily demand x sqrt(cover) + 1 when the past errors needed less stock with that
+alter table forecast.safety_stock add column if not exists forecast_weight double;  -- the model's share in the forecast planned with; the rest is the 28-day mean (the share with which the past errors needed the least stock)
+alter table forecast.safety_stock add column if not exists mean_28d double;  -- mean daily units over the last 28 days (the other forecast in the blend)
+alter table forecast.safety_stock add column if not exists forecast_share double;  -- part of the safety stock proportional to the forecast over the cover (0-0.2 of it)

@@ -13,14 +13,17 @@ SUITE = TableSuite(
     rules=(
         Rule(
             "reserve_valid",
-            "One row per SKU; safety stock, demand over the cover and spreads never negative; a known method.",
+            "One row per SKU; safety stock, demand over the cover and spreads never negative; a known method; the"
+            " model's share in the forecast planned with between 0 and 1.",
             blocking=True,
-            columns=("sku_id", "method", "lead_time_days", "review_days", "cover_days", *NON_NEGATIVE),
+            columns=("sku_id", "method", "lead_time_days", "review_days", "cover_days", "forecast_weight")
+            + NON_NEGATIVE,
             expectations=lambda s, f: [
                 gxe.ExpectColumnValuesToBeUnique(column="sku_id"),
                 *[gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in NON_NEGATIVE],
                 gxe.ExpectColumnValuesToNotBeNull(column="safety_stock"),
                 gxe.ExpectColumnValuesToBeInSet(column="method", value_set=["forecast_errors", "normal"]),
+                gxe.ExpectColumnValuesToBeBetween(column="forecast_weight", min_value=0, max_value=1),
             ],
         ),
     ),
