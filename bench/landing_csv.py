@@ -1,6 +1,6 @@
 """Landing a 1M-row row-per-line CSV report, against a bare DuckDB read_csv of the same file.
 
-    python bench/landing_csv.py [--rows 1000000] [--memory-limit 768MB]
+    python bench/landing_csv.py [--rows 1000000] [--memory-limit 640MB]
 
 1. (untimed) writes a seller-center-like sales report: one row per order line (1-4 lines per order), 13 columns
    (order id, line, SKU, status, price, freight, four times, buyer, state, city, title), UTF-8, "," separated.
@@ -149,7 +149,7 @@ def child(step: str, drop: Path, memory_limit: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--memory-limit", default="768MB")
+    ap.add_argument("--memory-limit", default="640MB")
     ap.add_argument("--step", choices=("bare", "landing"), help=argparse.SUPPRESS)  # a child's own step
     ap.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
