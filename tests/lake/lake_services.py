@@ -38,7 +38,9 @@ def _wait_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
 
 def _as_postgres(cmd: list[str]) -> list[str]:
     """initdb and postgres refuse to run as root: as root, run them as the package's `postgres` user."""
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+    # runuser lives in /usr/sbin, which a minimal PATH (env -i, cron) leaves out
+    runuser = shutil.which("runuser", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))
+    return [runuser or "runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
 @contextlib.contextmanager
