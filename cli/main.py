@@ -39,6 +39,14 @@ class LazyGroup(click.Group):
         module, _, attr = COMMANDS[name][0].partition(":")
         return getattr(importlib.import_module(module), attr)
 
+    def invoke(self, ctx: click.Context):
+        from orderhub.settings import SettingError
+
+        try:
+            return super().invoke(ctx)
+        except SettingError as exc:  # a mistyped environment setting is the operator's to fix: no traceback
+            raise click.ClickException(str(exc)) from None
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, COMMANDS[name][1]) for name in self.list_commands(ctx)])

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 
 from orderhub import extensions
+from orderhub.settings import SettingError
 
 PREFIX = "ducklake:"
 ALIAS = "lake"
@@ -66,7 +67,7 @@ def parse(url: str) -> LakeUrl:
     rest = url[len(PREFIX) :]
     kind, sep, tail = rest.partition("://")
     if not sep or kind not in ("sqlite", "postgres", "postgresql"):
-        raise ValueError(
+        raise SettingError(
             f"ORDERHUB_WAREHOUSE={url!r}: expected ducklake:sqlite:///CATALOG?data=DIR or "
             f"ducklake:postgres://USER@HOST:PORT/DB?data=s3://BUCKET/PREFIX"
         )
@@ -74,7 +75,7 @@ def parse(url: str) -> LakeUrl:
     query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
     unknown = set(query) - _PARAMS
     if unknown:
-        raise ValueError(f"ORDERHUB_WAREHOUSE: unknown parameter(s) {sorted(unknown)}; known: {sorted(_PARAMS)}")
+        raise SettingError(f"ORDERHUB_WAREHOUSE: unknown parameter(s) {sorted(unknown)}; known: {sorted(_PARAMS)}")
     data = query.get("data", "")
     if data and "://" not in data:
         data = str(Path(data).expanduser().resolve())
@@ -84,10 +85,10 @@ def parse(url: str) -> LakeUrl:
     if kind == "sqlite":
         path = (parts.netloc + parts.path) if parts.netloc else parts.path
         if not path:
-            raise ValueError(f"ORDERHUB_WAREHOUSE={url!r}: no SQLite catalog file")
+            raise SettingError(f"ORDERHUB_WAREHOUSE={url!r}: no SQLite catalog file")
         return LakeUrl("sqlite", str(Path(path).expanduser().resolve()), data, "", inline)
     if not parts.path.strip("/"):
-        raise ValueError(f"ORDERHUB_WAREHOUSE={url!r}: no PostgreSQL database name")
+        raise SettingError(f"ORDERHUB_WAREHOUSE={url!r}: no PostgreSQL database name")
     return LakeUrl("postgres", f"postgresql://{parts.netloc}{parts.path}", data, query.get("schema", ""), inline)
 
 

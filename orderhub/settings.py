@@ -10,6 +10,10 @@ BUSINESS_TZ = "Asia/Shanghai"  # partitions and "order day" follow the seller's 
 CHANNELS = ("taobao", "douyin", "pdd", "jd")
 
 
+class SettingError(ValueError):
+    """An ORDERHUB_* setting the process cannot use; its message names the setting (the CLI prints it, no trace)."""
+
+
 @dataclass(frozen=True)
 class Paths:
     home: Path

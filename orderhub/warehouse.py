@@ -35,6 +35,7 @@ import duckdb
 from orderhub import lake, locks, settings
 from orderhub.ddl import apply_ddl
 from orderhub.migrate import upgrade
+from orderhub.settings import SettingError
 from orderhub.transaction import retrying, transaction
 
 __all__ = ["WarehouseBusy", "connect", "file_path", "is_lake", "transaction"]
@@ -78,7 +79,11 @@ def _holder(exc: Exception) -> str | None:
 
 
 def wait_limit() -> float:
-    return float(os.environ.get(WAIT_ENV) or DEFAULT_WAIT_SECONDS)
+    text = os.environ.get(WAIT_ENV) or ""
+    try:
+        return float(text) if text.strip() else DEFAULT_WAIT_SECONDS
+    except ValueError:
+        raise SettingError(f"{WAIT_ENV}={text!r} is not a number of seconds") from None
 
 
 def _open(target: str, read_only: bool, wait_seconds: float | None, log) -> duckdb.DuckDBPyConnection:
@@ -164,7 +169,7 @@ def bound_memory(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute("set memory_limit = '" + limit.replace("'", "''") + "'")
     except duckdb.Error as exc:
-        raise ValueError(f"{MEMORY_ENV}={limit!r} is not a memory size (e.g. 768MB, 4GB): {exc}") from None
+        raise SettingError(f"{MEMORY_ENV}={limit!r} is not a memory size (e.g. 768MB, 4GB): {exc}") from None
 
 
 def _bootstrap(con: duckdb.DuckDBPyConnection) -> None:

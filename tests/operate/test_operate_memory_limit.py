@@ -1,6 +1,11 @@
 """ORDERHUB_DUCKDB_MEMORY_LIMIT bounds DuckDB's memory in every warehouse connection; a value DuckDB cannot read
 is an error naming the setting, and leaves the file free."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from orderhub import warehouse
@@ -33,3 +38,15 @@ def test_a_bad_value_is_an_error_naming_the_setting(tmp_path, monkeypatch, value
     con = warehouse.connect(path, wait_seconds=0)  # the failed connection was closed: the file is free
     assert _limit(con) == "1.8 GiB"
     con.close()
+
+
+def test_the_command_line_names_a_bad_setting_without_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.delenv(warehouse.MEMORY_ENV, raising=False)
+    monkeypatch.delenv("ORDERHUB_WAREHOUSE", raising=False)
+    warehouse.connect(tmp_path / "warehouse.duckdb").close()  # a home with a warehouse, which status opens
+    orderhub = Path(sys.executable).parent / "orderhub"
+    for bad in ({warehouse.MEMORY_ENV: "lots"}, {"ORDERHUB_WAREHOUSE": "ducklake:mysql://host/erp"}):
+        env = {**os.environ, "ORDERHUB_HOME": str(tmp_path), **bad}
+        out = subprocess.run([str(orderhub), "status"], env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr[-2000:]
+        assert out.stderr.startswith(f"Error: {next(iter(bad))}="), out.stderr
